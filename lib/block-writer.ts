@@ -1,0 +1,71 @@
+import { encodeBlock, blockCost } from './ledger/block.js'
+import { TARGET_BLOCK_BYTES } from './ledger/limits.js'
+
+interface Pending {
+  txs: Uint8Array[]
+  resolve (): void
+  reject (err: unknown): void
+}
+
+/**
+ * Packs transactions submitted close together into blocks of up to TARGET_BLOCK_BYTES and appends
+ * them to the local writer core in one call. Callers just await `write`: concurrent writes
+ * coalesce, and each resolves once the append holding its transactions has completed.
+ */
+export class BlockWriter {
+  private queue: Pending[] = []
+  private flushing: Promise<void> | null = null
+
+  constructor (private readonly append: (blocks: Uint8Array[]) => Promise<void>, private readonly targetBytes = TARGET_BLOCK_BYTES) {}
+
+  write (txs: Uint8Array[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ txs, resolve, reject })
+      if (this.flushing === null) this.flushing = this.drain()
+    })
+  }
+
+  /** Resolves when everything queued so far has been appended (or has failed). */
+  async drained (): Promise<void> {
+    while (this.flushing !== null) await this.flushing
+  }
+
+  private async drain (): Promise<void> {
+    // Yield once so that writes issued in the same tick join the first block.
+    await new Promise(resolve => setImmediate(resolve))
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue
+        this.queue = []
+        try {
+          await this.append(this.pack(batch))
+          for (const p of batch) p.resolve()
+        } catch (err) {
+          for (const p of batch) p.reject(err)
+        }
+      }
+    } finally {
+      this.flushing = null
+    }
+  }
+
+  private pack (batch: Pending[]): Uint8Array[] {
+    const blocks: Uint8Array[] = []
+    let current: Uint8Array[] = []
+    let size = 0
+    for (const p of batch) {
+      for (const tx of p.txs) {
+        const cost = blockCost(tx.byteLength)
+        if (current.length > 0 && size + cost > this.targetBytes) {
+          blocks.push(encodeBlock(current))
+          current = []
+          size = 0
+        }
+        current.push(tx)
+        size += cost
+      }
+    }
+    if (current.length > 0) blocks.push(encodeBlock(current))
+    return blocks
+  }
+}

@@ -1,0 +1,198 @@
+import b4a from 'b4a'
+import type Autobase from 'autobase'
+import { decodeBlock } from './block.js'
+import { decodeTx, readTxHeader, validateTx, isWriterAccount } from './tx.js'
+import type { Tx } from './tx.js'
+import { sealEntry, digest } from './entry.js'
+import { StateTxn } from './state-txn.js'
+import type { Meta, AccountValue, MemberValue } from './layout.js'
+import { ACCEPTED, reasonTag } from './outcome.js'
+import type { RejectReason } from './outcome.js'
+import type { LedgerView } from './view.js'
+import { FORMAT_VERSION, MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_TX_BYTES } from './limits.js'
+
+const EMPTY = b4a.alloc(0)
+const INTERRUPT = 'INTERRUPT'
+
+export interface ApplyOptions {
+  /** Highest format version this code may activate (tests pretend to be older releases). */
+  supportedVersion?: number
+}
+
+/**
+ * Build autobase's apply handler. It is deterministic (no clock, randomness or local config),
+ * never throws on any input, and gives every transaction exactly one recorded outcome.
+ * The only way it stops is `host.interrupt` when the ledger activates a newer format version.
+ */
+export function createApply ({ supportedVersion = FORMAT_VERSION }: ApplyOptions = {}) {
+  return async function apply (nodes: Autobase.ApplyNode[], view: LedgerView, host: Autobase.Host): Promise<void> {
+    const run = new ApplyRun(view, host, supportedVersion)
+    await run.start()
+    for (const node of nodes) {
+      if (node.value === null) continue // an indexer's ack carries no transactions
+      if (await run.block(node.from.key, node.length - 1, node.value) === INTERRUPT) return
+    }
+    await run.finish()
+  }
+}
+
+class ApplyRun {
+  private readonly state: StateTxn
+  private meta!: Meta
+  private readonly entries: Uint8Array[] = []
+
+  constructor (private readonly view: LedgerView, private readonly host: Autobase.Host, private readonly supportedVersion: number) {
+    this.state = new StateTxn(view.state)
+  }
+
+  async start (): Promise<void> {
+    this.meta = await this.state.meta()
+  }
+
+  async finish (): Promise<void> {
+    if (this.entries.length > 0) await this.view.log.append(this.entries)
+    this.state.putMeta(this.meta)
+    await this.state.flush()
+  }
+
+  private record (writer: Uint8Array, writerSeq: number, index: number, id: Uint8Array | null, tx: Uint8Array, reason: RejectReason | null, whole?: Uint8Array): void {
+    const kept = tx.byteLength <= MAX_TX_BYTES ? tx : EMPTY
+    const { bytes, hash } = sealEntry({
+      seq: this.meta.length,
+      writer,
+      writerSeq,
+      index,
+      id,
+      tx: kept,
+      digest: digest(whole ?? tx),
+      outcome: reason === null ? ACCEPTED : reasonTag(reason),
+      prev: this.meta.head
+    })
+    this.entries.push(bytes)
+    this.meta.length++
+    this.meta.head = hash
+  }
+
+  async block (author: Uint8Array, writerSeq: number, value: Uint8Array): Promise<void | typeof INTERRUPT> {
+    if (this.meta.admins === 0 && this.meta.length === 0) {
+      // Before anyone is added, the autobase accepts blocks only from its creator: make it admin.
+      this.state.putMember(author, { admin: true, indexer: true, since: 0 })
+      this.meta.admins = 1
+    }
+    if (value.byteLength > MAX_BLOCK_BYTES) return this.record(author, writerSeq, 0, null, EMPTY, 'TOO_LARGE', value)
+    const block = decodeBlock(value)
+    if (block.version > this.meta.version) return this.record(author, writerSeq, 0, null, EMPTY, 'VERSION_NOT_ACTIVE', value)
+    if (!block.ok) return this.record(author, writerSeq, 0, null, EMPTY, 'BAD_ENCODING', value)
+    for (let i = 0; i < block.txs.length; i++) {
+      if (await this.tx(author, writerSeq, i, block.txs[i]) === INTERRUPT) return INTERRUPT
+    }
+  }
+
+  private async tx (author: Uint8Array, writerSeq: number, index: number, bytes: Uint8Array): Promise<void | typeof INTERRUPT> {
+    const header = readTxHeader(bytes)
+    if (header === null) return this.record(author, writerSeq, index, null, bytes, 'BAD_ENCODING')
+    const id = b4a.from(header.id) // own copy: the entry outlives the block buffer
+    let reason: RejectReason | null | typeof INTERRUPT
+    if (await this.state.hasTx(id)) {
+      reason = 'DUPLICATE_ID'
+    } else {
+      this.state.putTx(id, this.meta.length)
+      reason = await this.check(author, header.version, bytes)
+    }
+    if (reason === INTERRUPT) {
+      this.host.interrupt('The ledger activated a format version this release does not support: upgrade autoledger')
+      return INTERRUPT
+    }
+    this.record(author, writerSeq, index, id, bytes, reason)
+  }
+
+  private async check (author: Uint8Array, version: number, bytes: Uint8Array): Promise<RejectReason | null | typeof INTERRUPT> {
+    if (bytes.byteLength > MAX_TX_BYTES) return 'TOO_LARGE'
+    if (version > this.meta.version) return 'VERSION_NOT_ACTIVE'
+    const member = await this.state.member(author)
+    if (member === null) return 'NOT_A_MEMBER'
+    const tx = decodeTx(bytes)
+    if (typeof tx === 'string') return tx
+    return validateTx(tx) ?? await this.execute(author, member, tx)
+  }
+
+  private async execute (author: Uint8Array, member: MemberValue, tx: Tx): Promise<RejectReason | null | typeof INTERRUPT> {
+    const seq = this.meta.length
+    switch (tx.type) {
+      case 'put':
+        this.state.putRecord(tx.key, { value: tx.value, seq })
+        this.state.addRecordHistory(tx.key, seq)
+        return null
+      case 'del':
+        this.state.delRecord(tx.key)
+        this.state.addRecordHistory(tx.key, seq)
+        return null
+      case 'open-account':
+        if (await this.state.account(tx.account) !== null) return 'ACCOUNT_EXISTS'
+        this.state.putAccount(tx.account, { balance: 0n, owner: author, seq }, seq)
+        return null
+      case 'mint': {
+        if (!member.admin) return 'NOT_AUTHORIZED'
+        const account = await this.account(tx.account)
+        if (account === null) return 'ACCOUNT_NOT_FOUND'
+        if (account.balance + tx.amount > MAX_AMOUNT || this.meta.supply + tx.amount > MAX_AMOUNT) return 'AMOUNT_OVERFLOW'
+        this.state.putAccount(tx.account, { ...account, balance: account.balance + tx.amount, seq }, seq)
+        this.meta.supply += tx.amount
+        return null
+      }
+      case 'transfer': {
+        const from = await this.account(tx.from)
+        if (from === null) return 'ACCOUNT_NOT_FOUND'
+        if (!owns(author, tx.from, from)) return 'NOT_OWNER'
+        const to = tx.to === tx.from ? from : await this.account(tx.to)
+        if (to === null) return 'ACCOUNT_NOT_FOUND'
+        if (from.balance < tx.amount) return 'INSUFFICIENT_FUNDS'
+        if (tx.to === tx.from) {
+          this.state.putAccount(tx.from, { ...from, seq }, seq)
+          return null
+        }
+        // No overflow check on the credit: every balance is at most the supply, which is at most MAX_AMOUNT.
+        this.state.putAccount(tx.from, { ...from, balance: from.balance - tx.amount, seq }, seq)
+        this.state.putAccount(tx.to, { ...to, balance: to.balance + tx.amount, seq }, seq)
+        return null
+      }
+      case 'add-writer': {
+        if (!member.admin) return 'NOT_AUTHORIZED'
+        if (await this.state.member(tx.key) !== null) return 'ALREADY_MEMBER'
+        await this.host.addWriter(tx.key, { indexer: tx.indexer })
+        this.state.putMember(tx.key, { admin: tx.role === 'admin', indexer: tx.indexer, since: seq })
+        if (tx.role === 'admin') this.meta.admins++
+        return null
+      }
+      case 'remove-writer': {
+        if (!member.admin) return 'NOT_AUTHORIZED'
+        const target = await this.state.member(tx.key)
+        if (target === null) return 'UNKNOWN_MEMBER'
+        if (target.admin && this.meta.admins === 1) return 'LAST_ADMIN'
+        if (!this.host.removeable(tx.key)) return 'LAST_INDEXER'
+        await this.host.removeWriter(tx.key)
+        this.state.delMember(tx.key)
+        if (target.admin) this.meta.admins--
+        return null
+      }
+      case 'set-version':
+        if (!member.admin) return 'NOT_AUTHORIZED'
+        if (tx.format < this.meta.version) return 'INVALID_VERSION'
+        if (tx.format > this.supportedVersion) return INTERRUPT
+        this.meta.version = tx.format
+        return null
+    }
+  }
+
+  /** A writer-key account exists implicitly (balance 0); a named one only once opened. */
+  private async account (name: string): Promise<AccountValue | null> {
+    const account = await this.state.account(name)
+    if (account !== null || !isWriterAccount(name)) return account
+    return { balance: 0n, owner: null, seq: 0 }
+  }
+}
+
+function owns (author: Uint8Array, name: string, account: AccountValue): boolean {
+  if (account.owner === null) return b4a.toString(author, 'hex') === name
+  return b4a.equals(account.owner, author)
+}

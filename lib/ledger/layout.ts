@@ -1,0 +1,162 @@
+import c from 'compact-encoding'
+import b4a from 'b4a'
+import { amount, strictString, u64be, decodeExact } from './primitives.js'
+import { GENESIS_HASH } from './entry.js'
+import { FORMAT_VERSION } from './limits.js'
+
+/**
+ * Keys and values of the state view (a hyperbee). Every value is compact-encoded with one
+ * codec below; every key is built by one function below. Readable prefixes so a plain Hyperbee
+ * reader can find its way.
+ */
+const META = b4a.from('meta')
+const TX = b4a.from('tx/')
+const RECORD = b4a.from('rec/')
+const RECORD_HISTORY = b4a.from('hrec/')
+const ACCOUNT = b4a.from('acct/')
+const ACCOUNT_HISTORY = b4a.from('hacct/')
+const MEMBER = b4a.from('member/')
+const SEP = b4a.from([0])
+
+export const keys = {
+  meta: (): Uint8Array => META,
+  tx: (id: Uint8Array): Uint8Array => b4a.concat([TX, id]),
+  record: (key: string): Uint8Array => b4a.concat([RECORD, b4a.from(key)]),
+  account: (name: string): Uint8Array => b4a.concat([ACCOUNT, b4a.from(name)]),
+  member: (key: Uint8Array): Uint8Array => b4a.concat([MEMBER, key]),
+  memberPrefix: (): Uint8Array => MEMBER,
+  /** History keys end in the entry position, so a range scan returns positions in ledger order. */
+  recordHistory: (key: string, seq: number): Uint8Array => b4a.concat([RECORD_HISTORY, b4a.from(key), SEP, u64be(seq)]),
+  recordHistoryPrefix: (key: string): Uint8Array => b4a.concat([RECORD_HISTORY, b4a.from(key), SEP]),
+  accountHistory: (name: string, seq: number): Uint8Array => b4a.concat([ACCOUNT_HISTORY, b4a.from(name), SEP, u64be(seq)]),
+  accountHistoryPrefix: (name: string): Uint8Array => b4a.concat([ACCOUNT_HISTORY, b4a.from(name), SEP])
+}
+
+type State = ReturnType<typeof c.state>
+
+interface Codec<T> {
+  preencode (state: State, v: T): void
+  encode (state: State, v: T): void
+  decode (state: State): T
+}
+
+export interface Meta {
+  /** Entries in the ledger. */
+  length: number
+  /** Hash of the last entry (GENESIS_HASH when empty). */
+  head: Uint8Array
+  /** Active format version. */
+  version: number
+  /** Total value minted. Every balance sums to it. */
+  supply: bigint
+  /** Members with the admin role. */
+  admins: number
+}
+
+export const EMPTY_META: Meta = { length: 0, head: GENESIS_HASH, version: FORMAT_VERSION, supply: 0n, admins: 0 }
+
+const metaCodec: Codec<Meta> = {
+  preencode (state, m) {
+    c.uint.preencode(state, m.length)
+    state.end += 32
+    c.uint.preencode(state, m.version)
+    amount.preencode(state, m.supply)
+    c.uint.preencode(state, m.admins)
+  },
+  encode (state, m) {
+    c.uint.encode(state, m.length)
+    c.fixed32.encode(state, m.head)
+    c.uint.encode(state, m.version)
+    amount.encode(state, m.supply)
+    c.uint.encode(state, m.admins)
+  },
+  decode (state) {
+    return {
+      length: c.uint.decode(state),
+      head: c.fixed32.decode(state),
+      version: c.uint.decode(state),
+      supply: amount.decode(state),
+      admins: c.uint.decode(state)
+    }
+  }
+}
+
+export interface RecordValue {
+  /** JSON text as the writer submitted it. */
+  value: string
+  /** Position of the entry that last set it. */
+  seq: number
+}
+
+const recordCodec: Codec<RecordValue> = {
+  preencode (state, r) { strictString.preencode(state, r.value); c.uint.preencode(state, r.seq) },
+  encode (state, r) { strictString.encode(state, r.value); c.uint.encode(state, r.seq) },
+  decode (state) { return { value: strictString.decode(state), seq: c.uint.decode(state) } }
+}
+
+export interface AccountValue {
+  balance: bigint
+  /** The writer that opened a named account; null for writer-key accounts (owned by that key). */
+  owner: Uint8Array | null
+  /** Position of the entry that last changed it. */
+  seq: number
+}
+
+const accountCodec: Codec<AccountValue> = {
+  preencode (state, a) {
+    amount.preencode(state, a.balance)
+    c.optionalBuffer.preencode(state, a.owner)
+    c.uint.preencode(state, a.seq)
+  },
+  encode (state, a) {
+    amount.encode(state, a.balance)
+    c.optionalBuffer.encode(state, a.owner)
+    c.uint.encode(state, a.seq)
+  },
+  decode (state) {
+    return { balance: amount.decode(state), owner: c.optionalBuffer.decode(state), seq: c.uint.decode(state) }
+  }
+}
+
+export interface MemberValue {
+  admin: boolean
+  indexer: boolean
+  /** Position of the entry that added it (0 for the creator). */
+  since: number
+}
+
+const memberCodec: Codec<MemberValue> = {
+  preencode (state, m) { c.uint.preencode(state, flags(m)); c.uint.preencode(state, m.since) },
+  encode (state, m) { c.uint.encode(state, flags(m)); c.uint.encode(state, m.since) },
+  decode (state) {
+    const f = c.uint.decode(state)
+    return { admin: (f & 1) !== 0, indexer: (f & 2) !== 0, since: c.uint.decode(state) }
+  }
+}
+
+function flags (m: MemberValue): number {
+  return (m.admin ? 1 : 0) | (m.indexer ? 2 : 0)
+}
+
+const seqCodec: Codec<number> = c.uint
+
+export const values = {
+  meta: metaCodec,
+  record: recordCodec,
+  account: accountCodec,
+  member: memberCodec,
+  seq: seqCodec
+}
+
+export function encodeValue<T> (codec: Codec<T>, v: T): Uint8Array {
+  return c.encode(codec, v)
+}
+
+/** Decode a stored value; a value that does not decode means a corrupt store, so this throws. */
+export function decodeValue<T> (codec: Codec<T>, bytes: Uint8Array): T {
+  const v = decodeExact(codec, bytes)
+  if (v === null) throw new Error('Corrupt ledger state')
+  return v
+}
+
+export const EMPTY: Uint8Array = b4a.alloc(0)

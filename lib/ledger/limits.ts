@@ -1,0 +1,16 @@
+/** The highest ledger format version this release understands. Activating a higher one stops apply. */
+export const FORMAT_VERSION = 1
+
+/** A block (one autobase node) above this many bytes is rejected whole. */
+export const MAX_BLOCK_BYTES = 1024 * 1024
+/** The writer packs transactions into blocks of up to this many bytes. */
+export const TARGET_BLOCK_BYTES = 64 * 1024
+/** A single encoded transaction above this many bytes is rejected. */
+export const MAX_TX_BYTES = 32 * 1024
+export const MAX_KEY_BYTES = 512
+export const MAX_VALUE_BYTES = 16 * 1024
+export const MAX_MEMO_BYTES = 256
+/** Balances, amounts and the total supply stay below 2^128. */
+export const MAX_AMOUNT = (1n << 128n) - 1n
+export const TX_ID_BYTES = 16
+export const WRITER_KEY_BYTES = 32

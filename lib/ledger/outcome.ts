@@ -1,0 +1,44 @@
+/**
+ * Why a transaction was rejected. Every node records the same reason for the same transaction.
+ * The numeric tags are part of the wire format: append new reasons at the end, never reorder or reuse.
+ */
+export const REJECT_REASONS = [
+  'BAD_ENCODING', // 1: the block or transaction does not decode
+  'TOO_LARGE', // 2: the block or transaction is over its size bound
+  'VERSION_NOT_ACTIVE', // 3: encoded with a format version above the ledger's active one
+  'UNKNOWN_TYPE', // 4: a transaction type this format version does not define
+  'DUPLICATE_ID', // 5: the id was already used by an earlier entry
+  'NOT_A_MEMBER', // 6: the author is not (or no longer) a member
+  'NOT_AUTHORIZED', // 7: the operation needs the admin role
+  'NOT_OWNER', // 8: only the owner of an account may debit it
+  'INSUFFICIENT_FUNDS', // 9: the balance would go negative
+  'INVALID_AMOUNT', // 10: amounts are integers from 1 to MAX_AMOUNT
+  'AMOUNT_OVERFLOW', // 11: a balance or the supply would exceed MAX_AMOUNT
+  'INVALID_KEY', // 12: record keys are 1-512 bytes of UTF-8 without NUL
+  'INVALID_VALUE', // 13: record values are JSON text up to MAX_VALUE_BYTES
+  'INVALID_ACCOUNT', // 14: not a valid account name
+  'ACCOUNT_EXISTS', // 15: open-account of a name that is already open
+  'ACCOUNT_NOT_FOUND', // 16: a named account that has not been opened
+  'ALREADY_MEMBER', // 17: add-writer of a current member
+  'UNKNOWN_MEMBER', // 18: remove-writer of a key that is not a member
+  'LAST_INDEXER', // 19: the last indexer cannot be removed
+  'LAST_ADMIN', // 20: the last admin cannot be removed
+  'INVALID_VERSION', // 21: set-version must move the format version forward
+  'INVALID_MEMO', // 22: memos are up to MAX_MEMO_BYTES of UTF-8
+  'INVALID_WRITER_KEY' // 23: writer keys are 32 bytes
+] as const
+
+export type RejectReason = (typeof REJECT_REASONS)[number]
+
+/** Outcome tag 0 is "accepted"; tag n > 0 is REJECT_REASONS[n - 1]. */
+export const ACCEPTED = 0
+
+export function reasonTag (reason: RejectReason): number {
+  return REJECT_REASONS.indexOf(reason) + 1
+}
+
+/** The reason for an outcome tag, or null for accepted. An unknown tag (a newer release) reads as its number. */
+export function reasonOf (tag: number): RejectReason | `REASON_${number}` | null {
+  if (tag === ACCEPTED) return null
+  return REJECT_REASONS[tag - 1] ?? `REASON_${tag}`
+}

@@ -1,0 +1,302 @@
+import ReadyResource from 'ready-resource'
+import Corestore from 'corestore'
+import Autobase from 'autobase'
+import b4a from 'b4a'
+import { LedgerError } from './errors.js'
+import { createApply } from './ledger/apply.js'
+import { openView, closeView } from './ledger/view.js'
+import type { LedgerView } from './ledger/view.js'
+import { encodeTx } from './ledger/tx.js'
+import { FORMAT_VERSION, TX_ID_BYTES } from './ledger/limits.js'
+import { LedgerReader } from './ledger/reader.js'
+import type { Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
+import { BlockWriter } from './block-writer.js'
+import { toTx, toBytes } from './tx-input.js'
+import type { TxInput, KeyInput } from './tx-input.js'
+import { LedgerNetwork } from './net/network.js'
+import type { NetworkOptions } from './net/network.js'
+
+/** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
+export const DEFAULT_ACK_INTERVAL_MS = 250
+export const DEFAULT_WAIT_TIMEOUT_MS = 30_000
+
+export interface LedgerNodeOptions {
+  /** A directory for the store, or a Corestore (the node uses a namespace of it and leaves it open). */
+  storage: string | Corestore
+  /** Key of the ledger to join (hex or bytes). Omit to create a new ledger or reopen the one in `storage`. */
+  key?: KeyInput | null
+  /** Indexer acknowledgement interval in ms. Default DEFAULT_ACK_INTERVAL_MS. */
+  ackInterval?: number
+  /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */
+  network?: NetworkOptions | false
+  /** The highest format version to accept. Default: the release's own. Lower it only to test upgrades. */
+  formatVersion?: number
+}
+
+export interface Receipt {
+  /** The transaction id (hex): look its outcome up with `transaction(id)` or `waitForTransaction(id)`. */
+  id: string
+}
+
+export interface Status {
+  key: string
+  discoveryKey: string
+  writerKey: string
+  /** Key of the state hyperbee: a plain Hyperbee opened on it reads the signed view. Changes with the indexer set. */
+  viewKey: string
+  /** Key of the entry log core. */
+  logKey: string
+  writable: boolean
+  role: 'admin' | 'writer' | null
+  indexer: boolean
+  length: number
+  finalLength: number
+  head: string
+  finalHead: string
+  formatVersion: number
+  /** Total value minted, as a decimal string. */
+  supply: string
+  peers: number
+  members: Member[]
+  /** Times the unsigned tail of the view was truncated and re-applied since the node opened. */
+  reorders: number
+  /** Set when the ledger activated a format this release does not know; the node has stopped applying. */
+  upgradeRequired: string | null
+}
+
+export interface LedgerNodeEvents {
+  /** The ledger changed: new entries, a reorder, or more of it became final. */
+  update: (info: { length: number, finalLength: number }) => void
+  /** More entries became final. */
+  final: (info: { length: number }) => void
+  /** The view's unsigned tail was truncated to `length` and is being re-applied in the merged order. */
+  reorder: (info: { length: number }) => void
+  writable: () => void
+  'upgrade-required': (reason: string) => void
+  error: (err: Error) => void
+}
+
+export interface LedgerNode {
+  on<E extends keyof LedgerNodeEvents> (event: E, listener: LedgerNodeEvents[E]): this
+  once<E extends keyof LedgerNodeEvents> (event: E, listener: LedgerNodeEvents[E]): this
+  off<E extends keyof LedgerNodeEvents> (event: E, listener: LedgerNodeEvents[E]): this
+  emit<E extends keyof LedgerNodeEvents> (event: E, ...args: Parameters<LedgerNodeEvents[E]>): boolean
+}
+
+/**
+ * One ledger node: its own writer core in a corestore, the autobase that linearizes every
+ * writer, the derived views, and (optionally) the swarm it replicates over.
+ */
+export class LedgerNode extends ReadyResource {
+  private readonly opts: LedgerNodeOptions
+  private store: Corestore | null = null
+  private ownsStore = false
+  private _base: Autobase<LedgerView> | null = null
+  private _reader: LedgerReader | null = null
+  private writer: BlockWriter | null = null
+  private network: LedgerNetwork | null = null
+  private lastLength = 0
+  private lastFinal = 0
+  private reorders = 0
+
+  constructor (opts: LedgerNodeOptions) {
+    super()
+    this.opts = opts
+  }
+
+  get base (): Autobase<LedgerView> {
+    if (this._base === null) throw new LedgerError('CLOSED', 'the node is not open')
+    return this._base
+  }
+
+  private get reader (): LedgerReader {
+    if (this._reader === null) throw new LedgerError('CLOSED', 'the node is not open')
+    return this._reader
+  }
+
+  get key (): Buffer { return this.base.key }
+  get discoveryKey (): Buffer { return this.base.discoveryKey }
+  get writerKey (): Buffer { return this.base.local.key }
+  get writable (): boolean { return this.base.writable }
+  /** Key of the state hyperbee (the queryable view). */
+  get viewKey (): Buffer { return this.base.view.state.core.key }
+  get length (): number { return this.reader.length }
+  get finalLength (): number { return this.reader.finalLength }
+  get peers (): number { return this.network?.peers ?? 0 }
+
+  async _open (): Promise<void> {
+    const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS } = this.opts
+    this.ownsStore = typeof storage === 'string'
+    this.store = typeof storage === 'string' ? new Corestore(storage) : storage
+    try {
+      const bootstrap = key === undefined || key === null ? null : toBytes(key, 32, 'ledger key')
+      const base = new Autobase<LedgerView>(this.store.namespace('autoledger'), bootstrap, {
+        open: openView,
+        apply: createApply({ supportedVersion: this.opts.formatVersion ?? FORMAT_VERSION }),
+        close: closeView,
+        ackInterval
+      })
+      this._base = base
+      base.on('error', (err: Error) => this.fail(err))
+      base.on('writable', () => this.emit('writable'))
+      base.on('interrupt', (reason: string) => this.emit('upgrade-required', reason))
+      base.on('update', () => this.onUpdate())
+      await base.ready()
+      this._reader = new LedgerReader(base.view)
+      base.view.log.on('truncate', (length: number) => this.onTruncate(length))
+      this.lastLength = this.reader.length
+      this.lastFinal = this.reader.finalLength
+      this.writer = new BlockWriter(blocks => base.append(blocks))
+      if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
+        // A new ledger: entry 0 records the format version it starts with, and makes its creator admin.
+        await this.writer.write([encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))])
+      }
+      if (this.opts.network) {
+        this.network = new LedgerNetwork(base, this.opts.network)
+        this.network.join()
+      }
+    } catch (err) {
+      await this.teardown()
+      throw err
+    }
+  }
+
+  async _close (): Promise<void> {
+    await this.writer?.drained()
+    await this.teardown()
+  }
+
+  private async teardown (): Promise<void> {
+    await this.network?.close()
+    await this._base?.close()
+    if (this.ownsStore) await this.store?.close()
+  }
+
+  private fail (err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err)
+  }
+
+  private onTruncate (length: number): void {
+    this.reorders++
+    this.emit('reorder', { length })
+  }
+
+  private onUpdate (): void {
+    if (this._reader === null) return
+    const length = this._reader.length
+    const finalLength = this._reader.finalLength
+    if (length === this.lastLength && finalLength === this.lastFinal) return
+    this.lastLength = length
+    if (finalLength > this.lastFinal) this.emit('final', { length: finalLength })
+    this.lastFinal = finalLength
+    this.emit('update', { length, finalLength })
+  }
+
+  /**
+   * Submit one transaction or several. Each is checked first (a LedgerError with the rejection
+   * code if it could never be accepted), then packed with others into a block; the promise
+   * resolves once the block is in the local log. The outcome comes when the ledger applies it.
+   */
+  submit (tx: TxInput): Promise<Receipt>
+  submit (txs: TxInput[]): Promise<Receipt[]>
+  async submit (input: TxInput | TxInput[]): Promise<Receipt | Receipt[]> {
+    if (this.closing) throw new LedgerError('CLOSED', 'the node is closing')
+    if (!this.opened) await this.ready()
+    if (this.base.interrupted) throw new LedgerError('UPGRADE_REQUIRED', this.base.interrupted)
+    if (!this.base.writable) throw new LedgerError('NOT_WRITABLE', 'this node is not a writer yet: an admin must add its writer key ' + b4a.toString(this.writerKey, 'hex'))
+    const list = Array.isArray(input) ? input : [input]
+    const txs = list.map(t => toTx(t, FORMAT_VERSION))
+    await this.writer!.write(txs.map(encodeTx))
+    const receipts = txs.map(t => ({ id: b4a.toString(t.id, 'hex') }))
+    return Array.isArray(input) ? receipts : receipts[0]
+  }
+
+  async entry (position: number): Promise<Entry | null> { return this.reader.entry(position) }
+  async entries (opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.entries(opts) }
+  async transaction (id: KeyInput): Promise<Entry | null> { return this.reader.transaction(toBytes(id, TX_ID_BYTES, 'id')) }
+  async get (key: string): Promise<RecordResult | null> { return this.reader.get(key) }
+  async history (key: string, opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.history(key, opts) }
+  async accountHistory (account: string, opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.accountHistory(account, opts) }
+  async balance (account: string): Promise<BalanceResult> { return this.reader.balance(account) }
+  async members (): Promise<Member[]> { return this.reader.members() }
+  async head (): Promise<Head> { return this.reader.head() }
+
+  /** Wait until the transaction has an outcome here (and, with `final`, until that outcome is final). */
+  async waitForTransaction (id: KeyInput, { final = false, timeout = DEFAULT_WAIT_TIMEOUT_MS } = {}): Promise<Entry> {
+    const idBytes = toBytes(id, TX_ID_BYTES, 'id')
+    return this.waitUntil(async () => {
+      const entry = await this.reader.transaction(idBytes)
+      return entry !== null && (entry.final || !final) ? entry : null
+    }, timeout, `transaction ${b4a.toString(idBytes, 'hex')}${final ? ' to be final' : ''}`)
+  }
+
+  /** Resolve with the first non-null result of `check`, re-run after every ledger update. */
+  async waitUntil<T> (check: () => Promise<T | null>, timeout = DEFAULT_WAIT_TIMEOUT_MS, what = 'condition'): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let running = false
+      let again = false
+      const done = (err: Error | null, value?: T): void => {
+        clearTimeout(timer)
+        this.off('update', run)
+        this.off('reorder', run)
+        if (err) reject(err)
+        else resolve(value as T)
+      }
+      const timer = setTimeout(() => done(new LedgerError('TIMEOUT', `timed out after ${timeout} ms waiting for ${what}`)), timeout)
+      const run = (): void => {
+        if (running) { again = true; return }
+        running = true
+        check().then(value => {
+          running = false
+          if (value !== null) done(null, value)
+          else if (again) { again = false; run() }
+        }, err => done(err))
+      }
+      this.on('update', run)
+      this.on('reorder', run)
+      run()
+    })
+  }
+
+  /** Fetch what connected peers have and apply it. */
+  async update (): Promise<void> {
+    await this.base.update()
+  }
+
+  /** Replicate with a peer over a stream (or create one): for setups without the built-in swarm. */
+  replicate (isInitiatorOrStream: boolean | unknown): unknown {
+    return this.base.replicate(isInitiatorOrStream)
+  }
+
+  /** Resolves once the node is announced on the DHT and has looked up current peers. */
+  async flushed (): Promise<void> {
+    await this.network?.flushed()
+  }
+
+  async status (): Promise<Status> {
+    const base = this.base
+    const [head, members, meta] = await Promise.all([this.reader.head(), this.reader.members(), this.reader.meta()])
+    const writerKey = b4a.toString(base.local.key, 'hex')
+    const self = members.find(m => m.key === writerKey)
+    return {
+      key: b4a.toString(base.key, 'hex'),
+      discoveryKey: b4a.toString(base.discoveryKey, 'hex'),
+      writerKey,
+      viewKey: b4a.toString(base.view.state.core.key, 'hex'),
+      logKey: b4a.toString(base.view.log.key, 'hex'),
+      writable: base.writable,
+      role: self?.role ?? null,
+      indexer: base.isIndexer,
+      length: head.length,
+      finalLength: head.final.length,
+      head: head.hash,
+      finalHead: head.final.hash,
+      formatVersion: meta.version,
+      supply: meta.supply.toString(),
+      peers: this.peers,
+      members,
+      reorders: this.reorders,
+      upgradeRequired: base.interrupted
+    }
+  }
+}

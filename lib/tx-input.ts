@@ -1,0 +1,95 @@
+import b4a from 'b4a'
+import crypto from 'hypercore-crypto'
+import { LedgerError } from './errors.js'
+import { validateTx } from './ledger/tx.js'
+import type { Tx, Role } from './ledger/tx.js'
+import { TX_ID_BYTES, WRITER_KEY_BYTES } from './ledger/limits.js'
+
+/** Amounts are exact integers: a bigint, a safe integer, or a string of decimal digits. */
+export type AmountInput = bigint | number | string
+export type KeyInput = string | Uint8Array
+
+/** A transaction as callers write it. `id` defaults to 16 random bytes, `timestamp` to now. */
+export type TxInput = { id?: KeyInput, timestamp?: number } & (
+  | { type: 'put', key: string, value: unknown }
+  | { type: 'del', key: string }
+  | { type: 'open-account', account: string }
+  | { type: 'mint', account: string, amount: AmountInput }
+  | { type: 'transfer', from: string, to: string, amount: AmountInput, memo?: string }
+  | { type: 'add-writer', key: KeyInput, role?: Role, indexer?: boolean }
+  | { type: 'remove-writer', key: KeyInput }
+  | { type: 'set-version', format: number }
+)
+
+/** Turn caller input into a transaction, or throw a LedgerError naming what is wrong with it. */
+export function toTx (input: TxInput, version: number): Tx {
+  if (typeof input !== 'object' || input === null) throw invalid('a transaction must be an object')
+  const header = {
+    version,
+    id: input.id === undefined ? crypto.randomBytes(TX_ID_BYTES) : toBytes(input.id, TX_ID_BYTES, 'id'),
+    timestamp: input.timestamp ?? Date.now()
+  }
+  if (!Number.isSafeInteger(header.timestamp) || header.timestamp < 0) throw invalid('timestamp must be a non-negative integer (ms)')
+  const tx = toBody(input, header)
+  const reason = validateTx(tx)
+  if (reason !== null) throw new LedgerError(reason, `${tx.type} rejected before submit: ${reason}`)
+  return tx
+}
+
+function toBody (input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'>): Tx {
+  switch (input.type) {
+    case 'put': {
+      const value = input.value === undefined ? undefined : JSON.stringify(input.value)
+      if (value === undefined) throw new LedgerError('INVALID_VALUE', 'put needs a value that JSON can represent')
+      return { ...header, type: 'put', key: str(input.key, 'key'), value }
+    }
+    case 'del': return { ...header, type: 'del', key: str(input.key, 'key') }
+    case 'open-account': return { ...header, type: 'open-account', account: str(input.account, 'account') }
+    case 'mint': return { ...header, type: 'mint', account: str(input.account, 'account'), amount: toAmount(input.amount) }
+    case 'transfer': return {
+      ...header,
+      type: 'transfer',
+      from: str(input.from, 'from'),
+      to: str(input.to, 'to'),
+      amount: toAmount(input.amount),
+      memo: input.memo === undefined ? '' : str(input.memo, 'memo')
+    }
+    case 'add-writer': {
+      const role = input.role ?? 'writer'
+      if (role !== 'admin' && role !== 'writer') throw invalid('role must be "admin" or "writer"')
+      return { ...header, type: 'add-writer', key: toBytes(input.key, WRITER_KEY_BYTES, 'key'), role, indexer: input.indexer === true }
+    }
+    case 'remove-writer': return { ...header, type: 'remove-writer', key: toBytes(input.key, WRITER_KEY_BYTES, 'key') }
+    case 'set-version':
+      if (!Number.isSafeInteger(input.format)) throw invalid('format must be an integer')
+      return { ...header, type: 'set-version', format: input.format }
+    default:
+      throw new LedgerError('UNKNOWN_TYPE', `unknown transaction type ${JSON.stringify((input as { type: unknown }).type)}`)
+  }
+}
+
+export function toAmount (n: AmountInput): bigint {
+  if (typeof n === 'bigint') return n
+  if (typeof n === 'number' && Number.isSafeInteger(n)) return BigInt(n)
+  if (typeof n === 'string' && /^[0-9]{1,40}$/.test(n)) return BigInt(n)
+  throw new LedgerError('INVALID_AMOUNT', 'amount must be a whole number: a bigint, a safe integer or a decimal string')
+}
+
+/** Hex string or bytes of exactly `size` bytes. */
+export function toBytes (v: KeyInput, size: number, name: string): Uint8Array {
+  if (typeof v === 'string') {
+    if (v.length !== size * 2 || !/^[0-9a-fA-F]+$/.test(v)) throw invalid(`${name} must be ${size} bytes as ${size * 2} hex characters`)
+    return b4a.from(v, 'hex')
+  }
+  if (v instanceof Uint8Array && v.byteLength === size) return v
+  throw invalid(`${name} must be ${size} bytes`)
+}
+
+function str (v: unknown, name: string): string {
+  if (typeof v !== 'string') throw invalid(`${name} must be a string`)
+  return v
+}
+
+function invalid (message: string): LedgerError {
+  return new LedgerError('INVALID_ARGUMENT', message)
+}

@@ -1,0 +1,46 @@
+declare module 'autobase' {
+  import { EventEmitter } from 'events'
+  import type Corestore from 'corestore'
+  import type Hypercore from 'hypercore'
+
+  namespace Autobase {
+    interface ApplyNode {
+      from: { key: Buffer }
+      length: number
+      value: Buffer | null
+    }
+    interface Host {
+      addWriter (key: Uint8Array, opts?: { indexer?: boolean }): Promise<void>
+      removeWriter (key: Uint8Array): Promise<void>
+      removeable (key: Uint8Array): boolean
+      interrupt (reason?: string): void
+    }
+    interface Options<V> {
+      open (store: Corestore): V
+      apply (nodes: ApplyNode[], view: V, host: Host): Promise<void>
+      close? (view: V): Promise<void>
+      ackInterval?: number
+      fastForward?: boolean
+    }
+  }
+
+  class Autobase<V = unknown> extends EventEmitter {
+    constructor (store: Corestore, key: Uint8Array | null, opts: Autobase.Options<V>)
+    readonly key: Buffer
+    readonly discoveryKey: Buffer
+    readonly local: Hypercore
+    readonly view: V
+    readonly writable: boolean
+    readonly isIndexer: boolean
+    readonly interrupted: string | null
+    readonly closed: boolean
+    ready (): Promise<void>
+    close (): Promise<void>
+    append (value: Uint8Array | Uint8Array[]): Promise<void>
+    update (): Promise<void>
+    ack (bg?: boolean): Promise<void>
+    replicate (isInitiatorOrStream: boolean | unknown): unknown
+  }
+
+  export = Autobase
+}

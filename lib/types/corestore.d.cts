@@ -1,0 +1,15 @@
+declare module 'corestore' {
+  import type Hypercore from 'hypercore'
+
+  class Corestore {
+    constructor (storage: string)
+    readonly closed: boolean
+    get (opts: string | { name?: string, key?: Uint8Array, valueEncoding?: string }): Hypercore
+    namespace (name: string): Corestore
+    replicate (isInitiatorOrStream: boolean | unknown): unknown
+    ready (): Promise<void>
+    close (): Promise<void>
+  }
+
+  export = Corestore
+}

@@ -1,0 +1,19 @@
+declare module 'hypercore' {
+  import { EventEmitter } from 'events'
+
+  class Hypercore extends EventEmitter {
+    readonly key: Buffer
+    readonly discoveryKey: Buffer
+    readonly length: number
+    readonly signedLength: number
+    readonly writable: boolean
+    ready (): Promise<void>
+    close (): Promise<void>
+    get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>
+    append (block: Uint8Array | Uint8Array[]): Promise<{ length: number }>
+    update (opts?: { wait?: boolean }): Promise<boolean>
+    replicate (isInitiatorOrStream: boolean | unknown): unknown
+  }
+
+  export = Hypercore
+}

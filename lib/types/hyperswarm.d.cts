@@ -1,0 +1,26 @@
+declare module 'hyperswarm' {
+  import { EventEmitter } from 'events'
+  import type HyperDHT from 'hyperdht'
+
+  namespace Hyperswarm {
+    interface Connection extends EventEmitter {
+      readonly remotePublicKey: Buffer
+      destroy (err?: Error): void
+    }
+    interface Discovery {
+      flushed (): Promise<void>
+      destroy (): Promise<void>
+    }
+  }
+
+  class Hyperswarm extends EventEmitter {
+    constructor (opts: { dht: HyperDHT })
+    readonly dht: HyperDHT
+    readonly connections: Set<Hyperswarm.Connection>
+    join (topic: Uint8Array, opts?: { server?: boolean, client?: boolean }): Hyperswarm.Discovery
+    flush (): Promise<void>
+    destroy (): Promise<void>
+  }
+
+  export = Hyperswarm
+}

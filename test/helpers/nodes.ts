@@ -1,0 +1,56 @@
+import os from 'os'
+import path from 'path'
+import fs from 'fs/promises'
+import type test from 'brittle'
+import { LedgerNode } from '../../lib/index.js'
+import type { LedgerNodeOptions } from '../../lib/index.js'
+
+/** A fresh temporary directory, removed when the test ends. */
+export async function tmpdir (t: test.Test): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-test-'))
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }), { order: Infinity })
+  return dir
+}
+
+/** Open a node on a fresh directory (or the given one); closed when the test ends. */
+export async function createNode (t: test.Test, opts: Partial<LedgerNodeOptions> = {}): Promise<LedgerNode> {
+  const node = new LedgerNode({ storage: opts.storage ?? await tmpdir(t), ackInterval: 50, ...opts })
+  t.teardown(() => node.close())
+  await node.ready()
+  return node
+}
+
+/** Pipe replication streams between two in-process nodes; returns a function that cuts the link. */
+export function link (a: LedgerNode, b: LedgerNode): () => void {
+  const s1 = a.replicate(true) as NodeJS.ReadWriteStream & { destroy (): void }
+  const s2 = b.replicate(false) as NodeJS.ReadWriteStream & { destroy (): void }
+  s1.pipe(s2).pipe(s1)
+  s1.on('error', () => {})
+  s2.on('error', () => {})
+  return () => { s1.destroy(); s2.destroy() }
+}
+
+/** Connect every pair of nodes; returns a function that cuts every link. */
+export function mesh (nodes: LedgerNode[]): () => void {
+  const cuts: Array<() => void> = []
+  for (let i = 0; i < nodes.length; i++) {
+    for (let j = i + 1; j < nodes.length; j++) cuts.push(link(nodes[i], nodes[j]))
+  }
+  return () => { for (const cut of cuts) cut() }
+}
+
+/** Wait until every node reports the same head hash at the same length (and, with `final`, the same final head). */
+export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = 60_000 } = {}): Promise<string> {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    await Promise.all(nodes.map(n => n.update()))
+    const heads = await Promise.all(nodes.map(n => n.head()))
+    const pick = heads.map(h => (final ? h.final : h))
+    const same = pick.every(h => h.hash === pick[0].hash && h.length === pick[0].length)
+    if (same && pick[0].length >= length) return pick[0].hash
+    if (Date.now() > deadline) {
+      throw new Error('nodes did not converge: ' + JSON.stringify(pick))
+    }
+    await Promise.race(nodes.map(n => new Promise(resolve => n.once('update', resolve))).concat(new Promise(resolve => setTimeout(resolve, 500))))
+  }
+}
