@@ -146,7 +146,7 @@ export class LedgerNode extends ReadyResource {
       base.view.log.on('truncate', (length: number) => this.onTruncate(length))
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
-      this.writer = new BlockWriter(blocks => base.append(blocks))
+      this.writer = new BlockWriter(blocks => this.append(blocks))
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
         // A new ledger: entry 0 records the format version it starts with, and makes its creator admin.
         await this.writer.write([encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))])
@@ -170,6 +170,15 @@ export class LedgerNode extends ReadyResource {
     await this.network?.close()
     await this._base?.close()
     if (this.ownsStore) await this.store?.close()
+  }
+
+  private async append (blocks: Uint8Array[]): Promise<void> {
+    try {
+      await this.base.append(blocks)
+    } catch (err) {
+      if (this.base.writable) throw err
+      throw new LedgerError('NOT_WRITABLE', 'this node was removed from the writers before its block was written', { cause: err })
+    }
   }
 
   private fail (err: Error): void {

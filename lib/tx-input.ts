@@ -19,6 +19,7 @@ export type TxInput = { id?: KeyInput, timestamp?: number } & (
   | { type: 'add-writer', key: KeyInput, role?: Role, indexer?: boolean }
   | { type: 'remove-writer', key: KeyInput }
   | { type: 'set-version', format: number }
+  | { type: 'add-owner', account: string, key: KeyInput }
 )
 
 /** Turn caller input into a transaction, or throw a LedgerError naming what is wrong with it. */
@@ -63,6 +64,7 @@ function toBody (input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'
     case 'set-version':
       if (!Number.isSafeInteger(input.format)) throw invalid('format must be an integer')
       return { ...header, type: 'set-version', format: input.format }
+    case 'add-owner': return { ...header, type: 'add-owner', account: str(input.account, 'account'), key: toBytes(input.key, WRITER_KEY_BYTES, 'key') }
     default:
       throw new LedgerError('UNKNOWN_TYPE', `unknown transaction type ${JSON.stringify((input as { type: unknown }).type)}`)
   }

@@ -9,7 +9,7 @@ import type { Meta, AccountValue, MemberValue } from './layout.js'
 import { ACCEPTED, reasonTag } from './outcome.js'
 import type { RejectReason } from './outcome.js'
 import type { LedgerView } from './view.js'
-import { FORMAT_VERSION, MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_TX_BYTES } from './limits.js'
+import { FORMAT_VERSION, MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_OWNERS, MAX_TX_BYTES } from './limits.js'
 
 const EMPTY = b4a.alloc(0)
 const INTERRUPT = 'INTERRUPT'
@@ -129,7 +129,7 @@ class ApplyRun {
         return null
       case 'open-account':
         if (await this.state.account(tx.account) !== null) return 'ACCOUNT_EXISTS'
-        this.state.putAccount(tx.account, { balance: 0n, owner: author, seq }, seq)
+        this.state.putAccount(tx.account, { balance: 0n, owners: [author], seq }, seq)
         return null
       case 'mint': {
         if (!member.admin) return 'NOT_AUTHORIZED'
@@ -154,6 +154,15 @@ class ApplyRun {
         // No overflow check on the credit: every balance is at most the supply, which is at most MAX_AMOUNT.
         this.state.putAccount(tx.from, { ...from, balance: from.balance - tx.amount, seq }, seq)
         this.state.putAccount(tx.to, { ...to, balance: to.balance + tx.amount, seq }, seq)
+        return null
+      }
+      case 'add-owner': {
+        const account = await this.state.account(tx.account)
+        if (account === null) return 'ACCOUNT_NOT_FOUND'
+        if (!owns(author, tx.account, account)) return 'NOT_OWNER'
+        if (account.owners.some(o => b4a.equals(o, tx.key))) return null
+        if (account.owners.length >= MAX_OWNERS) return 'TOO_MANY_OWNERS'
+        this.state.putAccount(tx.account, { ...account, owners: [...account.owners, tx.key], seq }, seq)
         return null
       }
       case 'add-writer': {
@@ -188,11 +197,11 @@ class ApplyRun {
   private async account (name: string): Promise<AccountValue | null> {
     const account = await this.state.account(name)
     if (account !== null || !isWriterAccount(name)) return account
-    return { balance: 0n, owner: null, seq: 0 }
+    return { balance: 0n, owners: [], seq: 0 }
   }
 }
 
 function owns (author: Uint8Array, name: string, account: AccountValue): boolean {
-  if (account.owner === null) return b4a.toString(author, 'hex') === name
-  return b4a.equals(account.owner, author)
+  if (account.owners.length === 0) return b4a.toString(author, 'hex') === name
+  return account.owners.some(o => b4a.equals(o, author))
 }

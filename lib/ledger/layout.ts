@@ -96,25 +96,27 @@ const recordCodec: Codec<RecordValue> = {
 
 export interface AccountValue {
   balance: bigint
-  /** The writer that opened a named account; null for writer-key accounts (owned by that key). */
-  owner: Uint8Array | null
+  /** Writers that may debit a named account (its opener first); empty for writer-key accounts, owned by that key. */
+  owners: Uint8Array[]
   /** Position of the entry that last changed it. */
   seq: number
 }
 
+const ownerList = c.array(c.fixed32)
+
 const accountCodec: Codec<AccountValue> = {
   preencode (state, a) {
     amount.preencode(state, a.balance)
-    c.optionalBuffer.preencode(state, a.owner)
+    ownerList.preencode(state, a.owners)
     c.uint.preencode(state, a.seq)
   },
   encode (state, a) {
     amount.encode(state, a.balance)
-    c.optionalBuffer.encode(state, a.owner)
+    ownerList.encode(state, a.owners)
     c.uint.encode(state, a.seq)
   },
   decode (state) {
-    return { balance: amount.decode(state), owner: c.optionalBuffer.decode(state), seq: c.uint.decode(state) }
+    return { balance: amount.decode(state), owners: ownerList.decode(state), seq: c.uint.decode(state) }
   }
 }
 

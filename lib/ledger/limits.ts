@@ -14,3 +14,5 @@ export const MAX_MEMO_BYTES = 256
 export const MAX_AMOUNT = (1n << 128n) - 1n
 export const TX_ID_BYTES = 16
 export const WRITER_KEY_BYTES = 32
+/** Writers that may debit one named account. */
+export const MAX_OWNERS = 16

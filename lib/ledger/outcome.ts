@@ -25,7 +25,8 @@ export const REJECT_REASONS = [
   'LAST_ADMIN', // 20: the last admin cannot be removed
   'INVALID_VERSION', // 21: set-version must move the format version forward
   'INVALID_MEMO', // 22: memos are up to MAX_MEMO_BYTES of UTF-8
-  'INVALID_WRITER_KEY' // 23: writer keys are 32 bytes
+  'INVALID_WRITER_KEY', // 23: writer keys are 32 bytes
+  'TOO_MANY_OWNERS' // 24: an account has at most MAX_OWNERS owners
 ] as const
 
 export type RejectReason = (typeof REJECT_REASONS)[number]

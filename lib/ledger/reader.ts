@@ -22,6 +22,7 @@ export type Transaction = { id: string, type: TxType, version: number, timestamp
   | { type: 'add-writer', key: string, role: Role, indexer: boolean }
   | { type: 'remove-writer', key: string }
   | { type: 'set-version', format: number }
+  | { type: 'add-owner', account: string, key: string }
 )
 
 export interface Entry {
@@ -64,7 +65,15 @@ export interface Head {
 }
 
 export interface RecordResult { key: string, value: unknown, position: number, final: boolean }
-export interface BalanceResult { account: string, balance: bigint, owner: string | null, position: number | null, final: boolean }
+export interface BalanceResult {
+  account: string
+  balance: bigint
+  /** Writer keys that may debit it; empty for a writer-key account (owned by that writer). */
+  owners: string[]
+  /** Position of the entry that last changed it; null if it never held value. */
+  position: number | null
+  final: boolean
+}
 export interface Member { key: string, role: Role, indexer: boolean, since: number, final: boolean }
 
 const hex = (b: Uint8Array): string => b4a.toString(b, 'hex')
@@ -149,12 +158,12 @@ export class LedgerReader {
 
   async balance (account: string): Promise<BalanceResult> {
     const node = await this.view.state.get(keys.account(account))
-    if (node?.value == null) return { account, balance: 0n, owner: null, position: null, final: true }
+    if (node?.value == null) return { account, balance: 0n, owners: [], position: null, final: true }
     const value = decodeValue(values.account, node.value)
     return {
       account,
       balance: value.balance,
-      owner: value.owner === null ? null : hex(value.owner),
+      owners: value.owners.map(hex),
       position: value.seq,
       final: value.seq < this.finalLength
     }
@@ -221,6 +230,7 @@ export function presentTx (tx: Tx): Transaction {
     case 'put': return { ...base, type: tx.type, key: tx.key, value: parseOrText(tx.value) }
     case 'add-writer': return { ...base, type: tx.type, key: hex(tx.key), role: tx.role, indexer: tx.indexer }
     case 'remove-writer': return { ...base, type: tx.type, key: hex(tx.key) }
+    case 'add-owner': return { ...base, type: tx.type, account: tx.account, key: hex(tx.key) }
     default: return { ...base, ...tx, id: base.id }
   }
 }

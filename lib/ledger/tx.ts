@@ -17,6 +17,7 @@ export type TxBody =
   | { type: 'add-writer', key: Uint8Array, role: Role, indexer: boolean }
   | { type: 'remove-writer', key: Uint8Array }
   | { type: 'set-version', format: number }
+  | { type: 'add-owner', account: string, key: Uint8Array }
 
 export type TxType = TxBody['type']
 
@@ -39,7 +40,8 @@ const TYPE_TAGS: Record<TxType, number> = {
   transfer: 5,
   'add-writer': 6,
   'remove-writer': 7,
-  'set-version': 8
+  'set-version': 8,
+  'add-owner': 9
 }
 const TYPES_BY_TAG = new Map(Object.entries(TYPE_TAGS).map(([type, tag]) => [tag, type as TxType]))
 
@@ -108,6 +110,7 @@ function bodyFields (tx: TxBody, w: FieldWriter): void {
       break
     case 'remove-writer': w.fixed32(tx.key); break
     case 'set-version': w.uint(tx.format); break
+    case 'add-owner': w.string(tx.account); w.fixed32(tx.key); break
   }
 }
 
@@ -149,6 +152,7 @@ const txDecoder = {
       }
       case 'remove-writer': return { ...header, type, key: c.fixed32.decode(state) }
       case 'set-version': return { ...header, type, format: c.uint.decode(state) }
+      case 'add-owner': return { ...header, type, account: strictString.decode(state), key: c.fixed32.decode(state) }
     }
   }
 }
@@ -169,6 +173,11 @@ export function isAccountName (name: string): boolean {
 /** Accounts named by a writer key in lowercase hex belong to that writer without being opened. */
 export function isWriterAccount (name: string): boolean {
   return WRITER_ACCOUNT.test(name)
+}
+
+/** Named accounts are opened (and may be shared); writer-key accounts are neither. */
+function isNamedAccount (name: string): boolean {
+  return isAccountName(name) && !isWriterAccount(name)
 }
 
 function validKey (key: string): boolean {
@@ -202,7 +211,10 @@ export function validateTx (tx: Tx): RejectReason | null {
     case 'del':
       return validKey(tx.key) ? null : 'INVALID_KEY'
     case 'open-account':
-      return isAccountName(tx.account) && !isWriterAccount(tx.account) ? null : 'INVALID_ACCOUNT'
+      return isNamedAccount(tx.account) ? null : 'INVALID_ACCOUNT'
+    case 'add-owner':
+      if (!isNamedAccount(tx.account)) return 'INVALID_ACCOUNT'
+      return tx.key.byteLength === WRITER_KEY_BYTES ? null : 'INVALID_WRITER_KEY'
     case 'mint':
       if (!isAccountName(tx.account)) return 'INVALID_ACCOUNT'
       return validAmount(tx.amount) ? null : 'INVALID_AMOUNT'

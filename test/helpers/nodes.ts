@@ -39,17 +39,21 @@ export function mesh (nodes: LedgerNode[]): () => void {
   return () => { for (const cut of cuts) cut() }
 }
 
-/** Wait until every node reports the same head hash at the same length (and, with `final`, the same final head). */
+/**
+ * Wait until every node reports the same head hash at the same length of at least `length`;
+ * with `final`, until that whole head is also final everywhere. Returns the head hash.
+ */
 export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = 60_000 } = {}): Promise<string> {
   const deadline = Date.now() + timeout
   for (;;) {
     await Promise.all(nodes.map(n => n.update()))
     const heads = await Promise.all(nodes.map(n => n.head()))
-    const pick = heads.map(h => (final ? h.final : h))
-    const same = pick.every(h => h.hash === pick[0].hash && h.length === pick[0].length)
-    if (same && pick[0].length >= length) return pick[0].hash
+    const first = heads[0]
+    const same = heads.every(h => h.hash === first.hash && h.length === first.length)
+    const done = !final || heads.every(h => h.final.length === first.length)
+    if (same && done && first.length >= length) return first.hash
     if (Date.now() > deadline) {
-      throw new Error('nodes did not converge: ' + JSON.stringify(pick))
+      throw new Error('nodes did not converge: ' + JSON.stringify(heads))
     }
     await Promise.race(nodes.map(n => new Promise(resolve => n.once('update', resolve))).concat(new Promise(resolve => setTimeout(resolve, 500))))
   }

@@ -1,0 +1,62 @@
+import b4a from 'b4a'
+import type { LedgerNode, Entry } from '../../lib/index.js'
+import { verifyEntry } from '../../lib/index.js'
+
+export interface Audit {
+  entries: Entry[]
+  /** Outcome of each transaction id: its first entry's outcome and reason. */
+  outcomes: Map<string, string>
+  balances: Map<string, bigint>
+}
+
+/**
+ * Read a node's whole ledger and check what must hold on every honest node: the hash chain links
+ * every entry to the one before, each id has one outcome (later uses are DUPLICATE_ID), and
+ * balances replayed from accepted entries match the node's own balances and sum to its supply.
+ */
+export async function audit (node: LedgerNode): Promise<Audit> {
+  const entries: Entry[] = []
+  for (let next: number | null = 0; next !== null;) {
+    const page = await node.entries({ gte: next, limit: 1000 })
+    entries.push(...page.items)
+    next = page.next
+  }
+  const outcomes = new Map<string, string>()
+  const balances = new Map<string, bigint>()
+  let prev = b4a.toString(b4a.alloc(32), 'hex')
+  for (const [i, e] of entries.entries()) {
+    if (e.position !== i) throw new Error(`entry ${i} says position ${e.position}`)
+    if (e.prevHash !== prev) throw new Error(`entry ${i} does not chain to entry ${i - 1}`)
+    prev = e.hash
+    if (e.id !== null) {
+      if (!outcomes.has(e.id)) outcomes.set(e.id, e.reason ?? 'accepted')
+      else if (e.reason !== 'DUPLICATE_ID') throw new Error(`id ${e.id} has a second outcome at ${i}`)
+    }
+    if (e.outcome !== 'accepted' || e.tx === null) continue
+    const add = (account: string, delta: bigint): void => {
+      const next = (balances.get(account) ?? 0n) + delta
+      if (next < 0n) throw new Error(`account ${account} negative at entry ${i}`)
+      balances.set(account, next)
+    }
+    if (e.tx.type === 'mint') add(e.tx.account, e.tx.amount)
+    if (e.tx.type === 'transfer') { add(e.tx.from, -e.tx.amount); add(e.tx.to, e.tx.amount) }
+  }
+  let sum = 0n
+  for (const [account, balance] of balances) {
+    const stored = (await node.balance(account)).balance
+    if (stored !== balance) throw new Error(`account ${account}: stored ${stored}, replayed ${balance}`)
+    sum += balance
+  }
+  const status = await node.status()
+  if (status.supply !== sum.toString()) throw new Error(`supply ${status.supply} but balances sum to ${sum}`)
+  return { entries, outcomes, balances }
+}
+
+/** Check stored entries against their own hashes (the bytes, not just the chain fields). */
+export async function verifyLog (node: LedgerNode): Promise<boolean> {
+  for (let i = 0; i < node.length; i++) {
+    const bytes = await node.base.view.log.get(i)
+    if (bytes === null || !verifyEntry(bytes)) return false
+  }
+  return true
+}
