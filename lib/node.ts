@@ -1,3 +1,4 @@
+import { EventEmitter } from 'events'
 import ReadyResource from 'ready-resource'
 import Corestore from 'corestore'
 import Autobase from 'autobase'
@@ -98,6 +99,8 @@ export class LedgerNode extends ReadyResource {
   private lastLength = 0
   private lastFinal = 0
   private reorders = 0
+  /** Fires on anything `waitUntil` conditions may depend on: applies, reorders, role changes. */
+  private readonly changes = new EventEmitter()
 
   constructor (opts: LedgerNodeOptions) {
     super()
@@ -141,6 +144,9 @@ export class LedgerNode extends ReadyResource {
       base.on('writable', () => this.emit('writable'))
       base.on('interrupt', (reason: string) => this.emit('upgrade-required', reason))
       base.on('update', () => this.onUpdate())
+      for (const event of ['update', 'writable', 'unwritable', 'is-indexer', 'is-non-indexer', 'interrupt']) {
+        base.on(event, () => this.changes.emit('change'))
+      }
       await base.ready()
       this._reader = new LedgerReader(base.view)
       base.view.log.on('truncate', (length: number) => this.onTruncate(length))
@@ -188,6 +194,7 @@ export class LedgerNode extends ReadyResource {
   private onTruncate (length: number): void {
     this.reorders++
     this.emit('reorder', { length })
+    this.changes.emit('change')
   }
 
   private onUpdate (): void {
@@ -239,15 +246,14 @@ export class LedgerNode extends ReadyResource {
     }, timeout, `transaction ${b4a.toString(idBytes, 'hex')}${final ? ' to be final' : ''}`)
   }
 
-  /** Resolve with the first non-null result of `check`, re-run after every ledger update. */
+  /** Resolve with the first non-null result of `check`, re-run after every ledger or role change. */
   async waitUntil<T> (check: () => Promise<T | null>, timeout = DEFAULT_WAIT_TIMEOUT_MS, what = 'condition'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let running = false
       let again = false
       const done = (err: Error | null, value?: T): void => {
         clearTimeout(timer)
-        this.off('update', run)
-        this.off('reorder', run)
+        this.changes.off('change', run)
         if (err) reject(err)
         else resolve(value as T)
       }
@@ -261,8 +267,7 @@ export class LedgerNode extends ReadyResource {
           else if (again) { again = false; run() }
         }, err => done(err))
       }
-      this.on('update', run)
-      this.on('reorder', run)
+      this.changes.on('change', run)
       run()
     })
   }
