@@ -30,6 +30,8 @@ export interface LedgerNodeOptions {
   ackInterval?: number
   /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */
   network?: NetworkOptions | false
+  /** Let a node far behind jump to the latest signed state instead of replaying every block. Default true. */
+  fastForward?: boolean
   /** The highest format version to accept. Default: the release's own. Lower it only to test upgrades. */
   formatVersion?: number
 }
@@ -128,7 +130,7 @@ export class LedgerNode extends ReadyResource {
   get peers (): number { return this.network?.peers ?? 0 }
 
   async _open (): Promise<void> {
-    const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS } = this.opts
+    const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS, fastForward = true } = this.opts
     this.ownsStore = typeof storage === 'string'
     this.store = typeof storage === 'string' ? new Corestore(storage) : storage
     try {
@@ -137,7 +139,8 @@ export class LedgerNode extends ReadyResource {
         open: openView,
         apply: createApply({ supportedVersion: this.opts.formatVersion ?? FORMAT_VERSION }),
         close: closeView,
-        ackInterval
+        ackInterval,
+        fastForward
       })
       this._base = base
       base.on('error', (err: Error) => this.fail(err))
