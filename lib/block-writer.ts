@@ -1,5 +1,5 @@
 import { encodeBlock, blockCost } from './ledger/block.js'
-import { TARGET_BLOCK_BYTES } from './ledger/limits.js'
+import { MAX_BLOCK_TXS, TARGET_BLOCK_BYTES } from './ledger/limits.js'
 
 interface Pending {
   txs: Uint8Array[]
@@ -56,7 +56,7 @@ export class BlockWriter {
     for (const p of batch) {
       for (const tx of p.txs) {
         const cost = blockCost(tx.byteLength)
-        if (current.length > 0 && size + cost > this.targetBytes) {
+        if (current.length > 0 && (size + cost > this.targetBytes || current.length === MAX_BLOCK_TXS)) {
           blocks.push(encodeBlock(current))
           current = []
           size = 0

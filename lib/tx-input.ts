@@ -39,11 +39,7 @@ export function toTx (input: TxInput, version: number): Tx {
 
 function toBody (input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'>): Tx {
   switch (input.type) {
-    case 'put': {
-      const value = input.value === undefined ? undefined : JSON.stringify(input.value)
-      if (value === undefined) throw new LedgerError('INVALID_VALUE', 'put needs a value that JSON can represent')
-      return { ...header, type: 'put', key: str(input.key, 'key'), value }
-    }
+    case 'put': return { ...header, type: 'put', key: str(input.key, 'key'), value: toJson(input.value) }
     case 'del': return { ...header, type: 'del', key: str(input.key, 'key') }
     case 'open-account': return { ...header, type: 'open-account', account: str(input.account, 'account') }
     case 'mint': return { ...header, type: 'mint', account: str(input.account, 'account'), amount: toAmount(input.amount) }
@@ -68,6 +64,17 @@ function toBody (input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'
     default:
       throw new LedgerError('UNKNOWN_TYPE', `unknown transaction type ${JSON.stringify((input as { type: unknown }).type)}`)
   }
+}
+
+function toJson (value: unknown): string {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value)
+  } catch (err) {
+    throw new LedgerError('INVALID_VALUE', 'put needs a value that JSON can represent (no bigint, no cycles)', { cause: err })
+  }
+  if (text === undefined) throw new LedgerError('INVALID_VALUE', 'put needs a value that JSON can represent')
+  return text
 }
 
 export function toAmount (n: AmountInput): bigint {

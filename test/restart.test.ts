@@ -40,3 +40,31 @@ test('restart - close and reopen from disk: nothing acknowledged is missing', as
   t.is((await a.entries({ gte: 0 })).items.length, 100, 'entries page at its default size')
   t.is(a.length, 102)
 })
+
+test('restart - a node stopped by an unknown format activation resumes once reopened by a release that knows it', async t => {
+  const dirB = await tmpdir(t)
+  const a = new LedgerNode({ storage: await tmpdir(t), ackInterval: 50, formatVersion: 2 })
+  t.teardown(() => a.close())
+  await a.ready()
+  let b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: 50 }) // this release: format 1 only
+  await b.ready()
+  let cut = link(a, b)
+  const put = await a.submit({ type: 'put', key: 'before', value: 1 })
+  await b.waitForTransaction(put.id)
+  const stopped = new Promise<string>(resolve => b.once('upgrade-required', resolve))
+  await a.submit({ type: 'set-version', format: 2 })
+  t.ok(await stopped, 'the old release stops at the activation')
+  const length = b.length
+  cut()
+  await b.close()
+
+  b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: 50, formatVersion: 2 }) // the upgraded release
+  t.teardown(() => b.close())
+  await b.ready()
+  cut = link(a, b)
+  const after = await a.submit({ type: 'put', key: 'after', value: 2 })
+  t.is((await b.waitForTransaction(after.id)).outcome, 'accepted', 'the upgraded node applies past the activation')
+  t.ok(b.length > length)
+  t.is((await b.status()).upgradeRequired, null)
+  await converged([a, b], { final: true })
+})

@@ -9,7 +9,7 @@ import type { Meta, AccountValue, MemberValue } from './layout.js'
 import { ACCEPTED, reasonTag } from './outcome.js'
 import type { RejectReason } from './outcome.js'
 import type { LedgerView } from './view.js'
-import { FORMAT_VERSION, MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_OWNERS, MAX_TX_BYTES } from './limits.js'
+import { FORMAT_VERSION, MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_OWNERS, MAX_TX_BYTES } from './limits.js'
 
 const EMPTY = b4a.alloc(0)
 const INTERRUPT = 'INTERRUPT'
@@ -29,7 +29,9 @@ export function createApply ({ supportedVersion = FORMAT_VERSION }: ApplyOptions
     const run = new ApplyRun(view, host, supportedVersion)
     await run.start()
     for (const node of nodes) {
-      if (node.value === null) continue // an indexer's ack carries no transactions
+      // An indexer's ack carries no transactions. Autobase stores an empty value as null too, so
+      // peers cannot tell an empty block from an ack: skip both, or the author alone would record it.
+      if (node.value === null || node.value.byteLength === 0) continue
       if (await run.block(node.from.key, node.length - 1, node.value) === INTERRUPT) return
     }
     await run.finish()
@@ -83,6 +85,7 @@ class ApplyRun {
     const block = decodeBlock(value)
     if (block.version > this.meta.version) return this.record(author, writerSeq, 0, null, EMPTY, 'VERSION_NOT_ACTIVE', value)
     if (!block.ok) return this.record(author, writerSeq, 0, null, EMPTY, 'BAD_ENCODING', value)
+    if (block.txs.length > MAX_BLOCK_TXS) return this.record(author, writerSeq, 0, null, EMPTY, 'TOO_LARGE', value)
     for (let i = 0; i < block.txs.length; i++) {
       if (await this.tx(author, writerSeq, i, block.txs[i]) === INTERRUPT) return INTERRUPT
     }

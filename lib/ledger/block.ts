@@ -32,10 +32,14 @@ export type DecodedBlock =
   | { ok: true, version: number, txs: Uint8Array[] }
   | { ok: false, version: number }
 
-/** Never throws. An empty or malformed block is `ok: false`; `version` is 0 when even that is missing. */
+/**
+ * Never throws. An empty or malformed block is `ok: false`; `version` is 0 when even that is missing.
+ * Version 0 is never written (versions start at 1), so a block claiming it is malformed too.
+ */
 export function decodeBlock (bytes: Uint8Array): DecodedBlock {
   if (bytes.byteLength < 1) return { ok: false, version: 0 }
   const version = bytes[0]
+  if (version === 0) return { ok: false, version }
   const txs = decodeExact(txList, bytes.subarray(1))
   if (txs === null || txs.length === 0) return { ok: false, version }
   return { ok: true, version, txs }

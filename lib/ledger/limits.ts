@@ -3,7 +3,9 @@ export const FORMAT_VERSION = 1
 
 /** A block (one autobase node) above this many bytes is rejected whole. */
 export const MAX_BLOCK_BYTES = 1024 * 1024
-/** The writer packs transactions into blocks of up to this many bytes. */
+/** A block with more transactions than this is rejected whole: it bounds the entries one block can make. */
+export const MAX_BLOCK_TXS = 4096
+/** The writer packs transactions into blocks of up to this many bytes (and MAX_BLOCK_TXS). */
 export const TARGET_BLOCK_BYTES = 64 * 1024
 /** A single encoded transaction above this many bytes is rejected. */
 export const MAX_TX_BYTES = 32 * 1024

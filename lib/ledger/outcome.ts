@@ -23,7 +23,7 @@ export const REJECT_REASONS = [
   'UNKNOWN_MEMBER', // 18: remove-writer of a key that is not a member
   'LAST_INDEXER', // 19: the last indexer cannot be removed
   'LAST_ADMIN', // 20: the last admin cannot be removed
-  'INVALID_VERSION', // 21: set-version must move the format version forward
+  'INVALID_VERSION', // 21: set-version cannot move the format version back
   'INVALID_MEMO', // 22: memos are up to MAX_MEMO_BYTES of UTF-8
   'INVALID_WRITER_KEY', // 23: writer keys are 32 bytes
   'TOO_MANY_OWNERS' // 24: an account has at most MAX_OWNERS owners

@@ -20,6 +20,19 @@ export async function createNode (t: test.Test, opts: Partial<LedgerNodeOptions>
   return node
 }
 
+/** Resolve on the next update of any node, or after `ms` (a re-check in case an update was missed). */
+function nextChange (nodes: LedgerNode[], ms: number): Promise<void> {
+  return new Promise(resolve => {
+    const done = (): void => {
+      clearTimeout(timer)
+      for (const n of nodes) n.off('update', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    for (const n of nodes) n.on('update', done)
+  })
+}
+
 /** Pipe replication streams between two in-process nodes; returns a function that cuts the link. */
 export function link (a: LedgerNode, b: LedgerNode): () => void {
   const s1 = a.replicate(true) as NodeJS.ReadWriteStream & { destroy (): void }
@@ -55,6 +68,6 @@ export async function converged (nodes: LedgerNode[], { final = false, length = 
     if (Date.now() > deadline) {
       throw new Error('nodes did not converge: ' + JSON.stringify(heads))
     }
-    await Promise.race(nodes.map(n => new Promise(resolve => n.once('update', resolve))).concat(new Promise(resolve => setTimeout(resolve, 500))))
+    await nextChange(nodes, 500)
   }
 }
