@@ -7,7 +7,7 @@ import { encodeBlock, decodeBlock } from '../lib/ledger/block.js'
 import { sealEntry, openEntry, verifyEntry, digest } from '../lib/ledger/entry.js'
 import type { EntryFields } from '../lib/ledger/entry.js'
 import { amount, decodeExact } from '../lib/ledger/primitives.js'
-import { REJECT_REASONS, reasonTag } from '../lib/ledger/outcome.js'
+import { ACCEPTED, REJECT_REASONS, reasonTag } from '../lib/ledger/outcome.js'
 import type { RejectReason } from '../lib/ledger/outcome.js'
 import { MAX_AMOUNT, MAX_KEY_BYTES, MAX_MEMO_BYTES, MAX_VALUE_BYTES } from '../lib/ledger/limits.js'
 import { toTx } from '../lib/tx-input.js'
@@ -73,12 +73,13 @@ const ENTRY_FIELDS: EntryFields = {
   id: ID,
   tx: GOLDEN_TX.put,
   digest: hex(PUT_DIGEST),
-  outcome: reasonTag('NOT_OWNER'),
+  outcome: ACCEPTED,
+  links: [3],
   prev: b4a.alloc(32, 0x11)
 }
-const ENTRY_HASH = 'c5d1df51fb8640d39d72c32c79ccab644c42a98fdf44a6edd081d43a54b8a5f9'
-// entry = version u8 | seq uint | writer 32 | writerSeq uint | index uint | flags uint | [id 16] | tx buffer | digest 32 | outcome uint | prev 32 | hash 32
-const GOLDEN_ENTRY = hex('01', '05', 'aa'.repeat(32), 'fd2c01', '01', '01', H_ID, '36', toHex(GOLDEN_TX.put), PUT_DIGEST, '08', '11'.repeat(32), ENTRY_HASH)
+const ENTRY_HASH = 'c0673b3669f5b89e700c054657970555328198edd928a5037dc698be9cda6c92'
+// entry = version u8 | seq uint | writer 32 | writerSeq uint | index uint | flags uint | [id 16] | tx buffer | digest 32 | outcome uint | links (count, each position + 1) | prev 32 | hash 32
+const GOLDEN_ENTRY = hex('01', '05', 'aa'.repeat(32), 'fd2c01', '01', '01', H_ID, '36', toHex(GOLDEN_TX.put), PUT_DIGEST, '00', '0104', '11'.repeat(32), ENTRY_HASH)
 
 // A block-level rejection: no id (flags 0), no tx bytes, digest of the whole block.
 const BLOCK_DIGEST = 'ea5db7f864698e80deb2072a40d397fb619eec16c5525f253e38d89594f3ebe2' // BLAKE2b-256 of ff00
@@ -91,10 +92,11 @@ const ENTRY_NO_ID_FIELDS: EntryFields = {
   tx: b4a.alloc(0),
   digest: hex(BLOCK_DIGEST),
   outcome: reasonTag('BAD_ENCODING'),
+  links: [],
   prev: b4a.alloc(32)
 }
-const ENTRY_NO_ID_HASH = '9173ef7b0114b5aac14e2b444c43a856e337f421e27daee037baf0f902f5e124'
-const GOLDEN_ENTRY_NO_ID = hex('01', '00', 'bb'.repeat(32), '00', '00', '00', '00', BLOCK_DIGEST, '01', '00'.repeat(32), ENTRY_NO_ID_HASH)
+const ENTRY_NO_ID_HASH = '83e0c8c0882df2885cad13322ffa35ccbc1484903e74e69abaa1ad72dbba4645'
+const GOLDEN_ENTRY_NO_ID = hex('01', '00', 'bb'.repeat(32), '00', '00', '00', '00', BLOCK_DIGEST, '01', '00', '00'.repeat(32), ENTRY_NO_ID_HASH)
 
 const GOLDEN_AMOUNTS: Array<[bigint, string]> = [
   [0n, '00'],

@@ -42,6 +42,8 @@ class ApplyRun {
   private readonly state: StateTxn
   private meta!: Meta
   private readonly entries: Uint8Array[] = []
+  /** Previous positions of what the current transaction changed, in subjectsOf order. */
+  private links: number[] = []
 
   constructor (private readonly view: LedgerView, private readonly host: Autobase.Host, private readonly supportedVersion: number) {
     this.state = new StateTxn(view.state)
@@ -68,9 +70,11 @@ class ApplyRun {
       tx: kept,
       digest: digest(whole ?? tx),
       outcome: reason === null ? ACCEPTED : reasonTag(reason),
+      links: reason === null ? this.links : [],
       prev: this.meta.head
     })
     this.entries.push(bytes)
+    this.links = []
     this.meta.length++
     this.meta.head = hash
   }
@@ -123,23 +127,24 @@ class ApplyRun {
     const seq = this.meta.length
     switch (tx.type) {
       case 'put':
-        this.state.putRecord(tx.key, { value: tx.value, seq })
-        this.state.addRecordHistory(tx.key, seq)
+      case 'del': {
+        const previous = await this.state.record(tx.key)
+        this.links.push(previous?.seq ?? -1)
+        this.state.putRecord(tx.key, { value: tx.type === 'put' ? tx.value : null, seq })
         return null
-      case 'del':
-        this.state.delRecord(tx.key)
-        this.state.addRecordHistory(tx.key, seq)
-        return null
+      }
       case 'open-account':
         if (await this.state.account(tx.account) !== null) return 'ACCOUNT_EXISTS'
-        this.state.putAccount(tx.account, { balance: 0n, owners: [author], seq }, seq)
+        this.links.push(-1)
+        this.state.putAccount(tx.account, { balance: 0n, owners: [author], seq })
         return null
       case 'mint': {
         if (!member.admin) return 'NOT_AUTHORIZED'
         const account = await this.account(tx.account)
         if (account === null) return 'ACCOUNT_NOT_FOUND'
         if (account.balance + tx.amount > MAX_AMOUNT || this.meta.supply + tx.amount > MAX_AMOUNT) return 'AMOUNT_OVERFLOW'
-        this.state.putAccount(tx.account, { ...account, balance: account.balance + tx.amount, seq }, seq)
+        this.links.push(account.seq)
+        this.state.putAccount(tx.account, { ...account, balance: account.balance + tx.amount, seq })
         this.meta.supply += tx.amount
         return null
       }
@@ -150,22 +155,29 @@ class ApplyRun {
         const to = tx.to === tx.from ? from : await this.account(tx.to)
         if (to === null) return 'ACCOUNT_NOT_FOUND'
         if (from.balance < tx.amount) return 'INSUFFICIENT_FUNDS'
+        this.links.push(from.seq)
         if (tx.to === tx.from) {
-          this.state.putAccount(tx.from, { ...from, seq }, seq)
+          this.state.putAccount(tx.from, { ...from, seq })
           return null
         }
+        this.links.push(to.seq)
         // No overflow check on the credit: every balance is at most the supply, which is at most MAX_AMOUNT.
-        this.state.putAccount(tx.from, { ...from, balance: from.balance - tx.amount, seq }, seq)
-        this.state.putAccount(tx.to, { ...to, balance: to.balance + tx.amount, seq }, seq)
+        this.state.putAccount(tx.from, { ...from, balance: from.balance - tx.amount, seq })
+        this.state.putAccount(tx.to, { ...to, balance: to.balance + tx.amount, seq })
         return null
       }
       case 'add-owner': {
         const account = await this.state.account(tx.account)
         if (account === null) return 'ACCOUNT_NOT_FOUND'
         if (!owns(author, tx.account, account)) return 'NOT_OWNER'
-        if (account.owners.some(o => b4a.equals(o, tx.key))) return null
+        if (account.owners.some(o => b4a.equals(o, tx.key))) {
+          this.links.push(account.seq)
+          this.state.putAccount(tx.account, { ...account, seq })
+          return null
+        }
         if (account.owners.length >= MAX_OWNERS) return 'TOO_MANY_OWNERS'
-        this.state.putAccount(tx.account, { ...account, owners: [...account.owners, tx.key], seq }, seq)
+        this.links.push(account.seq)
+        this.state.putAccount(tx.account, { ...account, owners: [...account.owners, tx.key], seq })
         return null
       }
       case 'add-writer': {
@@ -196,11 +208,11 @@ class ApplyRun {
     }
   }
 
-  /** A writer-key account exists implicitly (balance 0); a named one only once opened. */
+  /** A writer-key account exists implicitly (balance 0, no history: seq -1); a named one only once opened. */
   private async account (name: string): Promise<AccountValue | null> {
     const account = await this.state.account(name)
     if (account !== null || !isWriterAccount(name)) return account
-    return { balance: 0n, owners: [], seq: 0 }
+    return { balance: 0n, owners: [], seq: -1 }
   }
 }
 

@@ -20,6 +20,11 @@ export interface EntryRecord {
   digest: Uint8Array
   /** 0 for accepted, else a reason tag (see outcome.ts). */
   outcome: number
+  /**
+   * For each subject an accepted transaction changed (see subjectsOf), the position of the
+   * previous entry that changed it, or -1: the history of a record or account is this chain.
+   */
+  links: number[]
   /** Hash of the previous entry; 32 zero bytes for entry 0. */
   prev: Uint8Array
   /** BLAKE2b-256 of this entry's encoding up to here: hash_n = H(hash_{n-1}, entry_n). */
@@ -35,6 +40,9 @@ export const GENESIS_HASH: Uint8Array = b4a.alloc(32)
 
 type State = ReturnType<typeof c.state>
 
+/** Links are stored as position + 1, so 0 means "no earlier entry". */
+const linkList = c.array(c.uint)
+
 const body = {
   preencode (state: State, e: EntryFields): void {
     state.end += 1
@@ -47,6 +55,7 @@ const body = {
     c.buffer.preencode(state, e.tx)
     state.end += 32
     c.uint.preencode(state, e.outcome)
+    linkList.preencode(state, e.links.map(l => l + 1))
     state.end += 32
   },
   encode (state: State, e: EntryFields): void {
@@ -60,6 +69,7 @@ const body = {
     c.buffer.encode(state, e.tx)
     c.fixed32.encode(state, e.digest)
     c.uint.encode(state, e.outcome)
+    linkList.encode(state, e.links.map(l => l + 1))
     c.fixed32.encode(state, e.prev)
   },
   decode (state: State): EntryFields {
@@ -74,8 +84,9 @@ const body = {
     const tx = c.buffer.decode(state) ?? b4a.alloc(0)
     const digest = c.fixed32.decode(state)
     const outcome = c.uint.decode(state)
+    const links = linkList.decode(state).map(l => l - 1)
     const prev = c.fixed32.decode(state)
-    return { seq, writer, writerSeq, index, id, tx, digest, outcome, prev }
+    return { seq, writer, writerSeq, index, id, tx, digest, outcome, links, prev }
   }
 }
 

@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import b4a from 'b4a'
-import { amount, strictString, u64be, decodeExact } from './primitives.js'
+import { amount, strictString, decodeExact } from './primitives.js'
 import { GENESIS_HASH } from './entry.js'
 import { FORMAT_VERSION } from './limits.js'
 
@@ -12,11 +12,8 @@ import { FORMAT_VERSION } from './limits.js'
 const META = b4a.from('meta')
 const TX = b4a.from('tx/')
 const RECORD = b4a.from('rec/')
-const RECORD_HISTORY = b4a.from('hrec/')
 const ACCOUNT = b4a.from('acct/')
-const ACCOUNT_HISTORY = b4a.from('hacct/')
 const MEMBER = b4a.from('member/')
-const SEP = b4a.from([0])
 
 export const keys = {
   meta: (): Uint8Array => META,
@@ -25,11 +22,6 @@ export const keys = {
   account: (name: string): Uint8Array => b4a.concat([ACCOUNT, b4a.from(name)]),
   member: (key: Uint8Array): Uint8Array => b4a.concat([MEMBER, key]),
   memberPrefix: (): Uint8Array => MEMBER,
-  /** History keys end in the entry position, so a range scan returns positions in ledger order. */
-  recordHistory: (key: string, seq: number): Uint8Array => b4a.concat([RECORD_HISTORY, b4a.from(key), SEP, u64be(seq)]),
-  recordHistoryPrefix: (key: string): Uint8Array => b4a.concat([RECORD_HISTORY, b4a.from(key), SEP]),
-  accountHistory: (name: string, seq: number): Uint8Array => b4a.concat([ACCOUNT_HISTORY, b4a.from(name), SEP, u64be(seq)]),
-  accountHistoryPrefix: (name: string): Uint8Array => b4a.concat([ACCOUNT_HISTORY, b4a.from(name), SEP])
 }
 
 type State = ReturnType<typeof c.state>
@@ -82,16 +74,27 @@ const metaCodec: Codec<Meta> = {
 }
 
 export interface RecordValue {
-  /** JSON text as the writer submitted it. */
-  value: string
+  /** JSON text as the writer submitted it; null once deleted (the key stays, to anchor its history). */
+  value: string | null
   /** Position of the entry that last set it. */
   seq: number
 }
 
 const recordCodec: Codec<RecordValue> = {
-  preencode (state, r) { strictString.preencode(state, r.value); c.uint.preencode(state, r.seq) },
-  encode (state, r) { strictString.encode(state, r.value); c.uint.encode(state, r.seq) },
-  decode (state) { return { value: strictString.decode(state), seq: c.uint.decode(state) } }
+  preencode (state, r) {
+    c.bool.preencode(state, r.value !== null)
+    if (r.value !== null) strictString.preencode(state, r.value)
+    c.uint.preencode(state, r.seq)
+  },
+  encode (state, r) {
+    c.bool.encode(state, r.value !== null)
+    if (r.value !== null) strictString.encode(state, r.value)
+    c.uint.encode(state, r.seq)
+  },
+  decode (state) {
+    const value = c.bool.decode(state) ? strictString.decode(state) : null
+    return { value, seq: c.uint.decode(state) }
+  }
 }
 
 export interface AccountValue {
@@ -161,4 +164,3 @@ export function decodeValue<T> (codec: Codec<T>, bytes: Uint8Array): T {
   return v
 }
 
-export const EMPTY: Uint8Array = b4a.alloc(0)

@@ -1,13 +1,12 @@
 import b4a from 'b4a'
 import { openEntry, GENESIS_HASH } from './entry.js'
 import type { EntryRecord } from './entry.js'
-import { decodeTx } from './tx.js'
+import { decodeTx, subjectsOf } from './tx.js'
 import type { Tx, TxType, Role } from './tx.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta } from './layout.js'
 import { reasonOf } from './outcome.js'
 import type { LedgerView } from './view.js'
-import { readU64be, u64be } from './primitives.js'
 
 export const DEFAULT_PAGE = 100
 export const MAX_PAGE = 1000
@@ -49,6 +48,12 @@ export interface Page<T> {
   items: T[]
   /** Pass as `gte` (or `lt` when reverse) for the next page; null when this is the last. */
   next: number | null
+}
+
+export interface HistoryOptions {
+  /** Only entries before this position; pass the previous page's `next` to page on. */
+  lt?: number
+  limit?: number
 }
 
 export interface RangeOptions {
@@ -145,15 +150,52 @@ export class LedgerReader {
     const node = await this.view.state.get(keys.record(key))
     if (node?.value == null) return null
     const record = decodeValue(values.record, node.value)
+    if (record.value === null) return null
     return { key, value: JSON.parse(record.value), position: record.seq, final: record.seq < this.finalLength }
   }
 
-  history (key: string, opts: RangeOptions = {}): Promise<Page<Entry>> {
-    return this.indexPage(keys.recordHistoryPrefix(key), opts)
+  async history (key: string, opts: HistoryOptions = {}): Promise<Page<Entry>> {
+    const node = await this.view.state.get(keys.record(key))
+    const latest = node?.value == null ? -1 : decodeValue(values.record, node.value).seq
+    return this.chainPage('r:' + key, latest, opts)
   }
 
-  accountHistory (account: string, opts: RangeOptions = {}): Promise<Page<Entry>> {
-    return this.indexPage(keys.accountHistoryPrefix(account), opts)
+  async accountHistory (account: string, opts: HistoryOptions = {}): Promise<Page<Entry>> {
+    const node = await this.view.state.get(keys.account(account))
+    const latest = node?.value == null ? -1 : decodeValue(values.account, node.value).seq
+    return this.chainPage('a:' + account, latest, opts)
+  }
+
+  /**
+   * Walk a subject's chain of entries newest first, from `latest` (or from just before `lt`).
+   * Paging with `lt` set to the previous page's `next` costs one read per entry returned.
+   */
+  private async chainPage (subject: string, latest: number, { lt, limit }: HistoryOptions): Promise<Page<Entry>> {
+    const size = pageSize(limit)
+    let position = latest
+    if (lt !== undefined && lt <= latest) {
+      const at = await this.record(lt)
+      const link = at === null ? undefined : linkOf(at, subject)
+      position = link ?? await this.walkBelow(subject, latest, lt)
+    }
+    const items: Entry[] = []
+    while (position >= 0 && items.length < size) {
+      const record = await this.record(position)
+      if (record === null) break
+      items.push(this.present(record))
+      position = linkOf(record, subject) ?? -1
+    }
+    return { items, next: position >= 0 && items.length > 0 ? items[items.length - 1].position : null }
+  }
+
+  /** The newest position below `lt` in a subject's chain, walking from `latest`. */
+  private async walkBelow (subject: string, latest: number, lt: number): Promise<number> {
+    let position = latest
+    while (position >= lt) {
+      const record = await this.record(position)
+      position = record === null ? -1 : linkOf(record, subject) ?? -1
+    }
+    return position
   }
 
   async balance (account: string): Promise<BalanceResult> {
@@ -184,25 +226,6 @@ export class LedgerReader {
       })
     }
     return members
-  }
-
-  private async indexPage (prefix: Uint8Array, { gte, lt, limit, reverse = false }: RangeOptions): Promise<Page<Entry>> {
-    const size = pageSize(limit)
-    const range = {
-      gte: gte === undefined ? prefix : b4a.concat([prefix, u64(gte)]),
-      lt: lt === undefined ? prefixEnd(prefix) : b4a.concat([prefix, u64(lt)]),
-      reverse,
-      limit: size + 1
-    }
-    const positions: number[] = []
-    for await (const node of this.view.state.createReadStream(range)) {
-      positions.push(readU64be(node.key, prefix.byteLength))
-    }
-    const more = positions.length > size
-    if (more) positions.length = size
-    const items = (await Promise.all(positions.map(p => this.entry(p)))).filter(e => e !== null)
-    const last = positions[positions.length - 1]
-    return { items, next: more ? (reverse ? last : last + 1) : null }
   }
 
   private present (r: EntryRecord): Entry {
@@ -244,13 +267,18 @@ function parseOrText (text: string): unknown {
   }
 }
 
+/** The previous position in `subject`'s chain, from an entry that changed it; undefined if it did not. */
+function linkOf (record: EntryRecord, subject: string): number | undefined {
+  if (record.links.length === 0) return undefined
+  const tx = decodeTx(record.tx)
+  if (typeof tx === 'string') return undefined
+  const i = subjectsOf(tx).indexOf(subject)
+  return i === -1 ? undefined : record.links[i]
+}
+
 function pageSize (limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE
   return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)))
-}
-
-function u64 (n: number): Uint8Array {
-  return u64be(Math.max(0, Math.floor(n)))
 }
 
 function prefixRange (prefix: Uint8Array): { gte: Uint8Array, lt: Uint8Array } {

@@ -1,6 +1,6 @@
 import b4a from 'b4a'
 import type Hyperbee from 'hyperbee'
-import { keys, values, encodeValue, decodeValue, EMPTY_META, EMPTY } from './layout.js'
+import { keys, values, encodeValue, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta, RecordValue, AccountValue, MemberValue } from './layout.js'
 
 /**
@@ -44,16 +44,13 @@ export class StateTxn {
     this.write(keys.tx(id), encodeValue(values.seq, seq))
   }
 
+  async record (key: string): Promise<RecordValue | null> {
+    const bytes = await this.read(keys.record(key))
+    return bytes === null ? null : decodeValue(values.record, bytes)
+  }
+
   putRecord (key: string, record: RecordValue): void {
     this.write(keys.record(key), encodeValue(values.record, record))
-  }
-
-  delRecord (key: string): void {
-    this.write(keys.record(key), null)
-  }
-
-  addRecordHistory (key: string, seq: number): void {
-    this.write(keys.recordHistory(key, seq), EMPTY)
   }
 
   async account (name: string): Promise<AccountValue | null> {
@@ -61,9 +58,8 @@ export class StateTxn {
     return bytes === null ? null : decodeValue(values.account, bytes)
   }
 
-  putAccount (name: string, account: AccountValue, seq: number): void {
+  putAccount (name: string, account: AccountValue): void {
     this.write(keys.account(name), encodeValue(values.account, account))
-    this.write(keys.accountHistory(name, seq), EMPTY)
   }
 
   async member (key: Uint8Array): Promise<MemberValue | null> {

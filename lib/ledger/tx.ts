@@ -163,6 +163,26 @@ export function decodeTx (bytes: Uint8Array): Tx | RejectReason {
   return decodeExact(txDecoder, bytes) ?? 'BAD_ENCODING'
 }
 
+/**
+ * What an accepted transaction changes, in a fixed order: `r:<key>` for a record, `a:<name>` for an
+ * account. Each entry links, per subject in this order, to the previous entry that changed it.
+ */
+export function subjectsOf (tx: Tx): string[] {
+  switch (tx.type) {
+    case 'put':
+    case 'del':
+      return ['r:' + tx.key]
+    case 'open-account':
+    case 'add-owner':
+    case 'mint':
+      return ['a:' + tx.account]
+    case 'transfer':
+      return tx.from === tx.to ? ['a:' + tx.from] : ['a:' + tx.from, 'a:' + tx.to]
+    default:
+      return []
+  }
+}
+
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 const WRITER_ACCOUNT = /^[0-9a-f]{64}$/
 

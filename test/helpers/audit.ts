@@ -11,8 +11,9 @@ export interface Audit {
 
 /**
  * Read a node's whole ledger and check what must hold on every honest node: the hash chain links
- * every entry to the one before, each id has one outcome (later uses are DUPLICATE_ID), and
- * balances replayed from accepted entries match the node's own balances and sum to its supply.
+ * every entry to the one before, each id has one outcome (later uses are DUPLICATE_ID), balances
+ * replayed from accepted entries match the node's own balances and sum to its supply, and every
+ * record's and account's history (read in small pages) is exactly its accepted entries, newest first.
  */
 export async function audit (node: LedgerNode): Promise<Audit> {
   const entries: Entry[] = []
@@ -23,6 +24,12 @@ export async function audit (node: LedgerNode): Promise<Audit> {
   }
   const outcomes = new Map<string, string>()
   const balances = new Map<string, bigint>()
+  const chains = new Map<string, number[]>()
+  const touch = (subject: string, position: number): void => {
+    const chain = chains.get(subject) ?? []
+    if (chain[chain.length - 1] !== position) chain.push(position)
+    chains.set(subject, chain)
+  }
   let prev = b4a.toString(b4a.alloc(32), 'hex')
   for (const [i, e] of entries.entries()) {
     if (e.position !== i) throw new Error(`entry ${i} says position ${e.position}`)
@@ -40,6 +47,21 @@ export async function audit (node: LedgerNode): Promise<Audit> {
     }
     if (e.tx.type === 'mint') add(e.tx.account, e.tx.amount)
     if (e.tx.type === 'transfer') { add(e.tx.from, -e.tx.amount); add(e.tx.to, e.tx.amount) }
+    if (e.tx.type === 'put' || e.tx.type === 'del') touch('r:' + e.tx.key, i)
+    if (e.tx.type === 'open-account' || e.tx.type === 'add-owner' || e.tx.type === 'mint') touch('a:' + e.tx.account, i)
+    if (e.tx.type === 'transfer') { touch('a:' + e.tx.from, i); touch('a:' + e.tx.to, i) }
+  }
+  for (const [subject, chain] of chains) {
+    const name = subject.slice(2)
+    const read = (opts: { lt?: number, limit: number }) => subject.startsWith('r:') ? node.history(name, opts) : node.accountHistory(name, opts)
+    const seen: number[] = []
+    for (let lt: number | undefined, pages = 0; pages === 0 || lt !== undefined; pages++) {
+      const page = await read({ lt, limit: 3 })
+      seen.push(...page.items.map(e => e.position))
+      lt = page.next ?? undefined
+    }
+    const expected = [...chain].reverse()
+    if (seen.join() !== expected.join()) throw new Error(`history of ${subject}: ${seen.join()} but expected ${expected.join()}`)
   }
   let sum = 0n
   for (const [account, balance] of balances) {

@@ -20,6 +20,12 @@ export async function createNode (t: test.Test, opts: Partial<LedgerNodeOptions>
   return node
 }
 
+/** Autobase internals worth seeing when nodes fail to converge. */
+function diagnose (node: LedgerNode): Record<string, unknown> {
+  const base = node.base as unknown as { isIndexer: boolean, writable: boolean, length: number, signedLength: number, heads (): unknown[], isFastForwarding (): boolean }
+  return { indexer: base.isIndexer, writable: base.writable, system: `${base.signedLength}/${base.length}`, heads: base.heads().length, fastForwarding: base.isFastForwarding() }
+}
+
 /** Resolve on the next update of any node, or after `ms` (a re-check in case an update was missed). */
 function nextChange (nodes: LedgerNode[], ms: number): Promise<void> {
   return new Promise(resolve => {
@@ -66,7 +72,7 @@ export async function converged (nodes: LedgerNode[], { final = false, length = 
     const done = !final || heads.every(h => h.final.length === first.length)
     if (same && done && first.length >= length) return first.hash
     if (Date.now() > deadline) {
-      throw new Error('nodes did not converge: ' + JSON.stringify(heads))
+      throw new Error('nodes did not converge: ' + JSON.stringify(heads.map((h, i) => ({ ...h, ...diagnose(nodes[i]) }))))
     }
     await nextChange(nodes, 500)
   }
