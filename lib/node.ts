@@ -12,6 +12,7 @@ import { FORMAT_VERSION, TX_ID_BYTES } from './ledger/limits.js'
 import { LedgerReader } from './ledger/reader.js'
 import type { Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
 import { BlockWriter } from './block-writer.js'
+import { FinalityNudge } from './finality-nudge.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from './net/network.js'
@@ -98,6 +99,7 @@ export class LedgerNode extends ReadyResource {
   private _reader: LedgerReader | null = null
   private writer: BlockWriter | null = null
   private network: LedgerNetwork | null = null
+  private nudge: FinalityNudge | null = null
   private lastLength = 0
   private lastFinal = 0
   private reorders = 0
@@ -156,6 +158,8 @@ export class LedgerNode extends ReadyResource {
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
       this.writer = new BlockWriter(blocks => this.append(blocks))
+      this.nudge = new FinalityNudge(base, () => ({ length: this.reader.length, finalLength: this.reader.finalLength }), ackInterval)
+      this.nudge.start()
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
         // A new ledger: entry 0 records the format version it starts with, and makes its creator admin.
         await this.writer.write([encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))])
@@ -176,6 +180,7 @@ export class LedgerNode extends ReadyResource {
   }
 
   private async teardown (): Promise<void> {
+    this.nudge?.stop()
     await this.network?.close()
     await this._base?.close()
     if (this.ownsStore) await this.store?.close()

@@ -6,10 +6,16 @@ import { audit } from './helpers/audit.js'
 import { Random, seedFromEnv } from './helpers/random.js'
 
 const ROUNDS = 6
+const RUNS = 3 // seeds per `npm test`; each run is a different network size and schedule
 const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4']
 
-test('convergence - random transactions, partitions and merges end with one identical ledger', async t => {
-  const seed = seedFromEnv()
+const firstSeed = seedFromEnv()
+for (let run = 0; run < (process.env.AUTOLEDGER_SEED ? 1 : RUNS); run++) {
+  const seed = firstSeed + run
+  test(`convergence - random transactions, partitions and merges end with one identical ledger (seed ${seed})`, t => randomRun(t, seed))
+}
+
+async function randomRun (t: test.Test, seed: number): Promise<void> {
   t.comment('seed', seed, '(replay with AUTOLEDGER_SEED)')
   const rnd = new Random(seed)
   const count = 3 + rnd.int(3)
@@ -78,7 +84,7 @@ test('convergence - random transactions, partitions and merges end with one iden
   t.ok(ids.every(id => audits[0].outcomes.has(id) || (removableIds.has(id) && !seenBeforeRemoval.has(id))), 'every acknowledged submission is in the ledger, but for a removed writer\'s unseen ones')
   const rejected = audits[0].entries.filter(e => e.outcome === 'rejected').length
   t.comment(`${nodes.length} nodes, ${audits[0].entries.length} entries, ${rejected} rejected`)
-})
+}
 
 function randomTx (rnd: Random, node: LedgerNode, nodes: LedgerNode[], ids: string[]): TxInput {
   const me = node.writerKey.toString('hex')

@@ -36,7 +36,7 @@ declare module 'autobase' {
     readonly closed: boolean
     ready (): Promise<void>
     close (): Promise<void>
-    append (value: Uint8Array | Uint8Array[]): Promise<void>
+    append (value: Uint8Array | Uint8Array[] | null): Promise<void>
     update (): Promise<void>
     ack (bg?: boolean): Promise<void>
     replicate (isInitiatorOrStream: boolean | unknown): unknown

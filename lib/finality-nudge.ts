@@ -1,0 +1,50 @@
+import type Autobase from 'autobase'
+
+/** Nudge after finality has not moved for this many ack intervals (plus up to as many again, at random). */
+export const STALL_INTERVALS = 6
+
+/**
+ * Keeps finality moving on an indexer. Autobase's ack rule can leave the indexers' concurrent acks
+ * as the only heads, and then no indexer acks again until someone writes: the tail stays pending
+ * however long the ledger is quiet. When entries are pending and the final length has not moved for
+ * a while, this appends one more ack, which merges those heads. The random part of the delay keeps
+ * two indexers from nudging in lockstep.
+ */
+export class FinalityNudge {
+  private timer: NodeJS.Timeout | null = null
+  private lastFinal = -1
+  private deadline = 0
+  private nudging = false
+
+  constructor (
+    private readonly base: Autobase<unknown>,
+    private readonly lengths: () => { length: number, finalLength: number },
+    private readonly ackInterval: number
+  ) {}
+
+  start (): void {
+    this.timer = setInterval(() => { this.tick() }, this.ackInterval)
+    this.timer.unref()
+  }
+
+  stop (): void {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  private tick (): void {
+    const { length, finalLength } = this.lengths()
+    const now = Date.now()
+    if (finalLength !== this.lastFinal || finalLength >= length || !this.base.isIndexer) {
+      this.lastFinal = finalLength
+      this.deadline = now + this.ackInterval * STALL_INTERVALS * (1 + Math.random())
+      return
+    }
+    if (now < this.deadline || this.nudging) return
+    this.nudging = true
+    this.base.append(null).catch(() => {}).finally(() => {
+      this.nudging = false
+      this.deadline = Date.now() + this.ackInterval * STALL_INTERVALS * (1 + Math.random())
+    })
+  }
+}
