@@ -10,7 +10,7 @@ import type { LedgerView } from './ledger/view.js'
 import { encodeTx } from './ledger/tx.js'
 import { FORMAT_VERSION, TX_ID_BYTES } from './ledger/limits.js'
 import { LedgerReader } from './ledger/reader.js'
-import type { Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
+import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
 import { BlockWriter } from './block-writer.js'
 import { FinalityNudge } from './finality-nudge.js'
 import { toTx, toBytes } from './tx-input.js'
@@ -76,6 +76,9 @@ export interface LedgerNodeEvents {
   /** The view's unsigned tail was truncated to `length` and is being re-applied in the merged order. */
   reorder: (info: { length: number }) => void
   writable: () => void
+  /** A peer connected or went away; `peers` is the count now. */
+  'peer-add': (info: { peers: number }) => void
+  'peer-remove': (info: { peers: number }) => void
   'upgrade-required': (reason: string) => void
   error: (err: Error) => void
 }
@@ -165,7 +168,7 @@ export class LedgerNode extends ReadyResource {
         await this.writer.write([encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))])
       }
       if (this.opts.network) {
-        this.network = new LedgerNetwork(base, this.opts.network)
+        this.network = new LedgerNetwork(base, this.opts.network, (peers, added) => this.emit(added ? 'peer-add' : 'peer-remove', { peers }))
         this.network.join()
       }
     } catch (err) {
@@ -239,8 +242,8 @@ export class LedgerNode extends ReadyResource {
   async entries (opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.entries(opts) }
   async transaction (id: KeyInput): Promise<Entry | null> { return this.reader.transaction(toBytes(id, TX_ID_BYTES, 'id')) }
   async get (key: string): Promise<RecordResult | null> { return this.reader.get(key) }
-  async history (key: string, opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.history(key, opts) }
-  async accountHistory (account: string, opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.accountHistory(account, opts) }
+  async history (key: string, opts?: HistoryOptions): Promise<Page<Entry>> { return this.reader.history(key, opts) }
+  async accountHistory (account: string, opts?: HistoryOptions): Promise<Page<Entry>> { return this.reader.accountHistory(account, opts) }
   async balance (account: string): Promise<BalanceResult> { return this.reader.balance(account) }
   async members (): Promise<Member[]> { return this.reader.members() }
   async head (): Promise<Head> { return this.reader.head() }

@@ -9,6 +9,7 @@ declare module 'hyperswarm' {
     }
     interface Discovery {
       flushed (): Promise<void>
+      refresh (opts?: { server?: boolean, client?: boolean }): Promise<void>
       destroy (): Promise<void>
     }
   }
@@ -19,7 +20,7 @@ declare module 'hyperswarm' {
     readonly connections: Set<Hyperswarm.Connection>
     join (topic: Uint8Array, opts?: { server?: boolean, client?: boolean }): Hyperswarm.Discovery
     flush (): Promise<void>
-    destroy (): Promise<void>
+    destroy (opts?: { force?: boolean }): Promise<void>
   }
 
   export = Hyperswarm

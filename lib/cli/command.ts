@@ -1,0 +1,118 @@
+import { parseArgs } from 'util'
+import { OpsError } from '../daemon/errors.js'
+import { resolveDir } from '../daemon/config.js'
+import { Output } from './output.js'
+
+export interface OptionSpec {
+  type: 'string' | 'boolean'
+  short?: string
+  /** Shown in --help, e.g. `<host:port>`. */
+  value?: string
+  description: string
+}
+
+export interface CommandContext {
+  values: Record<string, string | boolean | undefined>
+  positionals: string[]
+  out: Output
+  /** The data directory (absolute): --dir, else AUTOLEDGER_DIR, else ./autoledger-data. */
+  dir: string
+}
+
+export interface Command {
+  name: string
+  /** One line for the command list. */
+  summary: string
+  /** Positional arguments as shown in usage, e.g. `<key> <value>`. */
+  args?: string
+  /** How many positionals: [min, max]. Default [0, 0]. */
+  arity?: [number, number]
+  options?: Record<string, OptionSpec>
+  /** More help text, shown after the usage line. */
+  details?: string[]
+  /** Does the command print data (and so take --json)? Default true. */
+  data?: boolean
+  /** Does the command use a data directory (--dir)? Default true. */
+  usesDir?: boolean
+  run (ctx: CommandContext): Promise<void>
+}
+
+export const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  dir: { type: 'string', short: 'd', value: '<path>', description: 'data directory (default ./autoledger-data, or $AUTOLEDGER_DIR)' },
+  json: { type: 'boolean', description: 'print newline-delimited JSON on stdout' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' }
+}
+
+export function usageError (message: string): OpsError {
+  return new OpsError('USAGE', message)
+}
+
+/** Parse a command's arguments; throws USAGE naming what is wrong. Returns null after printing --help. */
+export function parseCommand (cmd: Command, argv: string[]): CommandContext | null {
+  const specs = allOptions(cmd)
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, s.short === undefined ? { type: s.type } : { type: s.type, short: s.short }]))
+    })
+  } catch (err) {
+    throw usageError(`${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`)
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>
+  const out = new Output(values.json === true)
+  if (values.help === true) {
+    out.text(help(cmd))
+    return null
+  }
+  const [min, max] = cmd.arity ?? [0, 0]
+  if (parsed.positionals.length < min) throw usageError(`missing argument: autoledger ${cmd.name} ${cmd.args ?? ''}`.trim())
+  if (parsed.positionals.length > max) throw usageError(`unexpected argument "${parsed.positionals[max]}": autoledger ${cmd.name} ${cmd.args ?? ''}`.trim())
+  return { values, positionals: parsed.positionals, out, dir: resolveDir(values.dir as string | undefined) }
+}
+
+function allOptions (cmd: Command): Record<string, OptionSpec> {
+  const common: Record<string, OptionSpec> = { ...COMMON_OPTIONS }
+  if (cmd.data === false) delete common.json
+  if (cmd.usesDir === false) delete common.dir
+  for (const name of Object.keys(cmd.options ?? {})) delete common[name] // a command may describe a common flag its own way
+  return { ...cmd.options, ...common }
+}
+
+export function help (cmd: Command): string {
+  const lines = [`Usage: autoledger ${cmd.name}${cmd.args === undefined ? '' : ' ' + cmd.args} [options]`, '', cmd.summary]
+  if (cmd.details !== undefined) lines.push('', ...cmd.details)
+  lines.push('', 'Options:')
+  const rows = Object.entries(allOptions(cmd)).map(([name, s]) => [`--${name}${s.short === undefined ? '' : `, -${s.short}`}${s.value === undefined ? '' : ' ' + s.value}`, s.description])
+  const width = Math.max(...rows.map(r => r[0].length))
+  for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}  ${text}`)
+  return lines.join('\n')
+}
+
+/** A string option, or undefined. */
+export function str (ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name]
+  return typeof v === 'string' ? v : undefined
+}
+
+/** A whole-number option, or undefined; USAGE if it is not one. */
+export function int (ctx: CommandContext, name: string): number | undefined {
+  const v = str(ctx, name)
+  if (v === undefined) return undefined
+  if (!/^[0-9]{1,15}$/.test(v)) throw usageError(`--${name} must be a whole number, got "${v}"`)
+  return Number(v)
+}
+
+/** A 64-hex key argument (ledger or writer key); USAGE if it is not one. */
+export function hexKey (text: string, what: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw usageError(`${what} must be 64 hex characters, got "${text.length > 80 ? text.slice(0, 77) + '...' : text}"`)
+  return text.toLowerCase()
+}
+
+/** A positive whole amount as a decimal string; USAGE if it is not one. */
+export function amountArg (text: string): string {
+  if (!/^[0-9]{1,40}$/.test(text) || /^0+$/.test(text)) throw usageError(`amount must be a positive whole number, got "${text}"`)
+  return text.replace(/^0+/, '')
+}

@@ -1,0 +1,19 @@
+import type { Command } from '../command.js'
+import { withLedger } from '../connect.js'
+import { short } from '../output.js'
+
+export const balance: Command = {
+  name: 'balance',
+  args: '[account]',
+  arity: [0, 1],
+  summary: 'Show an account\'s balance (default: this node\'s writer account).',
+  async run (ctx) {
+    const b = await withLedger(ctx.dir, async ({ ops }) => ops.balance(ctx.positionals[0] ?? (await ops.status()).writerKey))
+    ctx.out.item(b, () => ctx.out.table([
+      ['account', b.account],
+      ['balance', b.balance],
+      ['owners', b.owners.length === 0 ? (/^[0-9a-f]{64}$/.test(b.account) ? 'its writer' : '-') : b.owners.map(short).join(', ')],
+      ['changed at', b.position === null ? 'never' : `position ${b.position}, ${b.final ? 'final' : 'not final yet'}`]
+    ]))
+  }
+}

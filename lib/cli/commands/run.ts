@@ -1,0 +1,66 @@
+import { Daemon } from '../../daemon/daemon.js'
+import { Logger } from '../../daemon/log.js'
+import { codeOf, messageOf } from '../../daemon/errors.js'
+import type { Command } from '../command.js'
+import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
+
+/** Give up on a clean shutdown after this long (ms) and exit 1. */
+export const SHUTDOWN_TIMEOUT_MS = 15_000
+
+export const run: Command = {
+  name: 'run',
+  summary: 'Run the node: join the swarm, replicate the ledger, serve the HTTP API. Stops cleanly on Ctrl-C or SIGTERM.',
+  options: {
+    ...NETWORK_OPTIONS,
+    verbose: { type: 'boolean', short: 'v', description: 'also log debug events (refused HTTP requests)' }
+  },
+  details: [
+    'Prints one line when ready (stdout, JSON with --json); logs one line per event on stderr (JSON with --json).',
+    'Writes <dir>/daemon.json (its HTTP address) and <dir>/token (the bearer token for writes, mode 0600);',
+    'other commands on the same --dir then go through it. One daemon per directory.'
+  ],
+  async run (ctx) {
+    const flags = networkFlags(ctx)
+    const log = new Logger({ json: ctx.out.json, level: ctx.values.verbose === true ? 'debug' : 'info' })
+    const daemon = new Daemon({ dir: ctx.dir, flags, log })
+    const stopped = new Promise<number>(resolve => {
+      let stopping = false
+      const stop = (signal: string, exitCode = 0): void => {
+        if (stopping) {
+          log.warn('forced-exit', { signal })
+          process.exit(130)
+        }
+        stopping = true
+        log.info('shutdown', { signal })
+        const timer = setTimeout(() => {
+          log.error('shutdown-timeout', { ms: SHUTDOWN_TIMEOUT_MS })
+          resolve(1)
+        }, SHUTDOWN_TIMEOUT_MS)
+        timer.unref()
+        daemon.close().then(() => { clearTimeout(timer); log.info('stopped'); resolve(exitCode) }, err => {
+          log.error('shutdown-error', { code: codeOf(err), message: messageOf(err) })
+          resolve(1)
+        })
+      }
+      process.on('SIGINT', () => stop('SIGINT'))
+      process.on('SIGTERM', () => stop('SIGTERM'))
+      // Started by another process over IPC (the demo, tests): stop when that process goes away.
+      if (process.channel !== undefined) process.once('disconnect', () => stop('parent-exit'))
+      // A bug somewhere below must not leave a half-working node behind: log it, close, exit 1.
+      const fatal = (err: unknown): void => {
+        log.error('fatal', { code: codeOf(err), message: messageOf(err), stack: err instanceof Error ? err.stack : undefined })
+        stop('fatal', 1)
+      }
+      process.on('uncaughtException', fatal)
+      process.on('unhandledRejection', fatal)
+      daemon.on('fatal', () => stop('node-error', 1))
+    })
+    await daemon.ready()
+    const status = await daemon.node.status()
+    const ready = { event: 'ready', pid: process.pid, url: daemon.url, key: status.key, writerKey: status.writerKey, writable: status.writable, role: status.role, dir: ctx.dir }
+    log.info('ready', { url: daemon.url, key: status.key, writerKey: status.writerKey, writable: status.writable, role: status.role, length: status.length })
+    ctx.out.item(ready, `autoledger running: ledger ${status.key}  http ${daemon.url}  pid ${process.pid}`)
+    const code = await stopped
+    if (code !== 0) process.exitCode = code
+  }
+}

@@ -1,0 +1,23 @@
+import type { Command } from '../command.js'
+import { withLedger } from '../connect.js'
+import { describe } from '../output.js'
+
+export const tx: Command = {
+  name: 'tx',
+  args: '<id>',
+  arity: [1, 1],
+  summary: 'Show a transaction by id: its entry, outcome and hashes.',
+  async run (ctx) {
+    const e = await withLedger(ctx.dir, ({ ops }) => ops.transaction(ctx.positionals[0]))
+    ctx.out.item(e, () => ctx.out.table([
+      ['id', e.id ?? '-'],
+      ['position', String(e.position)],
+      ['outcome', e.outcome + (e.reason === null ? '' : ` (${e.reason})`)],
+      ['final', e.final ? 'yes' : 'not yet'],
+      ['transaction', describe(e)],
+      ['writer', `${e.writer} (block ${e.writerPosition}, #${e.index})`],
+      ['hash', e.hash],
+      ['prev hash', e.prevHash]
+    ]))
+  }
+}

@@ -1,0 +1,51 @@
+import { dataPaths, requireConfig } from '../daemon/config.js'
+import { findDaemon } from '../daemon/announce.js'
+import type { Announcement } from '../daemon/announce.js'
+import { openLocal } from '../daemon/local.js'
+import { readToken } from '../daemon/token.js'
+import { codeOf } from '../daemon/errors.js'
+import { HttpClient } from '../http/client.js'
+import type { LedgerOps } from '../http/operations.js'
+
+/** How long a command waits for a directory held by a starting daemon or another command (ms). */
+const LOCK_WAIT_MS = 5000
+const LOCK_POLL_MS = 100
+
+export interface Connection {
+  ops: LedgerOps
+  /** The daemon the command talks to, or null when it opened the store itself. */
+  daemon: Announcement | null
+}
+
+/**
+ * Run `fn` against the ledger in `dir`: over HTTP when a daemon runs there (found through its
+ * daemon.json), else by opening the store directly (no network) and closing it afterwards.
+ */
+export async function withLedger<T> (dir: string, fn: (conn: Connection) => Promise<T>): Promise<T> {
+  const paths = dataPaths(dir)
+  const deadline = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    const daemon = await findDaemon(paths.announce)
+    if (daemon !== null) {
+      const token = await readToken(paths.token).catch(() => null)
+      return fn({ ops: new HttpClient(daemon.url, token), daemon })
+    }
+    const config = await requireConfig(paths)
+    let local
+    try {
+      local = await openLocal(paths, { key: config.key })
+    } catch (err) {
+      // A daemon that is starting holds the lock before it announces itself; a command may be finishing.
+      if (codeOf(err) === 'LOCKED' && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, LOCK_POLL_MS))
+        continue
+      }
+      throw err
+    }
+    try {
+      return await fn({ ops: local.api, daemon: null })
+    } finally {
+      await local.close()
+    }
+  }
+}

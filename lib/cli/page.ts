@@ -1,0 +1,52 @@
+import type { RangeOptions } from '../index.js'
+import type { PageJson, HistoryRange } from '../http/operations.js'
+import { int } from './command.js'
+import type { CommandContext, OptionSpec } from './command.js'
+import { entryRows } from './output.js'
+
+export const PAGE_OPTIONS: Record<string, OptionSpec> = {
+  gte: { type: 'string', value: '<position>', description: 'start at this ledger position' },
+  lt: { type: 'string', value: '<position>', description: 'stop before this ledger position' },
+  limit: { type: 'string', value: '<n>', description: 'entries per page (default 100, at most 1000)' },
+  reverse: { type: 'boolean', description: 'newest first' }
+}
+
+export const HISTORY_OPTIONS: Record<string, OptionSpec> = {
+  lt: { type: 'string', value: '<position>', description: 'only entries before this position (the `next` of the previous page)' },
+  limit: PAGE_OPTIONS.limit
+}
+
+export function historyRangeOf (ctx: CommandContext): HistoryRange {
+  const range: HistoryRange = {}
+  const lt = int(ctx, 'lt')
+  const limit = int(ctx, 'limit')
+  if (lt !== undefined) range.lt = lt
+  if (limit !== undefined) range.limit = limit
+  return range
+}
+
+export function rangeOf (ctx: CommandContext): RangeOptions {
+  const range: RangeOptions = {}
+  const gte = int(ctx, 'gte')
+  const lt = int(ctx, 'lt')
+  const limit = int(ctx, 'limit')
+  if (gte !== undefined) range.gte = gte
+  if (lt !== undefined) range.lt = lt
+  if (limit !== undefined) range.limit = limit
+  if (ctx.values.reverse === true) range.reverse = true
+  return range
+}
+
+/**
+ * Entries one per line (one JSON object per entry with --json); the next-page hint on stderr.
+ * `newestFirst`: the page runs backwards and the next one starts below `next` (--lt).
+ */
+export function printPage (ctx: CommandContext, page: PageJson, command: string, newestFirst = false): void {
+  if (ctx.out.json) for (const e of page.items) ctx.out.item(e, '')
+  else if (page.items.length === 0) ctx.out.note('no entries')
+  else ctx.out.text(ctx.out.table(entryRows(page.items)))
+  if (page.next !== null) {
+    const flag = newestFirst ? `--lt ${page.next}` : ctx.values.reverse === true ? `--reverse --lt ${page.next}` : `--gte ${page.next}`
+    ctx.out.note(`more: ${command} ${flag}`)
+  }
+}

@@ -1,0 +1,145 @@
+import path from 'path'
+import fs from 'fs/promises'
+import { LedgerError, parseBootstrap } from '../index.js'
+import type { DhtOptions } from '../index.js'
+import { OpsError } from './errors.js'
+import { writeFileAtomic } from './files.js'
+
+export const DEFAULT_DIR = './autoledger-data'
+export const CONFIG_VERSION = 1
+
+/** Everything the daemon and the CLI keep in a data directory. */
+export function dataPaths (dir: string) {
+  return {
+    dir,
+    config: path.join(dir, 'config.json'),
+    store: path.join(dir, 'store'),
+    lock: path.join(dir, 'lock'),
+    token: path.join(dir, 'token'),
+    announce: path.join(dir, 'daemon.json')
+  }
+}
+export type DataPaths = ReturnType<typeof dataPaths>
+
+/** `--dir`, else AUTOLEDGER_DIR, else ./autoledger-data; always absolute. */
+export function resolveDir (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.AUTOLEDGER_DIR ?? DEFAULT_DIR)
+}
+
+/** The saved settings of one node, in `<dir>/config.json`. Flags given to init, join and run update it. */
+export interface NodeConfig {
+  version: number
+  /** Ledger key, hex. */
+  key: string
+  /** DHT bootstrap list as given (`host:port,...` or `public`); null until one is given. */
+  bootstrap: string | null
+  /** Address the DHT socket binds to. Null: 127.0.0.1 when every bootstrap node is on loopback, else 0.0.0.0. */
+  host: string | null
+  /** UDP port of the DHT socket. Null: any free port. */
+  dhtPort: number | null
+  /** Whether peers can reach this node directly. Null: true when bound to loopback. */
+  reachable: boolean | null
+  /** host:port of the HTTP API. Null: 127.0.0.1 on a free port (announced in daemon.json). */
+  http: string | null
+}
+
+/** Settings a command line may change. Undefined leaves the saved value alone. */
+export type ConfigFlags = Partial<Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http'>>
+
+export function newConfig (key: string, flags: ConfigFlags): NodeConfig {
+  return applyFlags({ version: CONFIG_VERSION, key, bootstrap: null, host: null, dhtPort: null, reachable: null, http: null }, flags)
+}
+
+export function applyFlags (config: NodeConfig, flags: ConfigFlags): NodeConfig {
+  const next = { ...config }
+  for (const name of ['bootstrap', 'host', 'dhtPort', 'reachable', 'http'] as const) {
+    if (flags[name] !== undefined) (next as Record<string, unknown>)[name] = flags[name]
+  }
+  return next
+}
+
+export async function readConfig (paths: DataPaths): Promise<NodeConfig | null> {
+  let text: string
+  try {
+    text = await fs.readFile(paths.config, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw new OpsError('BAD_CONFIG', `cannot read ${paths.config}: ${(err as Error).message}`, { cause: err })
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new OpsError('BAD_CONFIG', `${paths.config} is not JSON: fix or remove it`, { cause: err })
+  }
+  return checkConfig(value, paths.config)
+}
+
+/** Read the config of an initialized directory, or explain how to create one. */
+export async function requireConfig (paths: DataPaths): Promise<NodeConfig> {
+  const config = await readConfig(paths)
+  if (config === null) {
+    throw new OpsError('NOT_INITIALIZED', `no ledger in ${paths.dir}: run \`autoledger init\` or \`autoledger join <ledger-key>\` first (or pass --dir)`)
+  }
+  return config
+}
+
+export async function writeConfig (paths: DataPaths, config: NodeConfig): Promise<void> {
+  await writeFileAtomic(paths.config, JSON.stringify(config, null, 2) + '\n')
+}
+
+function checkConfig (v: unknown, file: string): NodeConfig {
+  const bad = (what: string): never => { throw new OpsError('BAD_CONFIG', `${file}: ${what}; fix or remove the file`) }
+  if (typeof v !== 'object' || v === null) return bad('not an object')
+  const c = v as Record<string, unknown>
+  if (c.version !== CONFIG_VERSION) bad(`unknown config version ${JSON.stringify(c.version)}`)
+  if (typeof c.key !== 'string' || !/^[0-9a-f]{64}$/.test(c.key)) bad('"key" must be 64 hex characters')
+  const optional = (name: string, type: string): void => {
+    if (c[name] !== null && c[name] !== undefined && typeof c[name] !== type) bad(`"${name}" must be a ${type} or null`)
+  }
+  optional('bootstrap', 'string')
+  optional('host', 'string')
+  optional('dhtPort', 'number')
+  optional('reachable', 'boolean')
+  optional('http', 'string')
+  return {
+    version: CONFIG_VERSION,
+    key: c.key as string,
+    bootstrap: (c.bootstrap as string | undefined) ?? null,
+    host: (c.host as string | undefined) ?? null,
+    dhtPort: (c.dhtPort as number | undefined) ?? null,
+    reachable: (c.reachable as boolean | undefined) ?? null,
+    http: (c.http as string | undefined) ?? null
+  }
+}
+
+/** DHT options from a config: the saved bootstrap list is required (never a silent public default). */
+export function dhtOptions (config: NodeConfig, dir: string): DhtOptions {
+  if (config.bootstrap === null) {
+    throw new LedgerError('BOOTSTRAP_REQUIRED', `no DHT bootstrap list saved for ${dir}: pass --bootstrap host:port[,host:port] (start a private one with \`autoledger bootstrap\`), or --bootstrap public to use the public DHT`)
+  }
+  const bootstrap = parseBootstrap(config.bootstrap)
+  const host = config.host ?? (bootstrap !== 'public' && bootstrap.every(a => isLoopback(a.host)) ? '127.0.0.1' : undefined)
+  const reachable = config.reachable ?? (host !== undefined && isLoopback(host))
+  return {
+    bootstrap,
+    ...(host === undefined ? {} : { host }),
+    ...(config.dhtPort === null ? {} : { port: config.dhtPort }),
+    reachable
+  }
+}
+
+export function isLoopback (host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
+/** Parse `host:port` (port 0 = any free port). Throws INVALID_ARGUMENT naming the flag. */
+export function parseHostPort (text: string, flag: string): { host: string, port: number } {
+  const i = text.lastIndexOf(':')
+  const host = i < 0 ? text : text.slice(0, i).replace(/^\[(.*)\]$/, '$1')
+  const port = i < 0 ? 0 : Number(text.slice(i + 1))
+  if (host.length === 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new LedgerError('INVALID_ARGUMENT', `bad ${flag} "${text}": expected host:port, e.g. 127.0.0.1:8080`)
+  }
+  return { host, port }
+}

@@ -1,0 +1,180 @@
+import ReadyResource from 'ready-resource'
+import { formatBootstrap } from '../index.js'
+import type { Member } from '../index.js'
+import { ApiServer } from '../http/server.js'
+import { dataPaths, requireConfig, applyFlags, writeConfig, dhtOptions, parseHostPort } from './config.js'
+import type { ConfigFlags, DataPaths } from './config.js'
+import { openLocal } from './local.js'
+import type { LocalNode } from './local.js'
+import { ensureToken } from './token.js'
+import { announce, unannounce } from './announce.js'
+import { Logger } from './log.js'
+import { SyncProgress } from './progress.js'
+import { codeOf, messageOf } from './errors.js'
+
+/** How often the daemon looks at the peer count and the member list (ms). */
+export const WATCH_INTERVAL_MS = 500
+/** At most one `final` log line per this many ms. */
+export const FINAL_LOG_INTERVAL_MS = 1000
+/** How long `ready` waits for the first announcement on the DHT before going on without it (ms). */
+export const ANNOUNCE_TIMEOUT_MS = 10_000
+
+export interface DaemonOptions {
+  /** The data directory (absolute). */
+  dir: string
+  /** Settings given on the command line: they override the config file and are saved to it. */
+  flags?: ConfigFlags
+  log?: Logger
+}
+
+export interface DaemonEvents {
+  /** The node failed and cannot go on; the owner should close the daemon and exit non-zero. */
+  fatal: (err: Error) => void
+}
+
+export interface Daemon {
+  on<E extends keyof DaemonEvents> (event: E, listener: DaemonEvents[E]): this
+  once<E extends keyof DaemonEvents> (event: E, listener: DaemonEvents[E]): this
+  emit<E extends keyof DaemonEvents> (event: E, ...args: Parameters<DaemonEvents[E]>): boolean
+}
+
+/**
+ * `autoledger run`: one node on a data directory, on the swarm, serving the HTTP API. Opens in the
+ * order lock, node (store, base, network), HTTP, announcement; closes in reverse.
+ */
+export class Daemon extends ReadyResource {
+  readonly paths: DataPaths
+  readonly log: Logger
+  private local: LocalNode | null = null
+  private server: ApiServer | null = null
+  private timers: NodeJS.Timeout[] = []
+  private progress: SyncProgress | null = null
+  url = ''
+  token = ''
+
+  constructor (private readonly opts: DaemonOptions) {
+    super()
+    this.paths = dataPaths(opts.dir)
+    this.log = opts.log ?? new Logger()
+  }
+
+  get node (): LocalNode['node'] {
+    if (this.local === null) throw new Error('the daemon is not open')
+    return this.local.node
+  }
+
+  async _open (): Promise<void> {
+    try {
+      await this.start()
+    } catch (err) {
+      await this.stop()
+      throw err
+    }
+  }
+
+  async _close (): Promise<void> {
+    await this.stop()
+  }
+
+  private async start (): Promise<void> {
+    const saved = await requireConfig(this.paths)
+    const config = applyFlags(saved, this.opts.flags ?? {})
+    const dht = dhtOptions(config, this.paths.dir) // fails here, before anything opens, without a bootstrap list
+    const http = parseHostPort(config.http ?? '127.0.0.1:0', '--http')
+
+    this.local = await openLocal(this.paths, { key: config.key, network: dht }) // takes the directory's lock
+    const node = this.local.node
+    if (JSON.stringify(config) !== JSON.stringify(saved)) await writeConfig(this.paths, config)
+    this.log.info('network', { bootstrap: formatBootstrap(dht.bootstrap), host: dht.host ?? '0.0.0.0', reachable: dht.reachable === true })
+
+    const token = await ensureToken(this.paths.token)
+    if (token.created) this.log.info('token-created', { file: this.paths.token })
+    if (token.tightened) this.log.warn('token-permissions-fixed', { file: this.paths.token, mode: '0600' })
+    this.token = token.token
+
+    this.server = new ApiServer({
+      api: this.local.api,
+      token: this.token,
+      host: http.host,
+      port: http.port,
+      onServerError: (err, req) => this.log.error('http-error', { method: req.method, path: req.path, code: codeOf(err), message: messageOf(err) }),
+      onClientError: (err, req) => this.log.debug('http-refused', { method: req.method, path: req.path, status: req.status, code: codeOf(err) })
+    })
+    this.url = await this.server.listen()
+    await announce(this.paths.announce, { pid: process.pid, url: this.url, key: node.key.toString('hex'), startedAt: new Date().toISOString() })
+    this.watch()
+    await this.announced()
+  }
+
+  /**
+   * Wait until the node is announced on the DHT and its first lookup is done, so that a node
+   * started after this one finds it (hyperswarm repeats a lookup only every 10 minutes).
+   */
+  private async announced (): Promise<void> {
+    let timer: NodeJS.Timeout | null = null
+    const timeout = new Promise<false>(resolve => { timer = setTimeout(() => resolve(false), ANNOUNCE_TIMEOUT_MS) })
+    const started = Date.now()
+    const done = await Promise.race([this.node.flushed().then(() => true), timeout])
+    if (timer !== null) clearTimeout(timer)
+    if (done) this.log.info('announced', { ms: Date.now() - started, peers: this.node.peers })
+    else this.log.warn('announce-slow', { ms: ANNOUNCE_TIMEOUT_MS, message: 'not announced on the DHT yet: is the bootstrap node up?' })
+  }
+
+  private async stop (): Promise<void> {
+    for (const t of this.timers) clearInterval(t)
+    this.timers = []
+    this.progress?.stop()
+    await this.server?.close()
+    await unannounce(this.paths.announce) // CLI commands stop looking for us here
+    await this.local?.close() // network, then base, then store; then the lock
+  }
+
+  /** Turn node events into log lines: peers, members, writability, finality, reorders, errors. */
+  private watch (): void {
+    const node = this.node
+    const log = this.log
+    this.progress = new SyncProgress(node, log)
+
+    let peers = node.peers
+    let members: Map<string, Member> | null = null
+    let checking = false
+    this.timers.push(setInterval(() => {
+      if (node.peers !== peers) {
+        log.info(node.peers > peers ? 'peer-joined' : 'peer-left', { peers: node.peers })
+        peers = node.peers
+      }
+      if (checking || node.closing) return
+      checking = true
+      node.members().then(list => {
+        const next = new Map(list.map(m => [m.key, m]))
+        if (members !== null) {
+          for (const [key, m] of next) if (!members.has(key)) log.info('member-added', { key, role: m.role, indexer: m.indexer, position: m.since })
+          for (const key of members.keys()) if (!next.has(key)) log.info('member-removed', { key })
+        }
+        members = next
+      }, () => {}).finally(() => { checking = false })
+    }, WATCH_INTERVAL_MS))
+
+    let lastFinalLog = 0
+    let finalTimer: NodeJS.Timeout | null = null
+    const logFinal = (): void => {
+      finalTimer = null
+      lastFinalLog = Date.now()
+      if (node.closing) return
+      node.head().then(head => log.info('final', { length: head.final.length, hash: head.final.hash }), () => {})
+    }
+    node.on('final', () => {
+      if (finalTimer !== null) return
+      finalTimer = setTimeout(logFinal, Math.max(0, lastFinalLog + FINAL_LOG_INTERVAL_MS - Date.now()))
+      this.timers.push(finalTimer)
+    })
+    node.on('reorder', ({ length }) => log.info('reorder', { length }))
+    node.on('writable', () => log.info('writable', { writerKey: node.writerKey.toString('hex') }))
+    node.on('upgrade-required', reason => log.error('upgrade-required', { message: reason }))
+    node.on('error', err => {
+      // The base closes after an error: nothing more can be served, so the daemon stops (exit 1).
+      log.error('node-error', { code: codeOf(err), message: messageOf(err) })
+      this.emit('fatal', err)
+    })
+  }
+}

@@ -1,0 +1,165 @@
+import { LedgerError } from '../index.js'
+import type { LedgerNode, Status, Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member, TxInput } from '../index.js'
+import { toJson } from './json.js'
+import type { Jsonify } from './json.js'
+
+/** Transactions one submit may carry. */
+export const MAX_TXS_PER_SUBMIT = 1000
+/** How long a submit waits for outcomes by default (ms); what is still pending after that is reported as pending. */
+export const DEFAULT_SUBMIT_WAIT_MS = 10_000
+export const MAX_SUBMIT_WAIT_MS = 120_000
+/** JSON nesting allowed in a submitted transaction (a record value deeper than this is refused). */
+export const MAX_JSON_DEPTH = 64
+
+export type WaitMode = 'none' | 'applied' | 'final'
+export const WAIT_MODES: readonly WaitMode[] = ['none', 'applied', 'final']
+
+/** Paging of a record's or an account's history: newest first; `lt` = the previous page's `next`. */
+export type HistoryRange = NonNullable<Parameters<LedgerNode['history']>[1]>
+
+export type EntryJson = Jsonify<Entry>
+export type PageJson = Jsonify<Page<Entry>>
+export type StatusJson = Jsonify<Status>
+export type BalanceJson = Jsonify<BalanceResult>
+export type RecordJson = Jsonify<RecordResult>
+
+export interface SubmitOptions {
+  /** 'applied' (default): wait until this node has applied each transaction; 'final': until each outcome is final; 'none': return at once. */
+  wait?: WaitMode
+  /** Longest wait in ms. Default DEFAULT_SUBMIT_WAIT_MS. */
+  timeout?: number
+}
+
+export interface SubmitResult {
+  /** One per submitted transaction, in order. `entry` is null while this node has not applied it yet. */
+  transactions: Array<{ id: string, entry: EntryJson | null }>
+  /** How many are not applied yet (or, with wait 'final', not final yet). */
+  pending: number
+}
+
+/** What the CLI needs of a ledger, whether it talks to a daemon (HttpClient) or opens the store (LedgerApi). */
+export interface LedgerOps {
+  status (): Promise<StatusJson>
+  head (): Promise<Head>
+  entries (range?: RangeOptions): Promise<PageJson>
+  entry (position: number): Promise<EntryJson>
+  transaction (id: string): Promise<EntryJson>
+  get (key: string): Promise<RecordJson>
+  history (key: string, range?: HistoryRange): Promise<PageJson>
+  accountHistory (account: string, range?: HistoryRange): Promise<PageJson>
+  balance (account: string): Promise<BalanceJson>
+  members (): Promise<{ members: Member[] }>
+  submit (input: unknown, opts?: SubmitOptions): Promise<SubmitResult>
+  addWriter (key: string, roles?: { admin?: boolean, indexer?: boolean }, opts?: SubmitOptions): Promise<SubmitResult>
+  removeWriter (key: string, opts?: SubmitOptions): Promise<SubmitResult>
+}
+
+/**
+ * The operations the HTTP API serves, over one LedgerNode, with results in their JSON shape.
+ * The CLI uses the same class when it opens a store itself, so both paths print the same data.
+ */
+export class LedgerApi implements LedgerOps {
+  constructor (readonly node: LedgerNode) {}
+
+  async status (): Promise<StatusJson> {
+    return toJson(await this.node.status())
+  }
+
+  async head (): Promise<Head> {
+    return this.node.head()
+  }
+
+  async entries (range: RangeOptions = {}): Promise<PageJson> {
+    return toJson(await this.node.entries(range))
+  }
+
+  async entry (position: number): Promise<EntryJson> {
+    const entry = await this.node.entry(position)
+    if (entry === null) throw new LedgerError('NOT_FOUND', `no entry at position ${position}: the ledger has ${this.node.length}`)
+    return toJson(entry)
+  }
+
+  async transaction (id: string): Promise<EntryJson> {
+    const entry = await this.node.transaction(id)
+    if (entry === null) throw new LedgerError('NOT_FOUND', `no transaction ${id} here (yet): check the id, or wait for this node to sync`)
+    return toJson(entry)
+  }
+
+  async get (key: string): Promise<RecordJson> {
+    const record = await this.node.get(key)
+    if (record === null) throw new LedgerError('NOT_FOUND', `no record ${JSON.stringify(key)}`)
+    return toJson(record)
+  }
+
+  async history (key: string, range: HistoryRange = {}): Promise<PageJson> {
+    return toJson(await this.node.history(key, range))
+  }
+
+  async accountHistory (account: string, range: HistoryRange = {}): Promise<PageJson> {
+    return toJson(await this.node.accountHistory(account, range))
+  }
+
+  async balance (account: string): Promise<BalanceJson> {
+    return toJson(await this.node.balance(account))
+  }
+
+  async members (): Promise<{ members: Member[] }> {
+    return { members: await this.node.members() }
+  }
+
+  /** Submit one or more transactions (already-parsed JSON, checked here) and wait as asked. */
+  async submit (input: unknown, { wait = 'applied', timeout = DEFAULT_SUBMIT_WAIT_MS }: SubmitOptions = {}): Promise<SubmitResult> {
+    const list = Array.isArray(input) ? input : [input]
+    if (list.length === 0) throw new LedgerError('INVALID_ARGUMENT', 'no transactions: send one transaction object or a non-empty array')
+    if (list.length > MAX_TXS_PER_SUBMIT) throw new LedgerError('INVALID_ARGUMENT', `too many transactions: at most ${MAX_TXS_PER_SUBMIT} per submit`)
+    for (const tx of list) {
+      if (typeof tx !== 'object' || tx === null || Array.isArray(tx)) throw new LedgerError('INVALID_ARGUMENT', 'each transaction must be a JSON object with a "type"')
+      if (depthOver(tx, MAX_JSON_DEPTH)) throw new LedgerError('INVALID_VALUE', `a transaction nests deeper than ${MAX_JSON_DEPTH} levels`)
+    }
+    const receipts = await this.node.submit(list as TxInput[])
+    const ids = receipts.map(r => r.id)
+    if (wait !== 'none') await this.waitFor(ids, wait === 'final', timeout)
+    const entries = await Promise.all(ids.map(id => this.node.transaction(id)))
+    const transactions = ids.map((id, i) => ({ id, entry: entries[i] === null ? null : toJson(entries[i]) }))
+    const pending = entries.filter(e => e === null || (wait === 'final' && !e.final)).length
+    return { transactions, pending }
+  }
+
+  async addWriter (key: string, { admin = false, indexer = false } = {}, opts?: SubmitOptions): Promise<SubmitResult> {
+    return this.submit({ type: 'add-writer', key, role: admin ? 'admin' : 'writer', indexer }, opts)
+  }
+
+  async removeWriter (key: string, opts?: SubmitOptions): Promise<SubmitResult> {
+    return this.submit({ type: 'remove-writer', key }, opts)
+  }
+
+  /** Wait until every id has an outcome here (a final one, with `final`), or `timeout` ms pass. */
+  private async waitFor (ids: string[], final: boolean, timeout: number): Promise<void> {
+    const done = new Set<string>()
+    const check = async (): Promise<true | null> => {
+      for (const id of ids) {
+        if (done.has(id)) continue
+        const entry = await this.node.transaction(id)
+        if (entry !== null && (entry.final || !final)) done.add(id)
+      }
+      return done.size === ids.length ? true : null
+    }
+    try {
+      await this.node.waitUntil(check, timeout, `${ids.length} transaction(s)`)
+    } catch (err) {
+      if (!(err instanceof LedgerError && err.code === 'TIMEOUT')) throw err
+    }
+  }
+}
+
+/** Whether a parsed JSON value nests deeper than `max` (checked without recursion). */
+function depthOver (value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (depth > max) return true
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return false
+}

@@ -1,0 +1,123 @@
+import type { IncomingMessage } from 'http'
+import { LedgerError, REJECT_REASONS } from '../index.js'
+import type { RangeOptions } from '../index.js'
+import { OpsError, codeOf, messageOf } from '../daemon/errors.js'
+import type { HistoryRange } from './operations.js'
+import type { AnyCode } from '../daemon/errors.js'
+
+/** Request bodies above this many bytes get 413. A submit of many transactions fits well below it. */
+export const MAX_BODY_BYTES = 1024 * 1024
+/** An over-size body is read and dropped up to this much (so the client sees the 413), then the socket is cut. */
+export const MAX_DRAIN_BYTES = 16 * 1024 * 1024
+
+/** Read and parse a JSON body, at most `cap` bytes. Throws PAYLOAD_TOO_LARGE or BAD_JSON. */
+export async function readJsonBody (req: IncomingMessage, cap = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > cap) {
+    drain(req)
+    throw tooLarge(cap)
+  }
+  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+    const list: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer): void => {
+      size += chunk.byteLength
+      if (size <= cap) { list.push(chunk); return }
+      req.off('data', onData)
+      req.off('end', onEnd)
+      drain(req, size)
+      reject(tooLarge(cap))
+    }
+    const onEnd = (): void => resolve(list)
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', () => reject(new OpsError('BAD_JSON', 'the request was cut off before its body ended')))
+    req.on('close', () => reject(new OpsError('BAD_JSON', 'the request was cut off before its body ended')))
+  })
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim().length === 0) throw new OpsError('BAD_JSON', 'the request needs a JSON body')
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new OpsError('BAD_JSON', `the request body is not valid JSON: ${messageOf(err)}`)
+  }
+}
+
+function tooLarge (cap: number): OpsError {
+  return new OpsError('PAYLOAD_TOO_LARGE', `the request body is over ${cap} bytes: send fewer transactions per request`)
+}
+
+/** Discard the rest of a body so the client can read our answer; cut the connection if it keeps going. */
+function drain (req: IncomingMessage, seen = 0): void {
+  let size = seen
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.byteLength
+    if (size > MAX_DRAIN_BYTES) req.destroy()
+  })
+  req.resume()
+}
+
+/** A non-negative integer query parameter, or undefined when absent. */
+export function intParam (query: URLSearchParams, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = query.get(name)
+  if (v === null) return undefined
+  if (!/^[0-9]{1,16}$/.test(v) || Number(v) > max) throw new LedgerError('INVALID_ARGUMENT', `query parameter "${name}" must be a whole number from 0 to ${max}`)
+  return Number(v)
+}
+
+export function boolParam (query: URLSearchParams, name: string): boolean | undefined {
+  const v = query.get(name)
+  if (v === null) return undefined
+  if (v === '' || v === 'true' || v === '1') return true
+  if (v === 'false' || v === '0') return false
+  throw new LedgerError('INVALID_ARGUMENT', `query parameter "${name}" must be true or false`)
+}
+
+/** lt and limit, the paging parameters of the history routes (newest first). */
+export function historyParams (query: URLSearchParams): HistoryRange {
+  const range: HistoryRange = {}
+  const lt = intParam(query, 'lt')
+  const limit = intParam(query, 'limit')
+  if (lt !== undefined) range.lt = lt
+  if (limit !== undefined) range.limit = limit
+  return range
+}
+
+/** gte, lt, limit and reverse, the paging parameters of /v1/entries. */
+export function rangeParams (query: URLSearchParams): RangeOptions {
+  const range: RangeOptions = {}
+  const gte = intParam(query, 'gte')
+  const lt = intParam(query, 'lt')
+  const limit = intParam(query, 'limit')
+  const reverse = boolParam(query, 'reverse')
+  if (gte !== undefined) range.gte = gte
+  if (lt !== undefined) range.lt = lt
+  if (limit !== undefined) range.limit = limit
+  if (reverse !== undefined) range.reverse = reverse
+  return range
+}
+
+const REASONS = new Set<string>(REJECT_REASONS)
+
+/** The HTTP status for an error code. */
+export function statusOf (code: AnyCode): number {
+  if (REASONS.has(code)) return 400 // a transaction that could never be accepted
+  switch (code) {
+    case 'INVALID_ARGUMENT': case 'BAD_JSON': case 'USAGE': return 400
+    case 'UNAUTHORIZED': return 401
+    case 'FORBIDDEN': return 403
+    case 'NOT_FOUND': case 'ROUTE_NOT_FOUND': return 404
+    case 'METHOD_NOT_ALLOWED': return 405
+    case 'NOT_WRITABLE': return 409
+    case 'PAYLOAD_TOO_LARGE': return 413
+    case 'CLOSED': case 'UPGRADE_REQUIRED': return 503
+    case 'TIMEOUT': return 504
+    default: return 500
+  }
+}
+
+/** `{ code, message }`, the body of every error response. */
+export function errorBody (err: unknown): { code: AnyCode, message: string } {
+  const code = codeOf(err)
+  return { code, message: code === 'INTERNAL' ? `internal error: ${messageOf(err)}` : messageOf(err) }
+}

@@ -1,0 +1,157 @@
+import http from 'http'
+import { LedgerError } from '../index.js'
+import type { IncomingMessage, ServerResponse } from 'http'
+import type { AddressInfo } from 'net'
+import { OpsError, codeOf, messageOf } from '../daemon/errors.js'
+import { isLoopback } from '../daemon/config.js'
+import type { LedgerApi } from './operations.js'
+import { matchRoute } from './routes.js'
+import { readJsonBody, statusOf, errorBody, MAX_BODY_BYTES } from './request.js'
+import { tokenMatches } from '../daemon/token.js'
+import { stringify } from './json.js'
+
+/** Give up on a client that has not sent its whole request after this long (ms). */
+export const REQUEST_TIMEOUT_MS = 30_000
+export const HEADERS_TIMEOUT_MS = 10_000
+export const MAX_CONNECTIONS = 256
+
+export interface ApiServerOptions {
+  api: LedgerApi
+  /** Bearer token for writes (and for reads when `authReads`). */
+  token: string
+  /** Bind address. Default 127.0.0.1. */
+  host?: string
+  /** Port; 0 (the default) picks a free one. */
+  port?: number
+  /** Require the token on reads too. Default: true unless bound to loopback. */
+  authReads?: boolean
+  /** Body size cap in bytes. Default MAX_BODY_BYTES. */
+  maxBodyBytes?: number
+  /** Called for every response with status 500 or above. */
+  onServerError?: (err: unknown, req: { method: string, path: string }) => void
+  /** Called for every 4xx response. */
+  onClientError?: (err: unknown, req: { method: string, path: string, status: number }) => void
+}
+
+/** The JSON HTTP API of one node. Nothing a client sends escapes a request: every failure becomes a `{ code, message }` reply. */
+export class ApiServer {
+  readonly server: http.Server
+  private readonly host: string
+  private readonly port: number
+  private readonly loopback: boolean
+  private readonly authReads: boolean
+
+  constructor (private readonly opts: ApiServerOptions) {
+    this.host = opts.host ?? '127.0.0.1'
+    this.port = opts.port ?? 0
+    this.loopback = isLoopback(this.host)
+    this.authReads = opts.authReads ?? !this.loopback
+    this.server = http.createServer((req, res) => { void this.onRequest(req, res) })
+    this.server.requestTimeout = REQUEST_TIMEOUT_MS
+    this.server.headersTimeout = HEADERS_TIMEOUT_MS
+    this.server.maxConnections = MAX_CONNECTIONS
+    this.server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      else socket.destroy()
+    })
+  }
+
+  /** Start listening; resolves with the base URL. */
+  async listen (): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(new OpsError('NETWORK', `cannot serve HTTP on ${this.host}:${this.port}: ${err.message}; pick another address with --http host:port`, { cause: err }))
+      this.server.once('error', onError)
+      this.server.listen(this.port, this.host, () => {
+        this.server.off('error', onError)
+        resolve()
+      })
+    })
+    return this.url
+  }
+
+  get url (): string {
+    const { address, port } = this.server.address() as AddressInfo
+    return `http://${address.includes(':') ? `[${address}]` : address}:${port}`
+  }
+
+  /** Stop accepting, and cut every open connection (requests still waiting get no answer). */
+  async close (): Promise<void> {
+    if (!this.server.listening) return
+    const closed = new Promise<void>(resolve => this.server.close(() => resolve()))
+    this.server.closeAllConnections()
+    await closed
+  }
+
+  private async onRequest (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET'
+    const raw = req.url ?? '/'
+    const q = raw.indexOf('?')
+    const path = q < 0 ? raw : raw.slice(0, q)
+    try {
+      this.checkHost(req)
+      const segments = decodeSegments(path)
+      const match = matchRoute(method, segments)
+      if (match.route === null) {
+        if (match.allowed.length > 0) {
+          res.setHeader('Allow', match.allowed.join(', '))
+          throw new OpsError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${match.allowed.join(' or ')}`)
+        }
+        throw new OpsError('ROUTE_NOT_FOUND', `no route ${method} ${path}: see the API reference in the README`)
+      }
+      if (match.route.write || this.authReads) this.checkToken(req, res)
+      let body: Promise<unknown> | null = null
+      const reply = await match.route.handle(this.opts.api, {
+        params: match.params,
+        query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+        body: () => (body ??= readJsonBody(req, this.opts.maxBodyBytes ?? MAX_BODY_BYTES))
+      })
+      send(res, reply.status ?? 200, reply.body)
+    } catch (err) {
+      const status = statusOf(codeOf(err))
+      if (status >= 500) this.opts.onServerError?.(err, { method, path })
+      else this.opts.onClientError?.(err, { method, path, status })
+      // A body we did not read (413, 401, ...) is not drained: close the connection after the reply.
+      if (!req.complete) res.setHeader('Connection', 'close')
+      send(res, status, errorBody(err))
+    }
+  }
+
+  /** On a loopback server, refuse requests that name another host (a DNS-rebinding page in a browser). */
+  private checkHost (req: IncomingMessage): void {
+    if (!this.loopback) return
+    const host = req.headers.host
+    if (host === undefined) return
+    const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
+    if (!isLoopback(name)) throw new OpsError('FORBIDDEN', `this API serves loopback clients only (Host: ${host})`)
+  }
+
+  private checkToken (req: IncomingMessage, res: ServerResponse): void {
+    const header = req.headers.authorization
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+    if (match === null || !tokenMatches(match[1], this.opts.token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer')
+      throw new OpsError('UNAUTHORIZED', match === null
+        ? 'this route needs "Authorization: Bearer <token>"; the token is in the token file of the data directory'
+        : 'wrong token: use the one in the token file of the data directory')
+    }
+  }
+}
+
+function decodeSegments (path: string): string[] {
+  try {
+    return path.split('/').slice(1).map(s => decodeURIComponent(s))
+  } catch (err) {
+    throw new LedgerError('INVALID_ARGUMENT', `bad percent-encoding in the path: ${messageOf(err)}`)
+  }
+}
+
+function send (res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return
+  const text = stringify(body) + '\n'
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store'
+  })
+  res.end(text)
+}
