@@ -129,20 +129,17 @@ export class Daemon extends ReadyResource {
     await this.local?.close() // network, then base, then store; then the lock
   }
 
-  /** Turn node events into log lines: peers, members, writability, finality, reorders, errors. */
+  /** Turn node events into log lines: peers, members (polled), writability, finality, reorders, errors. */
   private watch (): void {
     const node = this.node
     const log = this.log
     this.progress = new SyncProgress(node, log)
 
-    let peers = node.peers
+    node.on('peer-add', ({ peers }) => log.info('peer-joined', { peers }))
+    node.on('peer-remove', ({ peers }) => log.info('peer-left', { peers }))
     let members: Map<string, Member> | null = null
     let checking = false
     this.timers.push(setInterval(() => {
-      if (node.peers !== peers) {
-        log.info(node.peers > peers ? 'peer-joined' : 'peer-left', { peers: node.peers })
-        peers = node.peers
-      }
       if (checking || node.closing) return
       checking = true
       node.members().then(list => {
