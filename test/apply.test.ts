@@ -1,4 +1,5 @@
 import test from 'brittle'
+import { Random, seedFromEnv } from './helpers/random.js'
 import b4a from 'b4a'
 import { LedgerError } from '../lib/index.js'
 import type { LedgerNode, Entry } from '../lib/index.js'
@@ -21,25 +22,11 @@ const hex = (b: Uint8Array): string => b4a.toString(b, 'hex')
 // `base.append`, bypassing submit() and its checks.
 // ---------------------------------------------------------------------------------------------
 
-interface Rng { int (n: number): number, bytes (n: number): Uint8Array }
-
-/** mulberry32, so a failing run can be replayed with AUTOLEDGER_SEED. */
-function prng (seed: number): Rng {
-  let s = seed >>> 0
-  const next = (): number => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0)
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (n: number): number => Math.floor(next() * n)
-  return { int, bytes: n => Uint8Array.from({ length: n }, () => int(256)) }
-}
 
 interface Pair {
   admin: LedgerNode
   writer: LedgerNode
-  rnd: Rng
+  rnd: Random
   /** 'error' events from either node: must stay empty. */
   errors: Error[]
   adminAccount: string
@@ -47,8 +34,7 @@ interface Pair {
 }
 
 async function createPair (t: test.Test): Promise<Pair> {
-  const env = process.env.AUTOLEDGER_SEED
-  const seed = env ? Number(env) : Math.floor(Math.random() * 2 ** 31)
+  const seed = seedFromEnv()
   t.comment(`seed ${seed} (replay with AUTOLEDGER_SEED=${seed})`)
   const admin = await createNode(t)
   const writer = await createNode(t, { key: admin.key })
@@ -57,7 +43,7 @@ async function createPair (t: test.Test): Promise<Pair> {
   writer.on('error', err => errors.push(err))
   const cut = link(admin, writer)
   t.teardown(cut, { order: -1 })
-  const p: Pair = { admin, writer, rnd: prng(seed), errors, adminAccount: hex(admin.writerKey), writerAccount: hex(writer.writerKey) }
+  const p: Pair = { admin, writer, rnd: new Random(seed), errors, adminAccount: hex(admin.writerKey), writerAccount: hex(writer.writerKey) }
   await admin.submit({ type: 'add-writer', key: writer.writerKey, role: 'writer' })
   await writer.waitUntil(async () => (writer.writable ? true : null), WAIT_MS, 'the writer to become writable')
   // Value to steal: the admin's own account, a named account the admin opened, and a little for the writer.
@@ -72,12 +58,12 @@ async function createPair (t: test.Test): Promise<Pair> {
 }
 
 /** A hand-built transaction (version 1 unless given) with a fresh id from the seeded PRNG. */
-function tx (rnd: Rng, body: TxBody, version = 1): { id: Uint8Array, bytes: Uint8Array } {
+function tx (rnd: Random, body: TxBody, version = 1): { id: Uint8Array, bytes: Uint8Array } {
   const id = rnd.bytes(16)
   return { id, bytes: encodeTx({ version, id, timestamp: 0, ...body } as Tx) }
 }
 
-function goodPut (rnd: Rng, key = 'ok-' + hex(rnd.bytes(4))): { id: Uint8Array, bytes: Uint8Array, key: string } {
+function goodPut (rnd: Random, key = 'ok-' + hex(rnd.bytes(4))): { id: Uint8Array, bytes: Uint8Array, key: string } {
   return { ...tx(rnd, { type: 'put', key, value: '"fine"' }), key }
 }
 
@@ -453,9 +439,9 @@ test('apply - a hostile run of every case on one ledger keeps the nodes identica
 // ---------------------------------------------------------------------------------------------
 
 test('apply - a follower on an older release stops with upgrade-required while the upgraded node continues', async t => {
-  const seed = process.env.AUTOLEDGER_SEED ? Number(process.env.AUTOLEDGER_SEED) : Math.floor(Math.random() * 2 ** 31)
+  const seed = seedFromEnv()
   t.comment(`seed ${seed} (replay with AUTOLEDGER_SEED=${seed})`)
-  const rnd = prng(seed)
+  const rnd = new Random(seed)
   const admin = await createNode(t, { formatVersion: 2 }) // accepts format 2; the ledger still starts at 1
   const follower = await createNode(t, { key: admin.key }) // this release's own version: 1
   const errors: Error[] = []

@@ -1,4 +1,5 @@
 import test from 'brittle'
+import { Random, seedFromEnv as seed } from './helpers/random.js'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import { encodeTx, decodeTx, validateTx, readTxHeader, TX_TYPES } from '../lib/ledger/tx.js'
@@ -117,26 +118,8 @@ const ALL_GOLDEN: Array<[string, Uint8Array]> = [
 ]
 
 // ---------------------------------------------------------------------------------------------
-// Small helpers (kept here: the shared helpers are for node tests)
+// Small helpers
 // ---------------------------------------------------------------------------------------------
-
-/** mulberry32: a seeded PRNG so a failing fuzz run can be replayed with AUTOLEDGER_SEED. */
-function prng (seed: number): { int (n: number): number, bytes (n: number): Uint8Array } {
-  let s = seed >>> 0
-  const next = (): number => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0)
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (n: number): number => Math.floor(next() * n)
-  return { int, bytes: n => Uint8Array.from({ length: n }, () => int(256)) }
-}
-
-function seed (): number {
-  const env = process.env.AUTOLEDGER_SEED
-  return env ? Number(env) : Math.floor(Math.random() * 2 ** 31)
-}
 
 const isReason = (v: unknown): v is RejectReason => typeof v === 'string' && (REJECT_REASONS as readonly string[]).includes(v)
 
@@ -333,7 +316,7 @@ test('codec - every truncation of every golden encoding is rejected without thro
 test('codec - random bytes and mutated golden encodings never make a decoder throw', t => {
   const s = seed()
   t.comment(`seed ${s} (replay with AUTOLEDGER_SEED=${s})`)
-  const rnd = prng(s)
+  const rnd = new Random(s)
   const problems: string[] = []
   let decodedTxs = 0
   const note = (what: string, bytes: Uint8Array): void => {
