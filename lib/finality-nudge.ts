@@ -4,7 +4,8 @@ import type Autobase from 'autobase'
 export const STALL_INTERVALS = 6
 
 /**
- * Keeps finality moving on an indexer. Autobase's ack rule can leave the indexers' concurrent acks
+ * Keeps finality moving on an indexer. While entries are pending it asks autobase to ack on a
+ * fixed beat (autobase's own timer is pushed back by every remote change). Autobase's ack rule can leave the indexers' concurrent acks
  * as the only heads, and then no indexer acks again until someone writes: the tail stays pending
  * however long the ledger is quiet. When entries are pending and the final length has not moved for
  * a while, this appends one more ack, which merges those heads. The random part of the delay keeps
@@ -40,7 +41,13 @@ export class FinalityNudge {
       this.deadline = now + this.ackInterval * STALL_INTERVALS * (1 + Math.random())
       return
     }
-    if (now < this.deadline || this.nudging) return
+    if (this.nudging) return
+    if (now < this.deadline) {
+      // Autobase's own ack timer is pushed back by every remote change, so under steady writes it
+      // rarely fires; ack on a fixed beat instead (autobase still decides whether an ack helps).
+      this.base.ack().catch(() => {})
+      return
+    }
     this.nudging = true
     this.base.append(null).catch(() => {}).finally(() => {
       this.nudging = false

@@ -107,7 +107,7 @@ export class LedgerNode extends ReadyResource {
   private lastFinal = 0
   private reorders = 0
   /** Fires on anything `waitUntil` conditions may depend on: applies, reorders, role changes. */
-  private readonly changes = new EventEmitter()
+  private readonly changes = new EventEmitter().setMaxListeners(0) // one listener per pending wait
 
   constructor (opts: LedgerNodeOptions) {
     super()
