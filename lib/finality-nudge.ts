@@ -4,12 +4,11 @@ import type Autobase from 'autobase'
 export const STALL_INTERVALS = 6
 
 /**
- * Keeps finality moving on an indexer. While entries are pending it asks autobase to ack on a
- * fixed beat (autobase's own timer is pushed back by every remote change). Autobase's ack rule can leave the indexers' concurrent acks
- * as the only heads, and then no indexer acks again until someone writes: the tail stays pending
- * however long the ledger is quiet. When entries are pending and the final length has not moved for
- * a while, this appends one more ack, which merges those heads. The random part of the delay keeps
- * two indexers from nudging in lockstep.
+ * Keeps finality moving on an indexer. While entries are pending it asks autobase for an ack on a
+ * fixed beat, since autobase's own ack timer is pushed back by every remote change. And autobase's
+ * ack rule can leave the indexers' concurrent acks as the only heads, after which no indexer acks
+ * until someone writes: when the final length has not moved for a while, this appends one more
+ * ack, which merges those heads. The random part of that delay keeps two indexers out of lockstep.
  */
 export class FinalityNudge {
   private timer: NodeJS.Timeout | null = null
