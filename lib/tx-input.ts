@@ -9,7 +9,7 @@ import { TX_ID_BYTES, WRITER_KEY_BYTES } from './ledger/limits.js'
 export type AmountInput = bigint | number | string
 export type KeyInput = string | Uint8Array
 
-/** A transaction as callers write it. `id` defaults to 16 random bytes, `timestamp` to now. */
+/** A transaction as callers write it. `id` defaults to a new time-ordered id (see newTxId), `timestamp` to now. */
 export type TxInput = { id?: KeyInput, timestamp?: number } & (
   | { type: 'put', key: string, value: unknown }
   | { type: 'del', key: string }
@@ -25,10 +25,11 @@ export type TxInput = { id?: KeyInput, timestamp?: number } & (
 /** Turn caller input into a transaction, or throw a LedgerError naming what is wrong with it. */
 export function toTx (input: TxInput, version: number): Tx {
   if (typeof input !== 'object' || input === null) throw invalid('a transaction must be an object')
+  const timestamp = input.timestamp ?? Date.now()
   const header = {
     version,
-    id: input.id === undefined ? crypto.randomBytes(TX_ID_BYTES) : toBytes(input.id, TX_ID_BYTES, 'id'),
-    timestamp: input.timestamp ?? Date.now()
+    id: input.id === undefined ? newTxId(timestamp) : toBytes(input.id, TX_ID_BYTES, 'id'),
+    timestamp
   }
   if (!Number.isSafeInteger(header.timestamp) || header.timestamp < 0) throw invalid('timestamp must be a non-negative integer (ms)')
   const tx = toBody(input, header)
@@ -75,6 +76,18 @@ function toJson (value: unknown): string {
   }
   if (text === undefined) throw new LedgerError('INVALID_VALUE', 'put needs a value that JSON can represent')
   return text
+}
+
+/**
+ * A fresh id: the timestamp in ms (6 bytes, big-endian) then 10 random bytes, like a UUIDv7.
+ * Unique all the same, but ids that sort by time land next to each other in the ledger's id
+ * index, which makes indexing one about twice as cheap as a random id.
+ */
+export function newTxId (timestamp: number): Uint8Array {
+  const id = crypto.randomBytes(TX_ID_BYTES)
+  const ms = Number.isSafeInteger(timestamp) && timestamp >= 0 ? timestamp : 0
+  id.writeUIntBE(ms % 2 ** 48, 0, 6)
+  return id
 }
 
 export function toAmount (n: AmountInput): bigint {
