@@ -1,0 +1,226 @@
+import Corestore from 'corestore'
+import type HyperDHT from 'hyperdht'
+import b4a from 'b4a'
+import { LedgerNode, createDht } from '../../lib/index.js'
+import type { TxInput } from '../../lib/index.js'
+import { generateWorkload, interleave } from '../harness/workload.js'
+import type { WorkloadSpec } from '../harness/workload.js'
+import { encodedBytes } from '../harness/encode.js'
+import { now, sleep } from '../harness/clock.js'
+import { directoryBytes } from '../harness/disk.js'
+import { processStats, udxOf, dropDht } from './process-stats.js'
+import type { PeerBase, ProcessStats } from './protocol.js'
+import { LatencyObserver } from './latency-observer.js'
+import type { Sightings } from './latency-observer.js'
+
+export interface LedgerOpenParams {
+  dir: string
+  /** Ledger key (hex) to join; omit to create one. */
+  key?: string
+  /** Loopback DHT bootstrap addresses, or null for a node with no network at all. */
+  bootstrap: Array<{ host: string, port: number }> | null
+  ackInterval?: number
+  fastForward?: boolean
+  /**
+   * Experiment: if set, an indexer also acks every this many ms whatever the activity (autobase's
+   * own ack timer is pushed back by every remote change). Not something the library does.
+   */
+  forceAckMs?: number
+}
+
+export interface HeadReport {
+  /** Monotonic ms when the condition was first seen to hold. */
+  at: number
+  length: number
+  finalLength: number
+  hash: string
+  finalHash: string
+  reorders: number
+}
+
+export interface CloseReport {
+  /** Bytes of the store directory once closed, and (if asked) once reopened, compacted and closed again. */
+  diskBytes: number
+  diskBytesCompacted: number | null
+}
+
+export interface LedgerPeerApi extends PeerBase {
+  open (p: LedgerOpenParams): Promise<{ key: string, writerKey: string }>
+  submit (p: { txs: TxInput[] }): Promise<void>
+  /** Resolves once the node is announced on the DHT and has looked up current peers. */
+  flushed (): Promise<void>
+  waitWritable (p: { timeoutMs: number }): Promise<void>
+  /** Generate this peer's slice of the workload (or several slices interleaved) ahead of the timed run. */
+  prepare (p: { slices: WorkloadSpec[] }): Promise<{ count: number, bytes: number }>
+  /**
+   * Submit the prepared workload as fast as submit accepts, at most `window` unresolved at once;
+   * with `record`, also return each id's submit time.
+   */
+  run (p: { window: number, record?: boolean }): Promise<{ firstSubmitAt: number, lastAcceptedAt: number, submitted: Record<string, number> | null }>
+  /** Submit the prepared workload one at a time, `intervalMs` apart; returns each id's submit time. */
+  pace (p: { intervalMs: number }): Promise<Record<string, number>>
+  /** Wait until the ledger holds `length` entries (all final, with `final`). */
+  waitLength (p: { length: number, final: boolean, timeoutMs: number, hash?: string }): Promise<HeadReport>
+  observe (): Promise<void>
+  sightings (): Promise<Sightings>
+  /** Count entries whose outcome is not 'accepted' (a complete run of the bench workload has none). */
+  rejected (): Promise<number>
+  close (p: { compact: boolean }): Promise<CloseReport>
+}
+
+/** One ledger node in its own process, driven by the bench runner. */
+export class LedgerPeer implements LedgerPeerApi {
+  private node: LedgerNode | null = null
+  private store: Corestore | null = null
+  private dht: HyperDHT | null = null
+  private dir = ''
+  private txs: TxInput[] = []
+  private observer: LatencyObserver | null = null
+  private forcedAcks: NodeJS.Timeout | null = null
+
+  private get ledger (): LedgerNode {
+    if (this.node === null) throw new Error('open the ledger peer first')
+    return this.node
+  }
+
+  async open (p: LedgerOpenParams): Promise<{ key: string, writerKey: string }> {
+    this.dir = p.dir
+    this.store = new Corestore(p.dir)
+    this.dht = p.bootstrap === null ? null : createDht({ bootstrap: p.bootstrap, host: '127.0.0.1', reachable: true })
+    this.node = new LedgerNode({
+      storage: this.store,
+      key: p.key ?? null,
+      network: this.dht === null ? false : { dht: this.dht },
+      ...(p.ackInterval === undefined ? {} : { ackInterval: p.ackInterval }),
+      ...(p.fastForward === undefined ? {} : { fastForward: p.fastForward })
+    })
+    await this.node.ready()
+    if (p.forceAckMs !== undefined) {
+      const node = this.node
+      this.forcedAcks = setInterval(() => { if (node.base.isIndexer) node.base.ack().catch(() => {}) }, p.forceAckMs)
+    }
+    return { key: b4a.toString(this.node.key, 'hex'), writerKey: b4a.toString(this.node.writerKey, 'hex') }
+  }
+
+  async submit ({ txs }: { txs: TxInput[] }): Promise<void> {
+    await this.ledger.submit(txs)
+  }
+
+  async flushed (): Promise<void> {
+    await this.ledger.flushed()
+  }
+
+  async waitWritable ({ timeoutMs }: { timeoutMs: number }): Promise<void> {
+    const node = this.ledger
+    await node.waitUntil(async () => (node.writable ? true : null), timeoutMs, 'the node to become writable')
+  }
+
+  async prepare ({ slices }: { slices: WorkloadSpec[] }): Promise<{ count: number, bytes: number }> {
+    this.txs = interleave(slices.map(generateWorkload))
+    return { count: this.txs.length, bytes: encodedBytes(this.txs) }
+  }
+
+  async run ({ window, record = false }: { window: number, record?: boolean }): Promise<{ firstSubmitAt: number, lastAcceptedAt: number, submitted: Record<string, number> | null }> {
+    const node = this.ledger
+    const txs = this.txs
+    const submitted: Record<string, number> | null = record ? {} : null
+    const firstSubmitAt = now()
+    let pending: Array<Promise<unknown>> = []
+    for (const tx of txs) {
+      if (submitted !== null) submitted[b4a.toString(tx.id as Uint8Array, 'hex')] = now()
+      pending.push(node.submit(tx))
+      if (pending.length >= window) {
+        await Promise.all(pending)
+        pending = []
+      }
+    }
+    await Promise.all(pending)
+    return { firstSubmitAt, lastAcceptedAt: now(), submitted }
+  }
+
+  async pace ({ intervalMs }: { intervalMs: number }): Promise<Record<string, number>> {
+    const node = this.ledger
+    const submitted: Record<string, number> = {}
+    const pending: Array<Promise<unknown>> = []
+    const start = now()
+    for (let i = 0; i < this.txs.length; i++) {
+      const wait = start + i * intervalMs - now()
+      if (wait > 0) await sleep(wait)
+      const tx = this.txs[i]
+      submitted[b4a.toString(tx.id as Uint8Array, 'hex')] = now()
+      pending.push(node.submit(tx))
+    }
+    await Promise.all(pending)
+    return submitted
+  }
+
+  async waitLength ({ length, final, timeoutMs, hash }: { length: number, final: boolean, timeoutMs: number, hash?: string }): Promise<HeadReport> {
+    const node = this.ledger
+    const what = `${length} ${final ? 'final ' : ''}entries`
+    const at = await node.waitUntil(async () => {
+      if ((final ? node.finalLength : node.length) < length) return null
+      if (hash !== undefined) {
+        // A node that fast-forwarded may not hold the head block yet: wait until it reads the expected hash.
+        const head = await node.head()
+        if ((final ? head.final.hash : head.hash) !== hash) return null
+      }
+      return now()
+    }, timeoutMs, what)
+    const head = await node.head()
+    const status = await node.status()
+    return { at, length: head.length, finalLength: head.final.length, hash: head.hash, finalHash: head.final.hash, reorders: status.reorders }
+  }
+
+  async observe (): Promise<void> {
+    this.observer = new LatencyObserver(this.ledger)
+    this.observer.start()
+  }
+
+  async sightings (): Promise<Sightings> {
+    if (this.observer === null) throw new Error('observe() first')
+    await this.observer.idle()
+    return this.observer.sightings()
+  }
+
+  async rejected (): Promise<number> {
+    const node = this.ledger
+    let count = 0
+    let next: number | null = 0
+    while (next !== null) {
+      const page = await node.entries({ gte: next, limit: 1000 })
+      for (const entry of page.items) if (entry.outcome !== 'accepted') count++
+      next = page.next
+    }
+    return count
+  }
+
+  async stats (): Promise<ProcessStats> {
+    return processStats(this.dht === null ? null : udxOf(this.dht))
+  }
+
+  async close ({ compact }: { compact: boolean }): Promise<CloseReport> {
+    this.observer?.stop()
+    if (this.forcedAcks !== null) clearInterval(this.forcedAcks)
+    await dropDht(this.dht)
+    await this.node?.close()
+    this.node = null
+    if (this.store === null) return { diskBytes: 0, diskBytesCompacted: null }
+    await this.store.close()
+    this.store = null
+    const diskBytes = await directoryBytes(this.dir)
+    let diskBytesCompacted: number | null = null
+    if (compact) {
+      // Reopen the closed store only to compact it (RocksDB merges its files and drops overwritten data).
+      const store = new Corestore(this.dir)
+      await store.ready()
+      await (store as unknown as { storage: { compact (): Promise<void> } }).storage.compact()
+      await store.close()
+      diskBytesCompacted = await directoryBytes(this.dir)
+    }
+    return { diskBytes, diskBytesCompacted }
+  }
+
+  async shutdown (): Promise<void> {
+    if (this.node !== null || this.store !== null) await this.close({ compact: false })
+  }
+}

@@ -1,0 +1,113 @@
+import path from 'path'
+import { PeerProcess } from '../harness/peer-process.js'
+import type { LedgerPeerApi, HeadReport } from '../peer/ledger-peer.js'
+import { checkHeads } from '../harness/ledger-cluster.js'
+import { loopbackNet, scratch, withTeardown } from '../harness/context.js'
+import type { BenchContext } from '../harness/context.js'
+import { setupTransactions, setupLength, workloadSlices } from '../harness/workload.js'
+import { now } from '../harness/clock.js'
+import { figure } from '../harness/report.js'
+import type { ScenarioReport, Figure } from '../harness/report.js'
+
+export interface CatchupRun {
+  fastForward: boolean
+  /** From the follower's open call until it holds the source's final head. */
+  ms: number
+  entriesPerSec: number
+  /** Bytes the follower process received over UDX (replication plus a little DHT traffic). */
+  bytesReceived: number
+  maxRssBytes: number
+}
+
+/**
+ * A source node builds a ledger of N entries alone, with no network (untimed); then, per run, the
+ * source reopens on a fresh loopback DHT and a fresh follower process joins by key, with and
+ * without fast-forward, timed until it holds the same final head. A fresh DHT per follower keeps
+ * departed followers (reachable DHT nodes) from slowing the next one's lookup by seconds.
+ */
+export async function catchupScenario (ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
+  const { config } = ctx
+  const entries = config.catchupEntries
+  const timeoutMs = config.smoke ? 60_000 : Math.max(600_000, entries * 2)
+  return withTeardown(async defer => {
+    const tmp = await scratch('catchup')
+    defer(() => tmp.remove())
+    const sourceDir = path.join(tmp.dir, 'source')
+    const { key, built } = await withTeardown(async deferBuild => {
+      const source = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: 'catchup-source' })
+      deferBuild(() => source.shutdown())
+      const { key } = await source.call('open', { dir: sourceDir, bootstrap: null })
+      await source.call('submit', { txs: setupTransactions([], config.accounts, 1) })
+      const base = setupLength(1, config.accounts)
+      const buildStart = now()
+      await source.call('prepare', { slices: workloadSlices(config, 1, entries - base) })
+      await source.call('run', { window: config.window })
+      const built = await source.call('waitLength', { length: entries, final: true, timeoutMs })
+      ctx.log(`  source built ${entries} entries in ${((now() - buildStart) / 1000).toFixed(1)} s`)
+      return { key, built }
+    })
+
+    // A mode that fails is a failure of the scenario, but the other mode's figures still stand.
+    const runs: CatchupRun[] = []
+    const failures: string[] = []
+    for (let r = 0; r < config.runs; r++) {
+      for (const fastForward of [true, false]) {
+        const mode = fastForward ? 'with fast-forward' : 'without fast-forward'
+        try {
+          const run = await follow(ctx, { key, sourceDir, dir: path.join(tmp.dir, `follower-${r}-${fastForward ? 'ff' : 'full'}`), fastForward, source: built, timeoutMs })
+          ctx.log(`  follower ${mode}: ${(run.ms / 1000).toFixed(2)} s, ${(run.bytesReceived / 1e6).toFixed(1)} MB received`)
+          runs.push(run)
+        } catch (err) {
+          ctx.log(`  follower ${mode}: FAILED: ${(err as Error).message}`)
+          failures.push(`${mode}, run ${r + 1}: ${(err as Error).message}`)
+        }
+      }
+    }
+    const pick = (ff: boolean): CatchupRun[] => runs.filter(x => x.fastForward === ff)
+    const target = entries >= 1_000_000 ? { value: 30, text: '<= 30 s at 1,000,000' } : undefined
+    const figures: Record<string, Figure> = {
+      ffSeconds: figure('with fast-forward: time to the final head', 's', pick(true).map(x => x.ms / 1000), 'lower', target),
+      ffMegabytes: figure('with fast-forward: bytes received', 'MB', pick(true).map(x => x.bytesReceived / 1e6), 'lower'),
+      ffRss: figure('with fast-forward: peak RSS', 'MB', pick(true).map(x => x.maxRssBytes / 1e6), 'lower'),
+      fullSeconds: figure('without fast-forward: time to the final head', 's', pick(false).map(x => x.ms / 1000), 'lower', target),
+      fullEntriesPerSec: figure('without fast-forward: entries applied', 'entries/s', pick(false).map(x => x.entriesPerSec), 'higher'),
+      fullMegabytes: figure('without fast-forward: bytes received', 'MB', pick(false).map(x => x.bytesReceived / 1e6), 'lower'),
+      fullRss: figure('without fast-forward: peak RSS', 'MB', pick(false).map(x => x.maxRssBytes / 1e6), 'lower')
+    }
+    return {
+      name: 'catchup',
+      title: `Catch-up: a fresh follower process joins a ledger of ${entries.toLocaleString('en-US')} entries`,
+      ok: failures.length === 0,
+      ...(failures.length === 0 ? {} : { error: failures.join('; ') }),
+      params: { entries, fastForwardOption: 'LedgerNode fastForward (autobase fastForward)' },
+      figures,
+      runs,
+      notes: failures.map(f => `failed: ${f} (see stderr for the peer's stack)`)
+    }
+  })
+}
+
+async function follow (ctx: BenchContext, opts: { key: string, sourceDir: string, dir: string, fastForward: boolean, source: HeadReport, timeoutMs: number }): Promise<CatchupRun> {
+  return withTeardown(async defer => {
+    const net = await loopbackNet()
+    defer(() => net.destroy())
+    const source = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: 'catchup-source' })
+    defer(() => source.shutdown())
+    await source.call('open', { dir: opts.sourceDir, key: opts.key, bootstrap: net.bootstrap })
+    await source.call('flushed')
+    const follower = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: `follower${opts.fastForward ? '-ff' : ''}` })
+    defer(() => follower.shutdown())
+    await follower.call('stats') // the process is up: spawning it is not part of the timing
+
+    const start = now()
+    const { length, finalHash } = opts.source
+    await follower.call('open', { dir: opts.dir, key: opts.key, bootstrap: net.bootstrap, fastForward: opts.fastForward })
+    const head = await follower.call('waitLength', { length, final: true, hash: finalHash, timeoutMs: opts.timeoutMs })
+    const ms = head.at - start
+
+    checkHeads([opts.source, head], length)
+    const stats = await follower.call('stats')
+    if (head.reorders > 0) ctx.log(`    (${head.reorders} reorders on the follower)`)
+    return { fastForward: opts.fastForward, ms, entriesPerSec: length / (ms / 1000), bytesReceived: stats.udxBytesReceived, maxRssBytes: stats.maxRssBytes }
+  })
+}
