@@ -59,17 +59,6 @@ function byteLength (n: bigint): number {
   return len
 }
 
-/** A fixed-width big-endian uint64: sorts bytewise in numeric order, for index keys. */
-export function u64be (n: number): Uint8Array {
-  const buf = b4a.alloc(8)
-  new DataView(buf.buffer, buf.byteOffset, 8).setBigUint64(0, BigInt(n))
-  return buf
-}
-
-export function readU64be (buf: Uint8Array, offset: number): number {
-  return Number(new DataView(buf.buffer, buf.byteOffset + offset, 8).getBigUint64(0))
-}
-
 /** Decode `bytes` completely with `enc`; null if it throws or leaves trailing bytes. */
 export function decodeExact<T> (enc: { decode (state: State): T }, bytes: Uint8Array): T | null {
   const state = c.state(0, bytes.byteLength, bytes)
