@@ -1,5 +1,5 @@
-import { encodeBlock, blockCost } from './ledger/block.js'
-import { MAX_BLOCK_TXS, TARGET_BLOCK_BYTES } from './ledger/limits.js'
+import { packBlocks } from './ledger/block.js'
+import { TARGET_BLOCK_BYTES } from './ledger/limits.js'
 
 interface Pending {
   txs: Uint8Array[]
@@ -50,22 +50,6 @@ export class BlockWriter {
   }
 
   private pack (batch: Pending[]): Uint8Array[] {
-    const blocks: Uint8Array[] = []
-    let current: Uint8Array[] = []
-    let size = 0
-    for (const p of batch) {
-      for (const tx of p.txs) {
-        const cost = blockCost(tx.byteLength)
-        if (current.length > 0 && (size + cost > this.targetBytes || current.length === MAX_BLOCK_TXS)) {
-          blocks.push(encodeBlock(current))
-          current = []
-          size = 0
-        }
-        current.push(tx)
-        size += cost
-      }
-    }
-    if (current.length > 0) blocks.push(encodeBlock(current))
-    return blocks
+    return packBlocks(batch.flatMap(p => p.txs), this.targetBytes)
   }
 }

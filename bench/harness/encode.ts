@@ -3,8 +3,8 @@
 // in one file, and the smoke test fails if it breaks.
 import { toTx } from '../../lib/tx-input.js'
 import { encodeTx } from '../../lib/ledger/tx.js'
-import { encodeBlock, blockCost } from '../../lib/ledger/block.js'
-import { FORMAT_VERSION, MAX_BLOCK_TXS, TARGET_BLOCK_BYTES } from '../../lib/ledger/limits.js'
+import { packBlocks as packLedgerBlocks } from '../../lib/ledger/block.js'
+import { FORMAT_VERSION, TARGET_BLOCK_BYTES } from '../../lib/ledger/limits.js'
 import type { TxInput } from '../../lib/index.js'
 
 export function encodeTransaction (tx: TxInput): Uint8Array {
@@ -19,19 +19,5 @@ export function encodedBytes (txs: TxInput[]): number {
 
 /** Pack encoded transactions into blocks the way the ledger's writer does when it has a full queue. */
 export function packBlocks (encoded: Uint8Array[], targetBytes = TARGET_BLOCK_BYTES): Uint8Array[] {
-  const blocks: Uint8Array[] = []
-  let current: Uint8Array[] = []
-  let size = 0
-  for (const tx of encoded) {
-    const cost = blockCost(tx.byteLength)
-    if (current.length > 0 && (size + cost > targetBytes || current.length === MAX_BLOCK_TXS)) {
-      blocks.push(encodeBlock(current))
-      current = []
-      size = 0
-    }
-    current.push(tx)
-    size += cost
-  }
-  if (current.length > 0) blocks.push(encodeBlock(current))
-  return blocks
+  return packLedgerBlocks(encoded, targetBytes)
 }

@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { decodeExact } from './primitives.js'
-import { FORMAT_VERSION } from './limits.js'
+import { FORMAT_VERSION, MAX_BLOCK_TXS } from './limits.js'
 
 /**
  * A block is the value of one autobase node: a format version byte, then a count and that many
@@ -19,6 +19,25 @@ export function encodeBlock (txs: Uint8Array[]): Uint8Array {
   c.uint8.encode(state, BLOCK_VERSION)
   txList.encode(state, txs)
   return state.buffer
+}
+
+/** Pack encoded transactions, in order, into blocks of up to `targetBytes` and MAX_BLOCK_TXS each. */
+export function packBlocks (txs: Uint8Array[], targetBytes: number): Uint8Array[] {
+  const blocks: Uint8Array[] = []
+  let current: Uint8Array[] = []
+  let size = 0
+  for (const tx of txs) {
+    const cost = blockCost(tx.byteLength)
+    if (current.length > 0 && (size + cost > targetBytes || current.length === MAX_BLOCK_TXS)) {
+      blocks.push(encodeBlock(current))
+      current = []
+      size = 0
+    }
+    current.push(tx)
+    size += cost
+  }
+  if (current.length > 0) blocks.push(encodeBlock(current))
+  return blocks
 }
 
 /** Bytes a transaction of `txBytes` bytes adds to a block (its length prefix included). */
