@@ -1,17 +1,4 @@
-// Narrow views of Holepunch APIs the bench uses beyond the library's own type declarations.
 import type { EventEmitter } from 'events'
-
-export interface BenchCore extends EventEmitter {
-  readonly key: Buffer
-  readonly length: number
-  readonly signedLength: number
-  readonly contiguousLength: number
-  ready (): Promise<void>
-  close (): Promise<void>
-  append (blocks: Uint8Array | Uint8Array[]): Promise<{ length: number }>
-  download (range?: { start?: number, end?: number }): unknown
-  treeHash (length?: number): Promise<Buffer>
-}
 
 /** Resolve with the first non-null result of `check`, re-run whenever an emitter fires one of `events`. */
 export function waitFor<T> (emitters: EventEmitter[], events: string[], check: () => T | null | Promise<T | null>, timeoutMs: number, what: string): Promise<T> {

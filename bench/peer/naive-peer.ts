@@ -12,11 +12,11 @@ import { now } from '../harness/clock.js'
 import { processStats, udxOf, dropDht } from './process-stats.js'
 import type { PeerBase, ProcessStats } from './protocol.js'
 import { waitFor } from './holepunch.js'
-import type { BenchCore } from './holepunch.js'
+import type Hypercore from 'hypercore'
 
 /** The hyperbee view as the naive apply uses it: one put per transaction, no batch. */
 interface NaiveView {
-  readonly core: BenchCore
+  readonly core: Hypercore
   put (key: Uint8Array, value: Uint8Array): Promise<void>
   close (): Promise<void>
 }

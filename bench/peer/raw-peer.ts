@@ -10,7 +10,7 @@ import { now } from '../harness/clock.js'
 import { processStats, udxOf, dropDht } from './process-stats.js'
 import type { PeerBase, ProcessStats } from './protocol.js'
 import { waitFor } from './holepunch.js'
-import type { BenchCore } from './holepunch.js'
+import type Hypercore from 'hypercore'
 
 export interface RawPeerApi extends PeerBase {
   open (p: { dir: string, bootstrap: Array<{ host: string, port: number }>, topic: string }): Promise<{ key: string }>
@@ -27,13 +27,13 @@ export class RawPeer implements RawPeerApi {
   private store: Corestore | null = null
   private swarm: Hyperswarm | null = null
   private dht: HyperDHT | null = null
-  private core: BenchCore | null = null
-  private readonly remotes = new Map<string, BenchCore>()
+  private core: Hypercore | null = null
+  private readonly remotes = new Map<string, Hypercore>()
   private blocks: Uint8Array[] = []
 
   async open ({ dir, bootstrap, topic }: { dir: string, bootstrap: Array<{ host: string, port: number }>, topic: string }): Promise<{ key: string }> {
     const store = this.store = new Corestore(dir)
-    this.core = store.get({ name: 'bench' }) as unknown as BenchCore
+    this.core = store.get({ name: 'bench' })
     await this.core.ready()
     this.dht = createDht({ bootstrap, host: '127.0.0.1', reachable: true })
     const swarm = this.swarm = new Hyperswarm({ dht: this.dht })
@@ -49,7 +49,7 @@ export class RawPeer implements RawPeerApi {
     const encoded = interleave(slices.map(generateWorkload)).map(encodeTransaction)
     this.blocks = packed ? packBlocks(encoded) : encoded
     for (const key of remotes) {
-      const core = this.store!.get({ key: b4a.from(key, 'hex') }) as unknown as BenchCore
+      const core = this.store!.get({ key: b4a.from(key, 'hex') })
       await core.ready()
       core.download({ start: 0, end: -1 })
       this.remotes.set(key, core)

@@ -17,24 +17,11 @@ export const HISTORY_OPTIONS: Record<string, OptionSpec> = {
 }
 
 export function historyRangeOf (ctx: CommandContext): HistoryRange {
-  const range: HistoryRange = {}
-  const lt = int(ctx, 'lt')
-  const limit = int(ctx, 'limit')
-  if (lt !== undefined) range.lt = lt
-  if (limit !== undefined) range.limit = limit
-  return range
+  return { lt: int(ctx, 'lt'), limit: int(ctx, 'limit') }
 }
 
 export function rangeOf (ctx: CommandContext): RangeOptions {
-  const range: RangeOptions = {}
-  const gte = int(ctx, 'gte')
-  const lt = int(ctx, 'lt')
-  const limit = int(ctx, 'limit')
-  if (gte !== undefined) range.gte = gte
-  if (lt !== undefined) range.lt = lt
-  if (limit !== undefined) range.limit = limit
-  if (ctx.values.reverse === true) range.reverse = true
-  return range
+  return { gte: int(ctx, 'gte'), lt: int(ctx, 'lt'), limit: int(ctx, 'limit'), reverse: ctx.values.reverse === true }
 }
 
 /**

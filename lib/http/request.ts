@@ -75,26 +75,12 @@ export function boolParam (query: URLSearchParams, name: string): boolean | unde
 
 /** lt and limit, the paging parameters of the history routes (newest first). */
 export function historyParams (query: URLSearchParams): HistoryRange {
-  const range: HistoryRange = {}
-  const lt = intParam(query, 'lt')
-  const limit = intParam(query, 'limit')
-  if (lt !== undefined) range.lt = lt
-  if (limit !== undefined) range.limit = limit
-  return range
+  return { lt: intParam(query, 'lt'), limit: intParam(query, 'limit') }
 }
 
 /** gte, lt, limit and reverse, the paging parameters of /v1/entries. */
 export function rangeParams (query: URLSearchParams): RangeOptions {
-  const range: RangeOptions = {}
-  const gte = intParam(query, 'gte')
-  const lt = intParam(query, 'lt')
-  const limit = intParam(query, 'limit')
-  const reverse = boolParam(query, 'reverse')
-  if (gte !== undefined) range.gte = gte
-  if (lt !== undefined) range.lt = lt
-  if (limit !== undefined) range.limit = limit
-  if (reverse !== undefined) range.reverse = reverse
-  return range
+  return { gte: intParam(query, 'gte'), lt: intParam(query, 'lt'), limit: intParam(query, 'limit'), reverse: boolParam(query, 'reverse') }
 }
 
 const REASONS = new Set<string>(REJECT_REASONS)

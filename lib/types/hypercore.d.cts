@@ -6,12 +6,15 @@ declare module 'hypercore' {
     readonly discoveryKey: Buffer
     readonly length: number
     readonly signedLength: number
+    readonly contiguousLength: number
     readonly writable: boolean
     ready (): Promise<void>
     close (): Promise<void>
     get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>
     append (block: Uint8Array | Uint8Array[]): Promise<{ length: number }>
     update (opts?: { wait?: boolean }): Promise<boolean>
+    download (range?: { start?: number, end?: number }): unknown
+    treeHash (length?: number): Promise<Buffer>
     replicate (isInitiatorOrStream: boolean | unknown): unknown
   }
 
