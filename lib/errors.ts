@@ -8,6 +8,7 @@ export type OperationalCode =
   | 'TIMEOUT' // a wait ran out of time
   | 'UPGRADE_REQUIRED' // the ledger activated a format version this release does not know
   | 'BOOTSTRAP_REQUIRED' // a network was asked for without a DHT bootstrap list
+  | 'NO_NETWORK' // a peer operation on a node opened without a network
   | 'INVALID_ARGUMENT' // an argument has the wrong type or shape
 
 /** Every error the library throws on purpose carries one of these; branch on `code`, never on message. */

@@ -42,6 +42,15 @@ export interface Receipt {
   id: string
 }
 
+export interface Peers {
+  /** This node's key on the swarm (hex): what other nodes list and block it by. */
+  swarmKey: string
+  /** Swarm keys of the peers connected now. */
+  connected: string[]
+  /** Swarm keys this node refuses to replicate with (until unblocked or restarted). */
+  blocked: string[]
+}
+
 export interface Status {
   key: string
   discoveryKey: string
@@ -54,6 +63,10 @@ export interface Status {
   role: 'admin' | 'writer' | null
   indexer: boolean
   length: number
+  /** Entries this node holds from position 0 on: equal to `length` once it has every entry locally. */
+  storedLength: number
+  /** Whether this node holds every entry and the whole state locally (it can answer any query offline). */
+  complete: boolean
   finalLength: number
   head: string
   finalHead: string
@@ -133,6 +146,10 @@ export class LedgerNode extends ReadyResource {
   get length (): number { return this.reader.length }
   get finalLength (): number { return this.reader.finalLength }
   get peers (): number { return this.network?.peers ?? 0 }
+  /** This node's key on the swarm (the same after a restart), or null when it replicates by hand. */
+  get swarmKey (): Buffer | null { return this.network?.publicKey ?? null }
+  /** The UDP port of this node's DHT socket, or null without a network. */
+  get dhtPort (): number | null { return this.network?.port ?? null }
 
   async _open (): Promise<void> {
     const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS, fastForward = true } = this.opts
@@ -158,6 +175,8 @@ export class LedgerNode extends ReadyResource {
       await base.ready()
       this._reader = new LedgerReader(base.view)
       base.view.log.on('truncate', (length: number) => this.onTruncate(length))
+      this.downloadAll()
+      base.on('fast-forward', () => this.downloadAll())
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
       this.writer = new BlockWriter(blocks => this.append(blocks))
@@ -168,7 +187,8 @@ export class LedgerNode extends ReadyResource {
         await this.writer.write([encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))])
       }
       if (this.opts.network) {
-        this.network = new LedgerNetwork(base, this.opts.network, (peers, added) => this.emit(added ? 'peer-add' : 'peer-remove', { peers }))
+        const keyPair = await this.store.createKeyPair('autoledger-swarm')
+        this.network = new LedgerNetwork(base, this.opts.network, keyPair, (peers, added) => this.emit(added ? 'peer-add' : 'peer-remove', { peers }))
         this.network.join()
       }
     } catch (err) {
@@ -187,6 +207,17 @@ export class LedgerNode extends ReadyResource {
     await this.network?.close()
     await this._base?.close()
     if (this.ownsStore) await this.store?.close()
+  }
+
+  /**
+   * A full node keeps the whole ledger: fetch every entry and state block peers have, and keep
+   * fetching as the ledger grows. Without this a node that fast-forwarded (autobase does on restart
+   * even when one entry behind) holds only what it has read, and offline reads of the rest would wait.
+   */
+  private downloadAll (): void {
+    const { log, state } = this.base.view
+    log.download({ start: 0, end: -1 })
+    state.core.download({ start: 0, end: -1 })
   }
 
   private async append (blocks: Uint8Array[]): Promise<void> {
@@ -293,6 +324,28 @@ export class LedgerNode extends ReadyResource {
     return this.base.replicate(isInitiatorOrStream)
   }
 
+  /** Connected and blocked peers, by swarm key. */
+  peerList (): Peers {
+    const network = this.requireNetwork()
+    return { swarmKey: b4a.toString(network.publicKey, 'hex'), connected: network.peerKeys(), blocked: network.blocked() }
+  }
+
+  /** Stop replicating with a peer (by swarm key): its connections drop and it cannot reconnect until `unblock`. */
+  block (swarmKey: KeyInput): Peers {
+    this.requireNetwork().block(b4a.toString(toBytes(swarmKey, 32, 'swarm key'), 'hex'))
+    return this.peerList()
+  }
+
+  unblock (swarmKey: KeyInput): Peers {
+    this.requireNetwork().unblock(b4a.toString(toBytes(swarmKey, 32, 'swarm key'), 'hex'))
+    return this.peerList()
+  }
+
+  private requireNetwork (): LedgerNetwork {
+    if (this.network === null) throw new LedgerError('NO_NETWORK', 'this node is not on the network: peers exist only for a node opened with `network` (a running daemon)')
+    return this.network
+  }
+
   /** Resolves once the node is announced on the DHT and has looked up current peers. */
   async flushed (): Promise<void> {
     await this.network?.flushed()
@@ -313,6 +366,8 @@ export class LedgerNode extends ReadyResource {
       role: self?.role ?? null,
       indexer: base.isIndexer,
       length: head.length,
+      storedLength: Math.min(base.view.log.contiguousLength, head.length),
+      complete: base.view.log.contiguousLength >= head.length && base.view.state.core.contiguousLength >= base.view.state.core.length,
       finalLength: head.final.length,
       head: head.hash,
       finalHead: head.final.hash,

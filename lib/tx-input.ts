@@ -55,6 +55,7 @@ function toBody (input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'
     case 'add-writer': {
       const role = input.role ?? 'writer'
       if (role !== 'admin' && role !== 'writer') throw invalid('role must be "admin" or "writer"')
+      if (input.indexer !== undefined && input.indexer !== null && typeof input.indexer !== 'boolean') throw invalid('indexer must be true or false')
       return { ...header, type: 'add-writer', key: toBytes(input.key, WRITER_KEY_BYTES, 'key'), role, indexer: input.indexer === true }
     }
     case 'remove-writer': return { ...header, type: 'remove-writer', key: toBytes(input.key, WRITER_KEY_BYTES, 'key') }

@@ -116,3 +116,19 @@ export function amountArg (text: string): string {
   if (!/^[0-9]{1,40}$/.test(text) || /^0+$/.test(text)) throw usageError(`amount must be a positive whole number, got "${text}"`)
   return text.replace(/^0+/, '')
 }
+
+/** The most entries a page may hold. */
+export const MAX_PAGE_LIMIT = 1000
+
+/** --limit, checked: a page size from 1 to MAX_PAGE_LIMIT, or undefined; USAGE otherwise. */
+export function pageLimit (ctx: CommandContext): number | undefined {
+  const limit = int(ctx, 'limit')
+  if (limit !== undefined && (limit < 1 || limit > MAX_PAGE_LIMIT)) throw usageError(`--limit must be from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`)
+  return limit
+}
+
+/** A transaction id argument (32 hex); USAGE if it is not one. */
+export function txId (text: string): string {
+  if (!/^[0-9a-fA-F]{32}$/.test(text)) throw usageError(`a transaction id is 32 hex characters, got "${text.length > 80 ? text.slice(0, 77) + '...' : text}"`)
+  return text.toLowerCase()
+}

@@ -2,7 +2,8 @@ import { dataPaths, requireConfig } from '../daemon/config.js'
 import { findDaemon } from '../daemon/announce.js'
 import type { Announcement } from '../daemon/announce.js'
 import { openLocal } from '../daemon/local.js'
-import { readToken } from '../daemon/token.js'
+import { readToken, validToken } from '../daemon/token.js'
+import { DirLock } from '../daemon/lock.js'
 import { codeOf } from '../daemon/errors.js'
 import { HttpClient } from '../http/client.js'
 import type { LedgerOps } from '../http/operations.js'
@@ -25,9 +26,10 @@ export async function withLedger<T> (dir: string, fn: (conn: Connection) => Prom
   const paths = dataPaths(dir)
   const deadline = Date.now() + LOCK_WAIT_MS
   for (;;) {
-    const daemon = await findDaemon(paths.announce)
+    const daemon = await runningDaemon(paths)
     if (daemon !== null) {
-      const token = await readToken(paths.token).catch(() => null)
+      // A token file that holds no usable token is ignored: reads still work, writes get UNAUTHORIZED.
+      const token = await readToken(paths.token).then(t => (validToken(t) ? t : null), () => null)
       return fn({ ops: new HttpClient(daemon.url, token), daemon })
     }
     const config = await requireConfig(paths)
@@ -48,4 +50,21 @@ export async function withLedger<T> (dir: string, fn: (conn: Connection) => Prom
       await local.close()
     }
   }
+}
+
+/**
+ * The daemon announced in daemon.json, if it is really there: its process is alive, it holds the
+ * directory's lock, and its URL is an http URL. A daemon.json left by a killed daemon (its pid gone,
+ * or reused by an unrelated process) is ignored, and the command opens the store itself.
+ */
+async function runningDaemon (paths: ReturnType<typeof dataPaths>): Promise<Announcement | null> {
+  const daemon = await findDaemon(paths.announce)
+  if (daemon === null) return null
+  if (await new DirLock(paths.lock, paths.dir).owner() !== daemon.pid) return null
+  try {
+    if (new URL(daemon.url).protocol !== 'http:') return null
+  } catch {
+    return null
+  }
+  return daemon
 }

@@ -21,12 +21,13 @@ import { history } from './commands/history.js'
 import { members } from './commands/members.js'
 import { addWriter } from './commands/add-writer.js'
 import { removeWriter } from './commands/remove-writer.js'
+import { peers } from './commands/peers.js'
 import { demo } from './commands/demo.js'
 
 const COMMANDS: Command[] = [
   init, join, run, bootstrap, status,
   put, del, get, mint, transfer, openAccount, balance,
-  log, tx, history, members, addWriter, removeWriter, demo
+  log, tx, history, members, addWriter, removeWriter, peers, demo
 ]
 
 function overview (): string {

@@ -1,7 +1,7 @@
 import path from 'path'
 import { stringify } from '../http/json.js'
 import type { EntryJson, SubmitResult } from '../http/operations.js'
-import { OpsError, codeOf, messageOf } from '../daemon/errors.js'
+import { OpsError, codeOf, messageOf, oneLine } from '../daemon/errors.js'
 
 export const EXIT_OK = 0
 /** Something failed while running: one line on stderr with the code and what to do. */
@@ -56,10 +56,10 @@ export class Output {
   error (err: unknown): number {
     const code = codeOf(err)
     if (code === 'USAGE') {
-      this.stderr.write(`autoledger: ${messageOf(err)}\nRun \`autoledger --help\` (or \`autoledger <command> --help\`) for usage.\n`)
+      this.stderr.write(`autoledger: ${oneLine(messageOf(err))}\nRun \`autoledger --help\` (or \`autoledger <command> --help\`) for usage.\n`)
       return EXIT_USAGE
     }
-    const message = messageOf(err).replace(/\s*\n\s*/g, ' ')
+    const message = oneLine(messageOf(err))
     this.stderr.write(`autoledger: ${code}: ${message}${code === 'INTERNAL' ? ' (this is a bug: please report it)' : hint(code)}\n`)
     return EXIT_ERROR
   }

@@ -63,7 +63,9 @@ export async function readConfig (paths: DataPaths): Promise<NodeConfig | null> 
   try {
     text = await fs.readFile(paths.config, 'utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return null
+    if (code === 'ENOTDIR') throw notADirectory(paths.dir, err)
     throw new OpsError('BAD_CONFIG', `cannot read ${paths.config}: ${(err as Error).message}`, { cause: err })
   }
   let value: unknown
@@ -73,6 +75,11 @@ export async function readConfig (paths: DataPaths): Promise<NodeConfig | null> 
     throw new OpsError('BAD_CONFIG', `${paths.config} is not JSON: fix or remove it`, { cause: err })
   }
   return checkConfig(value, paths.config)
+}
+
+/** BAD_DIR for a --dir (or one of its parents) that is a file. */
+export function notADirectory (dir: string, cause?: unknown): OpsError {
+  return new OpsError('BAD_DIR', `${dir} is not a directory (it or a parent is a file): pass a data directory with --dir`, { cause })
 }
 
 /** Read the config of an initialized directory, or explain how to create one. */
@@ -90,7 +97,7 @@ export async function writeConfig (paths: DataPaths, config: NodeConfig): Promis
 
 function checkConfig (v: unknown, file: string): NodeConfig {
   const bad = (what: string): never => { throw new OpsError('BAD_CONFIG', `${file}: ${what}; fix or remove the file`) }
-  if (typeof v !== 'object' || v === null) return bad('not an object')
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not an object')
   const c = v as Record<string, unknown>
   if (c.version !== CONFIG_VERSION) bad(`unknown config version ${JSON.stringify(c.version)}`)
   if (typeof c.key !== 'string' || !/^[0-9a-f]{64}$/.test(c.key)) bad('"key" must be 64 hex characters')
@@ -102,6 +109,22 @@ function checkConfig (v: unknown, file: string): NodeConfig {
   optional('dhtPort', 'number')
   optional('reachable', 'boolean')
   optional('http', 'string')
+  if (typeof c.bootstrap === 'string') {
+    try {
+      parseBootstrap(c.bootstrap)
+    } catch (err) {
+      bad(`"bootstrap": ${(err as Error).message}`)
+    }
+  }
+  if (typeof c.host === 'string' && c.host.trim().length === 0) bad('"host" must be an address, e.g. 127.0.0.1')
+  if (typeof c.dhtPort === 'number' && (!Number.isInteger(c.dhtPort) || c.dhtPort < 0 || c.dhtPort > 65535)) bad('"dhtPort" must be a port from 0 to 65535')
+  if (typeof c.http === 'string') {
+    try {
+      parseHostPort(c.http, '"http"')
+    } catch (err) {
+      bad((err as Error).message)
+    }
+  }
   return {
     version: CONFIG_VERSION,
     key: c.key as string,

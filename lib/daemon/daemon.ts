@@ -11,6 +11,7 @@ import { announce, unannounce } from './announce.js'
 import { Logger } from './log.js'
 import { SyncProgress } from './progress.js'
 import { codeOf, messageOf } from './errors.js'
+import { DiskGuard, DEFAULT_MIN_FREE_BYTES } from './disk.js'
 
 /** How often the daemon looks at the peer count and the member list (ms). */
 export const WATCH_INTERVAL_MS = 500
@@ -25,6 +26,8 @@ export interface DaemonOptions {
   /** Settings given on the command line: they override the config file and are saved to it. */
   flags?: ConfigFlags
   log?: Logger
+  /** Refuse writes (DISK_FULL) while the data directory's disk has less free space than this (bytes). Default DEFAULT_MIN_FREE_BYTES; 0 turns the check off. */
+  minFreeBytes?: number
 }
 
 export interface DaemonEvents {
@@ -84,19 +87,25 @@ export class Daemon extends ReadyResource {
 
     this.local = await openLocal(this.paths, { key: config.key, network: dht }) // takes the directory's lock
     const node = this.local.node
+    // Keep the DHT port the node got on its first run: after a crash, peers' routing tables and the
+    // bootstrap node still point at it, where a new port would leave them a dead entry to time out on.
+    if (config.dhtPort === null) config.dhtPort = node.dhtPort
     if (JSON.stringify(config) !== JSON.stringify(saved)) await writeConfig(this.paths, config)
     this.log.info('network', { bootstrap: formatBootstrap(dht.bootstrap), host: dht.host ?? '0.0.0.0', reachable: dht.reachable === true })
 
     const token = await ensureToken(this.paths.token)
     if (token.created) this.log.info('token-created', { file: this.paths.token })
     if (token.tightened) this.log.warn('token-permissions-fixed', { file: this.paths.token, mode: '0600' })
+    if (token.replaced) this.log.warn('token-replaced', { file: this.paths.token, message: 'the token file held no usable token: a new one was written' })
     this.token = token.token
 
+    const disk = new DiskGuard(this.paths.dir, this.opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES)
     this.server = new ApiServer({
       api: this.local.api,
       token: this.token,
       host: http.host,
       port: http.port,
+      beforeWrite: () => disk.check(),
       onServerError: (err, req) => this.log.error('http-error', { method: req.method, path: req.path, code: codeOf(err), message: messageOf(err) }),
       onClientError: (err, req) => this.log.debug('http-refused', { method: req.method, path: req.path, status: req.status, code: codeOf(err) })
     })
@@ -170,7 +179,8 @@ export class Daemon extends ReadyResource {
     node.on('upgrade-required', reason => log.error('upgrade-required', { message: reason }))
     node.on('error', err => {
       // The base closes after an error: nothing more can be served, so the daemon stops (exit 1).
-      log.error('node-error', { code: codeOf(err), message: messageOf(err) })
+      const code = codeOf(err)
+      log.error('node-error', { code, message: code === 'DISK_FULL' ? `the disk of ${this.paths.dir} is full (${messageOf(err)}): the ledger stopped; free space, then run again` : messageOf(err) })
       this.emit('fatal', err)
     })
   }

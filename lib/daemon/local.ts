@@ -3,7 +3,8 @@ import { LedgerNode } from '../index.js'
 import type { NetworkOptions } from '../index.js'
 import { LedgerApi } from '../http/operations.js'
 import { DirLock } from './lock.js'
-import { OpsError, isStoreLockError } from './errors.js'
+import { OpsError, isStoreLockError, isDiskFull, messageOf } from './errors.js'
+import { notADirectory } from './config.js'
 import type { DataPaths } from './config.js'
 
 export interface LocalNode {
@@ -25,9 +26,17 @@ export interface OpenLocalOptions {
  * daemon runs on the directory. Throws LOCKED when another process holds it.
  */
 export async function openLocal (paths: DataPaths, opts: OpenLocalOptions = {}): Promise<LocalNode> {
-  await fs.mkdir(paths.dir, { recursive: true })
-  const lock = new DirLock(paths.lock, paths.dir)
-  await lock.acquire()
+  try {
+    await fs.mkdir(paths.dir, { recursive: true })
+    const lock = new DirLock(paths.lock, paths.dir)
+    await lock.acquire()
+    return await openNode(paths, lock, opts)
+  } catch (err) {
+    throw unusable(paths.dir, err)
+  }
+}
+
+async function openNode (paths: DataPaths, lock: DirLock, opts: OpenLocalOptions): Promise<LocalNode> {
   const node = new LedgerNode({
     storage: paths.store,
     ...(opts.key === undefined ? {} : { key: opts.key }),
@@ -47,4 +56,23 @@ export async function openLocal (paths: DataPaths, opts: OpenLocalOptions = {}):
     api: new LedgerApi(node),
     close: () => (closing ??= node.close().finally(() => lock.release()))
   }
+}
+
+const DIR_ERRORS = new Set(['ENOTDIR', 'EEXIST', 'EROFS', 'EACCES', 'EPERM'])
+
+/** A file-system failure opening a data directory, as a code a user can act on (BAD_DIR, DISK_FULL); anything else unchanged. */
+function unusable (dir: string, err: unknown): unknown {
+  if (err instanceof OpsError) return err
+  if (isDiskFull(err)) return new OpsError('DISK_FULL', `the disk of ${dir} is full (${messageOf(err)}): free some space, then retry`, { cause: err })
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'ENOTDIR' || code === 'EEXIST') return notADirectory(dir, err)
+  if (code === 'DEVICE_FILE') {
+    // hypercore-storage refuses a store whose CORESTORE file is not the one it wrote there: a copy
+    // of a writer's store running beside the original would fork that writer's log.
+    return new OpsError('BAD_DIR', `the store in ${dir} was copied or restored from elsewhere (${messageOf(err)}): a copy of a node must not run, because two copies writing would fork its log; run the original directory`, { cause: err })
+  }
+  if ((code !== undefined && DIR_ERRORS.has(code)) || /read-only file system|permission denied/i.test(messageOf(err))) {
+    return new OpsError('BAD_DIR', `cannot write to ${dir} (${messageOf(err)}): it must be a writable directory`, { cause: err })
+  }
+  return err
 }

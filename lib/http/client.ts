@@ -1,5 +1,5 @@
 import http from 'http'
-import type { RangeOptions, Head, Member } from '../index.js'
+import type { RangeOptions, Head, Member, Peers } from '../index.js'
 import { ApiError, OpsError } from '../daemon/errors.js'
 import type { AnyCode } from '../daemon/errors.js'
 import type { LedgerOps, HistoryRange, SubmitOptions, SubmitResult, StatusJson, PageJson, EntryJson, RecordJson, BalanceJson } from './operations.js'
@@ -37,6 +37,10 @@ export class HttpClient implements LedgerOps {
   removeWriter (key: string, opts: SubmitOptions = {}): Promise<SubmitResult> {
     return this.call('DELETE', `/v1/members/${enc(key)}` + submitQuery(opts), undefined, waitBudget(opts))
   }
+
+  peers (): Promise<Peers> { return this.call('GET', '/v1/peers') }
+  block (swarmKey: string): Promise<Peers> { return this.call('POST', '/v1/peers/blocked', { key: swarmKey }) }
+  unblock (swarmKey: string): Promise<Peers> { return this.call('DELETE', `/v1/peers/blocked/${enc(swarmKey)}`) }
 
   /** One request; a `{ code, message }` reply becomes an ApiError with that code. */
   async call<T> (method: string, path: string, body?: unknown, timeout = 30_000): Promise<T> {

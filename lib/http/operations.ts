@@ -1,5 +1,5 @@
 import { LedgerError } from '../index.js'
-import type { LedgerNode, Status, Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member, TxInput } from '../index.js'
+import type { LedgerNode, Status, Peers, Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member, TxInput } from '../index.js'
 import { toJson } from './json.js'
 import type { Jsonify } from './json.js'
 
@@ -52,6 +52,9 @@ export interface LedgerOps {
   submit (input: unknown, opts?: SubmitOptions): Promise<SubmitResult>
   addWriter (key: string, roles?: { admin?: boolean, indexer?: boolean }, opts?: SubmitOptions): Promise<SubmitResult>
   removeWriter (key: string, opts?: SubmitOptions): Promise<SubmitResult>
+  peers (): Promise<Peers>
+  block (swarmKey: string): Promise<Peers>
+  unblock (swarmKey: string): Promise<Peers>
 }
 
 /**
@@ -131,6 +134,18 @@ export class LedgerApi implements LedgerOps {
 
   async removeWriter (key: string, opts?: SubmitOptions): Promise<SubmitResult> {
     return this.submit({ type: 'remove-writer', key }, opts)
+  }
+
+  async peers (): Promise<Peers> {
+    return this.node.peerList()
+  }
+
+  async block (swarmKey: string): Promise<Peers> {
+    return this.node.block(swarmKey)
+  }
+
+  async unblock (swarmKey: string): Promise<Peers> {
+    return this.node.unblock(swarmKey)
   }
 
   /** Wait until every id has an outcome here (a final one, with `final`), or `timeout` ms pass. */

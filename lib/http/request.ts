@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'http'
 import { LedgerError, REJECT_REASONS } from '../index.js'
 import type { RangeOptions } from '../index.js'
-import { OpsError, codeOf, messageOf } from '../daemon/errors.js'
+import { OpsError, codeOf, messageOf, oneLine } from '../daemon/errors.js'
 import type { HistoryRange } from './operations.js'
 import type { AnyCode } from '../daemon/errors.js'
 
@@ -73,14 +73,25 @@ export function boolParam (query: URLSearchParams, name: string): boolean | unde
   throw new LedgerError('INVALID_ARGUMENT', `query parameter "${name}" must be true or false`)
 }
 
+/** The most entries one page may hold (the library's own cap). */
+export const MAX_PAGE_LIMIT = 1000
+
+/** `limit`: a page size from 1 to MAX_PAGE_LIMIT, or undefined when absent. */
+export function limitParam (query: URLSearchParams): number | undefined {
+  const v = query.get('limit')
+  if (v === null) return undefined
+  if (!/^[0-9]{1,16}$/.test(v) || Number(v) < 1 || Number(v) > MAX_PAGE_LIMIT) throw new LedgerError('INVALID_ARGUMENT', `query parameter "limit" must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)
+  return Number(v)
+}
+
 /** lt and limit, the paging parameters of the history routes (newest first). */
 export function historyParams (query: URLSearchParams): HistoryRange {
-  return { lt: intParam(query, 'lt'), limit: intParam(query, 'limit') }
+  return { lt: intParam(query, 'lt'), limit: limitParam(query) }
 }
 
 /** gte, lt, limit and reverse, the paging parameters of /v1/entries. */
 export function rangeParams (query: URLSearchParams): RangeOptions {
-  return { gte: intParam(query, 'gte'), lt: intParam(query, 'lt'), limit: intParam(query, 'limit'), reverse: boolParam(query, 'reverse') }
+  return { gte: intParam(query, 'gte'), lt: intParam(query, 'lt'), limit: limitParam(query), reverse: boolParam(query, 'reverse') }
 }
 
 const REASONS = new Set<string>(REJECT_REASONS)
@@ -89,21 +100,24 @@ const REASONS = new Set<string>(REJECT_REASONS)
 export function statusOf (code: AnyCode): number {
   if (REASONS.has(code)) return 400 // a transaction that could never be accepted
   switch (code) {
-    case 'INVALID_ARGUMENT': case 'BAD_JSON': case 'USAGE': return 400
+    case 'INVALID_ARGUMENT': case 'BAD_JSON': case 'BAD_REQUEST': case 'USAGE': return 400
     case 'UNAUTHORIZED': return 401
     case 'FORBIDDEN': return 403
     case 'NOT_FOUND': case 'ROUTE_NOT_FOUND': return 404
     case 'METHOD_NOT_ALLOWED': return 405
+    case 'REQUEST_TIMEOUT': return 408
     case 'NOT_WRITABLE': return 409
     case 'PAYLOAD_TOO_LARGE': return 413
+    case 'HEADERS_TOO_LARGE': return 431
     case 'CLOSED': case 'UPGRADE_REQUIRED': return 503
     case 'TIMEOUT': return 504
+    case 'DISK_FULL': return 507
     default: return 500
   }
 }
 
-/** `{ code, message }`, the body of every error response. */
+/** `{ code, message }`, the body of every error response. The message is one line. */
 export function errorBody (err: unknown): { code: AnyCode, message: string } {
   const code = codeOf(err)
-  return { code, message: code === 'INTERNAL' ? `internal error: ${messageOf(err)}` : messageOf(err) }
+  return { code, message: oneLine(code === 'INTERNAL' ? `internal error: ${messageOf(err)}` : messageOf(err)) }
 }

@@ -45,7 +45,15 @@ export const ROUTES: Route[] = [
     if (typeof admin !== 'boolean' || typeof indexer !== 'boolean') throw invalid('"admin" and "indexer" must be true or false')
     return submitted(await api.addWriter(key, { admin, indexer }, submitOptions(ctx.query)))
   }),
-  write('DELETE', '/v1/members/:key', async (api, ctx) => submitted(await api.removeWriter(ctx.params.key, submitOptions(ctx.query))))
+  write('DELETE', '/v1/members/:key', async (api, ctx) => submitted(await api.removeWriter(ctx.params.key, submitOptions(ctx.query)))),
+  get('/v1/peers', async api => api.peers()),
+  write('POST', '/v1/peers/blocked', async (api, ctx) => {
+    const body = await ctx.body()
+    const key = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).key : undefined
+    if (typeof key !== 'string') throw invalid('send {"key": "<swarm key hex>"}: a peer\'s swarm key, as listed by GET /v1/peers')
+    return { body: await api.block(key) }
+  }),
+  write('DELETE', '/v1/peers/blocked/:key', async (api, ctx) => ({ body: await api.unblock(ctx.params.key) }))
 ]
 
 function get (path: string, fn: (api: LedgerApi, ctx: RouteContext) => Promise<unknown>): Route {

@@ -27,6 +27,8 @@ export interface ApiServerOptions {
   authReads?: boolean
   /** Body size cap in bytes. Default MAX_BODY_BYTES. */
   maxBodyBytes?: number
+  /** Runs before every write route (after auth); throw to refuse the write (e.g. DISK_FULL). */
+  beforeWrite?: () => Promise<void>
   /** Called for every response with status 500 or above. */
   onServerError?: (err: unknown, req: { method: string, path: string }) => void
   /** Called for every 4xx response. */
@@ -50,9 +52,18 @@ export class ApiServer {
     this.server.requestTimeout = REQUEST_TIMEOUT_MS
     this.server.headersTimeout = HEADERS_TIMEOUT_MS
     this.server.maxConnections = MAX_CONNECTIONS
-    this.server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-      else socket.destroy()
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // Not HTTP, or not finished in time: Node's parser gave up before a request existed.
+      if (!socket.writable || err.code === 'ECONNRESET') {
+        socket.destroy()
+        return
+      }
+      const refused = clientErrorOf(err)
+      const status = statusOf(refused.code)
+      this.opts.onClientError?.(refused, { method: '-', path: '-', status })
+      const text = stringify(errorBody(refused)) + '\n'
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`)
     })
   }
 
@@ -99,6 +110,7 @@ export class ApiServer {
         throw new OpsError('ROUTE_NOT_FOUND', `no route ${method} ${path}: see the API reference in the README`)
       }
       if (match.route.write || this.authReads) this.checkToken(req, res)
+      if (match.route.write && this.opts.beforeWrite !== undefined) await this.opts.beforeWrite()
       let body: Promise<unknown> | null = null
       const reply = await match.route.handle(this.opts.api, {
         params: match.params,
@@ -135,6 +147,13 @@ export class ApiServer {
         : 'wrong token: use the one in the token file of the data directory')
     }
   }
+}
+
+/** The error reply for a request Node's HTTP parser refused. */
+function clientErrorOf (err: NodeJS.ErrnoException): OpsError {
+  if (err.code === 'HPE_HEADER_OVERFLOW') return new OpsError('HEADERS_TOO_LARGE', 'the request headers are too large: send fewer or shorter headers')
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new OpsError('REQUEST_TIMEOUT', `the request was not complete within ${REQUEST_TIMEOUT_MS} ms`)
+  return new OpsError('BAD_REQUEST', `not a valid HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with JSON bodies, see the API reference in the README`)
 }
 
 function decodeSegments (path: string): string[] {

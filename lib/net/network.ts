@@ -1,4 +1,5 @@
 import Hyperswarm from 'hyperswarm'
+import b4a from 'b4a'
 import type HyperDHT from 'hyperdht'
 import type Autobase from 'autobase'
 import { createDht } from './dht.js'
@@ -19,12 +20,19 @@ export class LedgerNetwork {
   readonly swarm: Hyperswarm
   private discovery: Hyperswarm.Discovery | null = null
   private refresher: NodeJS.Timeout | null = null
+  /** Swarm keys (hex) of peers this node refuses to replicate with, until unblocked or restarted. */
+  private readonly blockedKeys = new Set<string>()
 
-  constructor (private readonly base: Autobase<unknown>, opts: NetworkOptions, onPeers: (peers: number, added: boolean) => void) {
+  /** `keyPair` is the node's identity on the swarm: kept across restarts, so peers can name (and block) it. */
+  constructor (private readonly base: Autobase<unknown>, opts: NetworkOptions, keyPair: { publicKey: Buffer, secretKey: Buffer }, onPeers: (peers: number, added: boolean) => void) {
     const dht = 'dht' in opts ? opts.dht : createDht(opts)
-    this.swarm = new Hyperswarm({ dht })
+    this.swarm = new Hyperswarm({ dht, keyPair, firewall: key => this.blockedKeys.has(hex(key)) })
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {
       conn.on('error', () => {}) // a peer dropping is routine; replication resumes on reconnect
+      if (this.blockedKeys.has(hex(conn.remotePublicKey))) {
+        conn.destroy()
+        return
+      }
       conn.on('close', () => onPeers(this.peers, false))
       this.base.replicate(conn)
       onPeers(this.peers, true)
@@ -33,6 +41,40 @@ export class LedgerNetwork {
 
   get peers (): number {
     return this.swarm.connections.size
+  }
+
+  /** This node's key on the swarm: what other nodes see as its peer key. */
+  get publicKey (): Buffer {
+    return this.swarm.keyPair.publicKey
+  }
+
+  /** The UDP port the DHT node is bound to. */
+  get port (): number {
+    return this.swarm.dht.address().port
+  }
+
+  /** Swarm keys (hex) of the peers connected now. */
+  peerKeys (): string[] {
+    return [...this.swarm.connections].map(c => hex(c.remotePublicKey))
+  }
+
+  blocked (): string[] {
+    return [...this.blockedKeys]
+  }
+
+  /** Stop replicating with a peer: drop its connections now and refuse new ones, both ways. */
+  block (key: string): void {
+    this.blockedKeys.add(key)
+    for (const conn of this.swarm.connections) {
+      if (hex(conn.remotePublicKey) === key) conn.destroy()
+    }
+  }
+
+  /** Let a blocked peer back in, and look the ledger up again so the two reconnect at once. */
+  unblock (key: string): void {
+    if (!this.blockedKeys.delete(key)) return
+    this.swarm.peers.get(key)?.ban(false) // hyperswarm bans a peer our firewall refused
+    this.discovery?.refresh({ server: true, client: true }).catch(() => {})
   }
 
   join (): void {
@@ -58,4 +100,8 @@ export class LedgerNetwork {
     clearTimeout(timer)
     if (!done) await this.swarm.destroy({ force: true })
   }
+}
+
+function hex (key: Uint8Array): string {
+  return b4a.toString(key, 'hex')
 }

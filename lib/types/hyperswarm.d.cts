@@ -7,6 +7,9 @@ declare module 'hyperswarm' {
       readonly remotePublicKey: Buffer
       destroy (err?: Error): void
     }
+    interface PeerInfo {
+      ban (banned: boolean): void
+    }
     interface Discovery {
       flushed (): Promise<void>
       refresh (opts?: { server?: boolean, client?: boolean }): Promise<void>
@@ -15,9 +18,12 @@ declare module 'hyperswarm' {
   }
 
   class Hyperswarm extends EventEmitter {
-    constructor (opts: { dht: HyperDHT })
+    constructor (opts: { dht: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, firewall?: (remotePublicKey: Buffer) => boolean })
     readonly dht: HyperDHT
+    readonly keyPair: { publicKey: Buffer }
     readonly connections: Set<Hyperswarm.Connection>
+    /** Peers seen, by hex swarm key. */
+    readonly peers: Map<string, Hyperswarm.PeerInfo>
     join (topic: Uint8Array, opts?: { server?: boolean, client?: boolean }): Hyperswarm.Discovery
     flush (): Promise<void>
     destroy (opts?: { force?: boolean }): Promise<void>

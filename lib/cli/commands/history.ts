@@ -1,3 +1,4 @@
+import { pageLimit } from '../command.js'
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
 import { HISTORY_OPTIONS, historyRangeOf, printPage } from '../page.js'
@@ -13,7 +14,7 @@ export const history: Command = {
   },
   async run (ctx) {
     const key = ctx.positionals[0]
-    const range = historyRangeOf(ctx)
+    const range = { ...historyRangeOf(ctx), limit: pageLimit(ctx) }
     const account = ctx.values.account === true
     const page = await withLedger(ctx.dir, ({ ops }) => account ? ops.accountHistory(key, range) : ops.history(key, range))
     printPage(ctx, page, `autoledger history${account ? ' --account' : ''} ${key}`, true)

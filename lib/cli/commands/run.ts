@@ -1,18 +1,23 @@
 import { Daemon } from '../../daemon/daemon.js'
 import { Logger } from '../../daemon/log.js'
-import { codeOf, messageOf } from '../../daemon/errors.js'
+import { OpsError, codeOf, messageOf } from '../../daemon/errors.js'
+import { DEFAULT_MIN_FREE_BYTES } from '../../daemon/disk.js'
+import { int, usageError } from '../command.js'
 import type { Command } from '../command.js'
 import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
 
 /** Give up on a clean shutdown after this long (ms) and exit 1. */
 export const SHUTDOWN_TIMEOUT_MS = 15_000
+/** Largest --min-free (MiB): 1 TiB. */
+const MAX_MIN_FREE_MIB = 1024 * 1024
 
 export const run: Command = {
   name: 'run',
   summary: 'Run the node: join the swarm, replicate the ledger, serve the HTTP API. Stops cleanly on Ctrl-C or SIGTERM.',
   options: {
     ...NETWORK_OPTIONS,
-    verbose: { type: 'boolean', short: 'v', description: 'also log debug events (refused HTTP requests)' }
+    verbose: { type: 'boolean', short: 'v', description: 'also log debug events (refused HTTP requests)' },
+    'min-free': { type: 'string', value: '<MiB>', description: `refuse writes (DISK_FULL) while the disk has less free space than this (default ${DEFAULT_MIN_FREE_BYTES / 1024 / 1024}; 0: never)` }
   },
   details: [
     'Prints one line when ready (stdout, JSON with --json); logs one line per event on stderr (JSON with --json).',
@@ -21,11 +26,16 @@ export const run: Command = {
   ],
   async run (ctx) {
     const flags = networkFlags(ctx)
+    const minFree = int(ctx, 'min-free')
+    if (minFree !== undefined && minFree > MAX_MIN_FREE_MIB) throw usageError(`--min-free is at most ${MAX_MIN_FREE_MIB} (MiB)`)
     const log = new Logger({ json: ctx.out.json, level: ctx.values.verbose === true ? 'debug' : 'info' })
-    const daemon = new Daemon({ dir: ctx.dir, flags, log })
+    const daemon = new Daemon({ dir: ctx.dir, flags, log, ...(minFree === undefined ? {} : { minFreeBytes: minFree * 1024 * 1024 }) })
+    // Why the daemon stopped on its own (a node error, a bug), reported as the command's error (exit 1).
+    let failure: unknown = null
     const stopped = new Promise<number>(resolve => {
       let stopping = false
-      const stop = (signal: string, exitCode = 0): void => {
+      const stop = (signal: string, exitCode = 0, err: unknown = null): void => {
+        failure ??= err
         if (stopping) {
           log.warn('forced-exit', { signal })
           process.exit(130)
@@ -49,11 +59,11 @@ export const run: Command = {
       // A bug somewhere below must not leave a half-working node behind: log it, close, exit 1.
       const fatal = (err: unknown): void => {
         log.error('fatal', { code: codeOf(err), message: messageOf(err), stack: err instanceof Error ? err.stack : undefined })
-        stop('fatal', 1)
+        stop('fatal', 1, err)
       }
       process.on('uncaughtException', fatal)
       process.on('unhandledRejection', fatal)
-      daemon.on('fatal', () => stop('node-error', 1))
+      daemon.on('fatal', err => stop('node-error', 1, err))
     })
     await daemon.ready()
     const status = await daemon.node.status()
@@ -61,6 +71,13 @@ export const run: Command = {
     log.info('ready', { url: daemon.url, key: status.key, writerKey: status.writerKey, writable: status.writable, role: status.role, length: status.length })
     ctx.out.item(ready, `autoledger running: ledger ${status.key}  http ${daemon.url}  pid ${process.pid}`)
     const code = await stopped
-    if (code !== 0) process.exitCode = code
+    // main exits 0 after a command returns: a failed stop must be an error to exit 1.
+    if (failure !== null) {
+      const c = codeOf(failure)
+      throw new OpsError(c === 'DISK_FULL' || c === 'LOCKED' ? c : 'INTERNAL', c === 'DISK_FULL'
+        ? `the disk of ${ctx.dir} is full (${messageOf(failure)}): the node stopped; free some space, then run again`
+        : `the node stopped: ${messageOf(failure)}`, { cause: failure })
+    }
+    if (code !== 0) throw new OpsError('INTERNAL', 'the node did not shut down cleanly: see the log above')
   }
 }

@@ -1,3 +1,4 @@
+import { txId } from '../command.js'
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
 import { describe } from '../output.js'
@@ -8,7 +9,8 @@ export const tx: Command = {
   arity: [1, 1],
   summary: 'Show a transaction by id: its entry, outcome and hashes.',
   async run (ctx) {
-    const e = await withLedger(ctx.dir, ({ ops }) => ops.transaction(ctx.positionals[0]))
+    const id = txId(ctx.positionals[0])
+    const e = await withLedger(ctx.dir, ({ ops }) => ops.transaction(id))
     ctx.out.item(e, () => ctx.out.table([
       ['id', e.id ?? '-'],
       ['position', String(e.position)],

@@ -1,0 +1,106 @@
+import { Random } from '../helpers/random.js'
+import { Report } from './report.js'
+import { Cluster, fund, auditStores } from './cluster.js'
+import type { Daemon } from './cluster.js'
+import { Load, POOL } from './load.js'
+import type { EntryJson } from '../../lib/http/operations.js'
+
+export interface CrashOptions {
+  /** SIGKILLs in all. */
+  kills: number
+  seed: number
+  /** Daemons in the cluster (all indexers). Default 3. */
+  size?: number
+  /** Called after each kill and restart, for progress on long runs. */
+  onKill?: (done: number, of: number, restartMs: number) => void
+}
+
+/**
+ * Writers and indexers killed with SIGKILL at random moments under write load, one at a time,
+ * and restarted; a quarter of the kills land while the daemon is still starting. Then: every
+ * acknowledged transaction is on every node with the same outcome and position, all nodes hold
+ * the same final head, every store reopens and passes the audit.
+ */
+export async function runCrash ({ kills, seed, size = 3, onKill }: CrashOptions): Promise<Report> {
+  const report = new Report('crash')
+  const rnd = new Random(seed)
+  report.figures.seed = seed
+  const cluster = await Cluster.start({ size })
+  const restartMs: number[] = []
+  try {
+    await fund(cluster, POOL, 1_000_000n)
+    const load = new Load(cluster.daemons, rnd)
+    load.start()
+    for (let k = 0; k < kills; k++) {
+      await load.acked(10 + rnd.int(150)) // a random moment, measured in acknowledged writes
+      const victim = rnd.pick(cluster.daemons)
+      await victim.kill()
+      report.count('kills')
+      if (rnd.next() < 0.25) {
+        await killWhileStarting(victim, rnd.int(3))
+        report.count('kills while starting')
+      }
+      const started = Date.now()
+      await victim.start()
+      restartMs.push(Date.now() - started)
+      load.wake()
+      onKill?.(k + 1, kills, Date.now() - started)
+    }
+    try {
+      await load.acked(50)
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${await cluster.describe()}\n${cluster.daemons.map(d => `${d.name} log:\n${d.proc?.tail.slice(-8).join('\n')}`).join('\n')}`)
+    }
+    await load.stop()
+    report.count('transactions acknowledged', load.acks.length)
+    report.count('submits answered', load.latencies.length)
+    report.check('no daemon answered a submit with an error', load.errors.size === 0, JSON.stringify(Object.fromEntries(load.errors)))
+
+    const { head, ms } = await cluster.converged(60_000)
+    report.figures.convergeAfterLastKillMs = ms
+    report.figures.entries = head.length
+    report.figures.restartP50Ms = median(restartMs)
+    report.figures.restartMaxMs = Math.max(...restartMs)
+    report.check('all nodes reach the same final head hash', true, `${head.length} entries, ${head.hash.slice(0, 16)}`)
+
+    const ledgers = await Promise.all(cluster.daemons.map(d => cluster.entries(d)))
+    report.check('every node holds the identical ledger, entry by entry', ledgers.every(l => sameEntries(l, ledgers[0])))
+    const byId = new Map<string, EntryJson>()
+    for (const e of ledgers[0]) if (e.id !== null && !byId.has(e.id)) byId.set(e.id, e)
+    const lost = load.acks.filter(a => !byId.has(a.id))
+    report.figures.lost = lost.length
+    report.check('every acknowledged transaction is in the ledger', lost.length === 0, lost.slice(0, 5).map(a => `${a.id} via ${a.node}`).join(', '))
+
+    const codes = await cluster.stop()
+    report.check('every daemon shuts down cleanly after the crashes', codes.every(c => c === 0), JSON.stringify(codes))
+    const problems = await auditStores(cluster, head)
+    report.check('every store reopens at the final head and passes the audit', problems.length === 0, problems.join('; '))
+  } finally {
+    await cluster.destroy()
+  }
+  return report
+}
+
+/** Restart, then SIGKILL again once the daemon has logged `lines` lines (0: at once). */
+async function killWhileStarting (d: Daemon, lines: number): Promise<void> {
+  d.spawn()
+  const proc = d.proc!
+  await new Promise<void>(resolve => {
+    const check = (): void => { if (proc.tail.length >= lines) resolve() }
+    check()
+    proc.child.stderr!.on('data', check)
+    void proc.exited.then(() => resolve())
+  })
+  if (!d.running) throw new Error(`daemon ${d.name} exited by itself while starting:\n${proc.tail.join('\n')}`)
+  await d.kill()
+}
+
+function sameEntries (a: EntryJson[], b: EntryJson[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.hash === b[i].hash && e.outcome === b[i].outcome)
+}
+
+export function median (xs: number[]): number {
+  if (xs.length === 0) return 0
+  const s = [...xs].sort((x, y) => x - y)
+  return s[Math.floor(s.length / 2)]
+}

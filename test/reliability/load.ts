@@ -1,0 +1,106 @@
+import type { TxInput } from '../../lib/index.js'
+import { codeOf } from '../../lib/daemon/errors.js'
+import type { AnyCode } from '../../lib/daemon/errors.js'
+import type { Random } from '../helpers/random.js'
+import type { Daemon } from './cluster.js'
+
+/** The account every daemon owns together: transfers out of it conflict across nodes. */
+export const POOL = 'pool'
+
+export interface Ack {
+  id: string
+  /** The daemon that acknowledged it. */
+  node: string
+  /** When the acknowledgement came (ms since the epoch). */
+  at: number
+}
+
+/**
+ * Steady mixed writes through every daemon's HTTP API: puts, transfers out of the daemon's own
+ * account and out of the shared pool. A daemon that is down is waited for; a request cut by a
+ * crash is not acknowledged, so it may or may not be in the ledger. Every reply that does come
+ * back is recorded: acknowledged ids, and any error code other than the daemon being gone.
+ */
+export class Load {
+  readonly acks: Ack[] = []
+  /** Error codes of replies that should not happen under load (anything but "the daemon is gone"). */
+  readonly errors = new Map<AnyCode, number>()
+  /** Submit round trips (ms), acknowledged ones only. */
+  readonly latencies: number[] = []
+  private stopped = false
+  private loops: Array<Promise<void>> = []
+  private waiters: Array<() => void> = []
+
+  constructor (private readonly daemons: Daemon[], private readonly rnd: Random, private readonly opts: { maxBatch?: number } = {}) {}
+
+  start (): void {
+    this.loops = this.daemons.map(d => this.loop(d))
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    this.wake()
+    await Promise.all(this.loops)
+  }
+
+  /** Resolves once `n` more transactions have been acknowledged; throws after `timeout` ms without. */
+  async acked (n: number, timeout = 60_000): Promise<void> {
+    const target = this.acks.length + n
+    const deadline = Date.now() + timeout
+    while (this.acks.length < target && !this.stopped) {
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`only ${n - (target - this.acks.length)} of ${n} writes acknowledged within ${timeout} ms; error replies: ${JSON.stringify(Object.fromEntries(this.errors))}`)
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, left)
+        this.waiters.push(() => { clearTimeout(timer); resolve() })
+      })
+    }
+  }
+
+  /** Wake loops waiting for a daemon to come back, and callers of `acked`. */
+  wake (): void {
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w()
+  }
+
+  private async loop (d: Daemon): Promise<void> {
+    let n = 0
+    while (!this.stopped) {
+      const client = d.client
+      if (client === null) {
+        await new Promise<void>(resolve => this.waiters.push(resolve))
+        continue
+      }
+      const txs = this.batch(d, n++)
+      const wait = this.rnd.next() < 0.5 ? 'none' : 'applied'
+      const started = Date.now()
+      try {
+        const result = await client.submit(txs, { wait, timeout: 5000 })
+        const at = Date.now()
+        this.latencies.push(at - started)
+        for (const t of result.transactions) this.acks.push({ id: t.id, node: d.name, at })
+        this.wake()
+      } catch (err) {
+        // A daemon we killed mid-request answers nothing: not an acknowledgement, and not an error.
+        if (d.client !== client) continue
+        const code = codeOf(err)
+        this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
+        if (code === 'DAEMON_UNREACHABLE') await new Promise<void>(resolve => this.waiters.push(resolve))
+      }
+    }
+  }
+
+  private batch (d: Daemon, n: number): TxInput[] {
+    const others = this.daemons.filter(o => o !== d)
+    const size = 1 + this.rnd.int(this.opts.maxBatch ?? 8)
+    const txs: TxInput[] = []
+    for (let i = 0; i < size; i++) {
+      const kind = this.rnd.int(4)
+      if (kind === 0) txs.push({ type: 'put', key: `${d.name}/${n}/${i}`, value: { n, at: i } })
+      else if (kind === 1) txs.push({ type: 'transfer', from: POOL, to: this.rnd.pick(others).writerKey, amount: String(1 + this.rnd.int(50)) })
+      else txs.push({ type: 'transfer', from: d.writerKey, to: this.rnd.pick(others).writerKey, amount: String(1 + this.rnd.int(20)) })
+    }
+    return txs
+  }
+}
