@@ -1,6 +1,7 @@
 import { LedgerError } from '../index.js'
 import type { LedgerNode, Status, Peers, Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member, TxInput } from '../index.js'
 import { toJson } from './json.js'
+import { isAccountName } from '../ledger/tx.js'
 import type { Jsonify } from './json.js'
 
 /** Transactions one submit may carry. */
@@ -43,7 +44,8 @@ export interface LedgerOps {
   head (): Promise<Head>
   entries (range?: RangeOptions): Promise<PageJson>
   entry (position: number): Promise<EntryJson>
-  transaction (id: string): Promise<EntryJson>
+  /** A transaction by id; with `author` (writer key hex), that writer's transaction with the id. */
+  transaction (id: string, author?: string): Promise<EntryJson>
   get (key: string): Promise<RecordJson>
   history (key: string, range?: HistoryRange): Promise<PageJson>
   accountHistory (account: string, range?: HistoryRange): Promise<PageJson>
@@ -82,9 +84,9 @@ export class LedgerApi implements LedgerOps {
     return toJson(entry)
   }
 
-  async transaction (id: string): Promise<EntryJson> {
-    const entry = await this.node.transaction(id)
-    if (entry === null) throw new LedgerError('NOT_FOUND', `no transaction ${id} here (yet): check the id, or wait for this node to sync`)
+  async transaction (id: string, author?: string): Promise<EntryJson> {
+    const entry = await this.node.transaction(id, { author })
+    if (entry === null) throw new LedgerError('NOT_FOUND', `no transaction ${id}${author === undefined ? '' : ` by ${author}`} here (yet): check the id, or wait for this node to sync`)
     return toJson(entry)
   }
 
@@ -99,11 +101,11 @@ export class LedgerApi implements LedgerOps {
   }
 
   async accountHistory (account: string, range: HistoryRange = {}): Promise<PageJson> {
-    return toJson(await this.node.accountHistory(account, range))
+    return toJson(await this.node.accountHistory(checkAccount(account), range))
   }
 
   async balance (account: string): Promise<BalanceJson> {
-    return toJson(await this.node.balance(account))
+    return toJson(await this.node.balance(checkAccount(account)))
   }
 
   async members (): Promise<{ members: Member[] }> {
@@ -122,7 +124,9 @@ export class LedgerApi implements LedgerOps {
     const receipts = await this.node.submit(list as TxInput[])
     const ids = receipts.map(r => r.id)
     if (wait !== 'none') await this.waitFor(ids, wait === 'final', timeout)
-    const entries = await Promise.all(ids.map(id => this.node.transaction(id)))
+    // By this node's writer key: another writer's copy of an id is never reported as ours.
+    const author = this.node.writerKey
+    const entries = await Promise.all(ids.map(id => this.node.transaction(id, { author })))
     const transactions = ids.map((id, i) => ({ id, entry: entries[i] === null ? null : toJson(entries[i]) }))
     const pending = entries.filter(e => e === null || (wait === 'final' && !e.final)).length
     return { transactions, pending }
@@ -148,13 +152,14 @@ export class LedgerApi implements LedgerOps {
     return this.node.unblock(swarmKey)
   }
 
-  /** Wait until every id has an outcome here (a final one, with `final`), or `timeout` ms pass. */
+  /** Wait until every id this node submitted has an outcome here (a final one, with `final`), or `timeout` ms pass. */
   private async waitFor (ids: string[], final: boolean, timeout: number): Promise<void> {
     const done = new Set<string>()
+    const author = this.node.writerKey
     const check = async (): Promise<true | null> => {
       for (const id of ids) {
         if (done.has(id)) continue
-        const entry = await this.node.transaction(id)
+        const entry = await this.node.transaction(id, { author })
         if (entry !== null && (entry.final || !final)) done.add(id)
       }
       return done.size === ids.length ? true : null
@@ -165,6 +170,11 @@ export class LedgerApi implements LedgerOps {
       if (!(err instanceof LedgerError && err.code === 'TIMEOUT')) throw err
     }
   }
+}
+
+function checkAccount (name: string): string {
+  if (!isAccountName(name)) throw new LedgerError('INVALID_ACCOUNT', `no such account name ${JSON.stringify(name.slice(0, 80))}: an account is a writer key in lowercase hex or [a-z0-9][a-z0-9._-]{0,63}`)
+  return name
 }
 
 /** Whether a parsed JSON value nests deeper than `max` (checked without recursion). */

@@ -106,7 +106,7 @@ export function statusOf (code: AnyCode): number {
     case 'NOT_FOUND': case 'ROUTE_NOT_FOUND': return 404
     case 'METHOD_NOT_ALLOWED': return 405
     case 'REQUEST_TIMEOUT': return 408
-    case 'NOT_WRITABLE': return 409
+    case 'NOT_WRITABLE': case 'NO_NETWORK': return 409
     case 'PAYLOAD_TOO_LARGE': return 413
     case 'HEADERS_TOO_LARGE': return 431
     case 'CLOSED': case 'UPGRADE_REQUIRED': return 503

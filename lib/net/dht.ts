@@ -41,8 +41,9 @@ export function parseBootstrap (text: string): DhtAddress[] | 'public' {
   return parts.map(part => {
     const i = part.lastIndexOf(':')
     const host = part.slice(0, i)
-    const port = Number(part.slice(i + 1))
-    if (i <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+    const digits = part.slice(i + 1)
+    const port = Number(digits)
+    if (i <= 0 || !/^[0-9]{1,5}$/.test(digits) || port < 1 || port > 65535) {
       throw new LedgerError('INVALID_ARGUMENT', `bad bootstrap address "${part}": expected host:port`)
     }
     return { host, port }
