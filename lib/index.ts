@@ -1,5 +1,5 @@
 export { LedgerNode, DEFAULT_ACK_INTERVAL_MS } from './node.js'
-export type { LedgerNodeOptions, LedgerNodeEvents, Receipt, Status, Peers } from './node.js'
+export type { LedgerNodeOptions, LedgerNodeEvents, Receipt, Status, Peers, TransactionOptions, WaitForTransactionOptions } from './node.js'
 export { LedgerError } from './errors.js'
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'

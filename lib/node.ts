@@ -8,7 +8,7 @@ import { createApply } from './ledger/apply.js'
 import { openView, closeView } from './ledger/view.js'
 import type { LedgerView } from './ledger/view.js'
 import { encodeTx } from './ledger/tx.js'
-import { FORMAT_VERSION, TX_ID_BYTES } from './ledger/limits.js'
+import { FORMAT_VERSION, TX_ID_BYTES, WRITER_KEY_BYTES } from './ledger/limits.js'
 import { LedgerReader } from './ledger/reader.js'
 import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
 import { BlockWriter } from './block-writer.js'
@@ -21,6 +21,8 @@ import type { NetworkOptions } from './net/network.js'
 /** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
 export const DEFAULT_ACK_INTERVAL_MS = 250
 export const DEFAULT_WAIT_TIMEOUT_MS = 30_000
+/** How many of its most recent submitted ids a node remembers, to look them up as its own by default. */
+export const REMEMBERED_IDS = 65_536
 
 export interface LedgerNodeOptions {
   /** A directory for the store, or a Corestore (the node uses a namespace of it and leaves it open). */
@@ -40,6 +42,24 @@ export interface LedgerNodeOptions {
 export interface Receipt {
   /** The transaction id (hex): look its outcome up with `transaction(id)` or `waitForTransaction(id)`. */
   id: string
+  /** Its author: this node's writer key (hex). Ids are scoped per writer; pass it as `author` to look the transaction up anywhere. */
+  author: string
+}
+
+export interface TransactionOptions {
+  /**
+   * Writer key (hex or bytes) of the transaction's author. Ids are scoped per writer, so this names
+   * one transaction whatever other writers did with the same id. Default: this node's own key for
+   * an id it submitted (among its last REMEMBERED_IDS since it opened), else none: the first use of
+   * the id in ledger order, by any writer.
+   */
+  author?: KeyInput
+}
+
+export interface WaitForTransactionOptions extends TransactionOptions {
+  /** Wait until the outcome is final, not just applied here. */
+  final?: boolean
+  timeout?: number
 }
 
 export interface Peers {
@@ -119,6 +139,8 @@ export class LedgerNode extends ReadyResource {
   private lastLength = 0
   private lastFinal = 0
   private reorders = 0
+  /** Ids (hex) this node submitted since it opened, oldest first, at most REMEMBERED_IDS. */
+  private readonly submitted = new Set<string>()
   /** Fires on anything `waitUntil` conditions may depend on: applies, reorders, role changes. */
   private readonly changes = new EventEmitter().setMaxListeners(0) // one listener per pending wait
 
@@ -265,13 +287,19 @@ export class LedgerNode extends ReadyResource {
     const list = Array.isArray(input) ? input : [input]
     const txs = list.map(t => toTx(t, FORMAT_VERSION))
     await this.writer!.write(txs.map(encodeTx))
-    const receipts = txs.map(t => ({ id: b4a.toString(t.id, 'hex') }))
+    const author = b4a.toString(this.writerKey, 'hex')
+    const receipts = txs.map(t => ({ id: b4a.toString(t.id, 'hex'), author }))
+    for (const { id } of receipts) this.remember(id)
     return Array.isArray(input) ? receipts : receipts[0]
   }
 
   async entry (position: number): Promise<Entry | null> { return this.reader.entry(position) }
   async entries (opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.entries(opts) }
-  async transaction (id: KeyInput): Promise<Entry | null> { return this.reader.transaction(toBytes(id, TX_ID_BYTES, 'id')) }
+  /** The entry of a transaction, or null; see TransactionOptions for which one an id names. */
+  async transaction (id: KeyInput, opts: TransactionOptions = {}): Promise<Entry | null> {
+    const { idBytes, author } = this.lookup(id, opts)
+    return this.reader.transaction(idBytes, author)
+  }
   async get (key: string): Promise<RecordResult | null> { return this.reader.get(key) }
   async history (key: string, opts?: HistoryOptions): Promise<Page<Entry>> { return this.reader.history(key, opts) }
   async accountHistory (account: string, opts?: HistoryOptions): Promise<Page<Entry>> { return this.reader.accountHistory(account, opts) }
@@ -279,13 +307,29 @@ export class LedgerNode extends ReadyResource {
   async members (): Promise<Member[]> { return this.reader.members() }
   async head (): Promise<Head> { return this.reader.head() }
 
-  /** Wait until the transaction has an outcome here (and, with `final`, until that outcome is final). */
-  async waitForTransaction (id: KeyInput, { final = false, timeout = DEFAULT_WAIT_TIMEOUT_MS } = {}): Promise<Entry> {
-    const idBytes = toBytes(id, TX_ID_BYTES, 'id')
+  /**
+   * Wait until the transaction has an outcome here (and, with `final`, until that outcome is final).
+   * For an id this node submitted, that is its own transaction's outcome (see TransactionOptions).
+   */
+  async waitForTransaction (id: KeyInput, { final = false, timeout = DEFAULT_WAIT_TIMEOUT_MS, ...opts }: WaitForTransactionOptions = {}): Promise<Entry> {
+    const { idBytes, author } = this.lookup(id, opts)
     return this.waitUntil(async () => {
-      const entry = await this.reader.transaction(idBytes)
+      const entry = await this.reader.transaction(idBytes, author)
       return entry !== null && (entry.final || !final) ? entry : null
-    }, timeout, `transaction ${b4a.toString(idBytes, 'hex')}${final ? ' to be final' : ''}`)
+    }, timeout, `transaction ${b4a.toString(idBytes, 'hex')}${author === undefined ? '' : ' by ' + b4a.toString(author, 'hex')}${final ? ' to be final' : ''}`)
+  }
+
+  /** The id and the author to look it up by: the given one, this node for an id it submitted, or none. */
+  private lookup (id: KeyInput, { author }: TransactionOptions): { idBytes: Uint8Array, author: Uint8Array | undefined } {
+    const idBytes = toBytes(id, TX_ID_BYTES, 'id')
+    if (author !== undefined && author !== null) return { idBytes, author: toBytes(author, WRITER_KEY_BYTES, 'author') }
+    return { idBytes, author: this.submitted.has(b4a.toString(idBytes, 'hex')) ? this.writerKey : undefined }
+  }
+
+  private remember (id: string): void {
+    this.submitted.delete(id) // re-inserted as the newest
+    this.submitted.add(id)
+    if (this.submitted.size > REMEMBERED_IDS) this.submitted.delete(this.submitted.values().next().value as string)
   }
 
   /** Resolve with the first non-null result of `check`, re-run after every ledger or role change. */
@@ -331,8 +375,8 @@ export class LedgerNode extends ReadyResource {
   }
 
   /** Stop replicating with a peer (by swarm key): its connections drop and it cannot reconnect until `unblock`. */
-  block (swarmKey: KeyInput): Peers {
-    this.requireNetwork().block(b4a.toString(toBytes(swarmKey, 32, 'swarm key'), 'hex'))
+  async block (swarmKey: KeyInput): Promise<Peers> {
+    await this.requireNetwork().block(b4a.toString(toBytes(swarmKey, 32, 'swarm key'), 'hex'))
     return this.peerList()
   }
 

@@ -31,6 +31,10 @@ interface Pair {
   errors: Error[]
   adminAccount: string
   writerAccount: string
+  /** Cut the link between the two nodes. */
+  apart: () => void
+  /** Link them again. */
+  together: () => void
 }
 
 async function createPair (t: test.Test): Promise<Pair> {
@@ -41,9 +45,18 @@ async function createPair (t: test.Test): Promise<Pair> {
   const errors: Error[] = []
   admin.on('error', err => errors.push(err))
   writer.on('error', err => errors.push(err))
-  const cut = link(admin, writer)
-  t.teardown(cut, { order: -1 })
-  const p: Pair = { admin, writer, rnd: new Random(seed), errors, adminAccount: hex(admin.writerKey), writerAccount: hex(writer.writerKey) }
+  let cut = link(admin, writer)
+  t.teardown(() => cut(), { order: -1 })
+  const p: Pair = {
+    admin,
+    writer,
+    rnd: new Random(seed),
+    errors,
+    adminAccount: hex(admin.writerKey),
+    writerAccount: hex(writer.writerKey),
+    apart: () => cut(),
+    together: () => { cut(); cut = link(admin, writer) }
+  }
   await admin.submit({ type: 'add-writer', key: writer.writerKey, role: 'writer' })
   await writer.waitUntil(async () => (writer.writable ? true : null), WAIT_MS, 'the writer to become writable')
   // Value to steal: the admin's own account, a named account the admin opened, and a little for the writer.
@@ -380,7 +393,7 @@ const CASES: Record<string, Case> = {
     await settle(t, p, [{ author: writer, ...fed }])
   },
 
-  async 'rejects a duplicate transaction id in the same block and across blocks' (t, p) {
+  async 'rejects a writer reusing its own id, in the same block and across blocks; another writer\'s id is judged on its own' (t, p) {
     const { writer, admin } = p
     const id = p.rnd.bytes(16)
     const put = (key: string): Uint8Array => encodeTx({ version: 1, id, timestamp: 0, type: 'put', key, value: '1' })
@@ -389,19 +402,67 @@ const CASES: Record<string, Case> = {
     expectEntry(t, same.entries[1], { reason: 'DUPLICATE_ID', id }, 'second use in the same block')
     const across = await feed(writer, encodeBlock([put('dup-3')]), 1)
     expectEntry(t, across.entries[0], { reason: 'DUPLICATE_ID', id }, 'third use in a later block')
-    // Reusing another writer's id: the admin's receipt id, replayed by the writer.
-    const { id: adminId } = await admin.submit({ type: 'put', key: 'admin-original', value: 1 })
+    // Another writer's id: the admin's receipt id, reused by the writer. Ids are scoped per author,
+    // so it is an unrelated transaction, judged on its own; only the writer's second use is a duplicate.
+    const { id: adminId, author: adminAuthor } = await admin.submit({ type: 'put', key: 'admin-original', value: 1 })
+    t.is(adminAuthor, p.adminAccount, "the receipt names the admin's writer key")
     await writer.waitForTransaction(adminId, { timeout: WAIT_MS })
-    const replay = encodeTx({ version: 1, id: b4a.from(adminId, 'hex'), timestamp: 0, type: 'put', key: 'admin-original', value: '2' })
-    const stolen = await feed(writer, encodeBlock([replay]), 1)
-    expectEntry(t, stolen.entries[0], { reason: 'DUPLICATE_ID', id: b4a.from(adminId, 'hex') }, "replay of the admin's id")
+    const reuse = (key: string, value: string): Uint8Array => encodeTx({ version: 1, id: b4a.from(adminId, 'hex'), timestamp: 0, type: 'put', key, value })
+    const copied = await feed(writer, encodeBlock([reuse('admin-copy', '2'), reuse('admin-original', '3')]), 2)
+    expectEntry(t, copied.entries[0], { reason: null, id: b4a.from(adminId, 'hex') }, "the writer's first use of the admin's id")
+    expectEntry(t, copied.entries[1], { reason: 'DUPLICATE_ID', id: b4a.from(adminId, 'hex') }, "the writer's second use of it")
+    const byAdmin = await admin.waitForTransaction(adminId, { author: admin.writerKey, timeout: WAIT_MS })
     const named = await writer.transaction(id)
     t.alike([named?.writerPosition, named?.index], [same.seq, 0], 'the id still names its first entry')
+    t.alike([byAdmin.writer, byAdmin.outcome], [p.adminAccount, 'accepted'], "the admin's transaction is untouched")
+    const byWriter = await writer.transaction(adminId, { author: writer.writerKey })
+    t.alike([byWriter?.writer, byWriter?.writerPosition, byWriter?.index], [p.writerAccount, copied.seq, 0], 'with the author, the id names that writer\'s own use')
+    t.is((await writer.transaction(adminId))?.position, byAdmin.position, 'without one, it names the first use in ledger order')
     t.is((await writer.get('dup-1'))?.value, 1)
     t.is(await writer.get('dup-2'), null)
     t.is(await writer.get('dup-3'), null)
-    t.is((await writer.get('admin-original'))?.value, 1, 'the replay changed nothing')
-    await settle(t, p, [{ author: writer, ...same }, { author: writer, ...across }, { author: writer, ...stolen }])
+    t.is((await writer.get('admin-original'))?.value, 1, 'the duplicate changed nothing')
+    t.is((await writer.get('admin-copy'))?.value, 2, 'the reuse by another writer was applied as its own transaction')
+    await settle(t, p, [{ author: writer, ...same }, { author: writer, ...across }, { author: writer, ...copied }])
+  },
+
+  async 'a copy of a pending id by another writer never displaces the original, in either order' (t, p) {
+    const { admin, writer } = p
+    const orders = new Set<string>()
+    // Twice, roles swapped. The admin is the only indexer, so its own blocks are final at once: with
+    // the admin honest the original comes first, with the writer honest (its transaction pending
+    // while the two are apart) the admin's copy is ordered before the original.
+    for (const [honest, copier] of [[admin, writer], [writer, admin]]) {
+      await converged([admin, writer], { timeout: WAIT_MS })
+      p.apart()
+      const key = 'front-run-' + hex(p.rnd.bytes(4))
+      const receipt = await honest.submit({ type: 'put', key, value: 'honest' })
+      t.is(receipt.author, hex(honest.writerKey), 'the receipt names its author')
+      const id = b4a.from(receipt.id, 'hex')
+      const copy = encodeTx({ version: 1, id, timestamp: 0, type: 'put', key, value: '"copy"' })
+      const copied = await feed(copier, encodeBlock([copy]), 1)
+      p.together()
+      await converged([admin, writer], { final: true, timeout: WAIT_MS })
+      let original: Entry | null = null
+      let other: Entry | null = null
+      for (const node of [admin, writer]) {
+        original = await node.transaction(receipt.id, { author: receipt.author })
+        other = await node.transaction(receipt.id, { author: copier.writerKey })
+        expectEntry(t, original ?? undefined, { reason: null, id }, 'the original')
+        expectEntry(t, other ?? undefined, { reason: null, id }, 'the copy, judged on its own')
+        t.is(original?.writer, hex(honest.writerKey), 'the original is the honest writer\'s entry')
+        const plain = await node.transaction(receipt.id)
+        if (node === honest) t.is(plain?.position, original?.position, 'without an author, the node that submitted the id finds its own entry')
+        else t.is(plain?.position, Math.min(original?.position ?? -1, other?.position ?? -1), 'without an author, another node finds the first use in ledger order')
+      }
+      const own = await honest.waitForTransaction(receipt.id, { final: true, timeout: WAIT_MS })
+      t.alike([own.writer, own.outcome, own.position], [receipt.author, 'accepted', original?.position], "the honest node's wait for its receipt returns its own entry")
+      const seen = await copier.waitForTransaction(receipt.id, { author: receipt.author, final: true, timeout: WAIT_MS })
+      t.is(seen.position, original?.position, 'with the author, any node finds the original')
+      orders.add((original?.position ?? 0) < (other?.position ?? 0) ? 'original first' : 'copy first')
+      await settle(t, p, [{ author: copier, ...copied }])
+    }
+    t.alike([...orders].sort(), ['copy first', 'original first'], 'both orders happened')
   },
 
   async 'refuses to remove the last admin (LAST_ADMIN) and a non-member (UNKNOWN_MEMBER)' (t, p) {

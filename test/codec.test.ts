@@ -11,6 +11,7 @@ import { amount, decodeExact } from '../lib/ledger/primitives.js'
 import { ACCEPTED, REJECT_REASONS, reasonTag } from '../lib/ledger/outcome.js'
 import type { RejectReason } from '../lib/ledger/outcome.js'
 import { MAX_AMOUNT, MAX_KEY_BYTES, MAX_MEMO_BYTES, MAX_VALUE_BYTES } from '../lib/ledger/limits.js'
+import { keys } from '../lib/ledger/layout.js'
 import { toTx } from '../lib/tx-input.js'
 import type { TxInput } from '../lib/tx-input.js'
 import { LedgerError } from '../lib/errors.js'
@@ -260,6 +261,17 @@ test('codec - a changed byte anywhere in an entry fails verification', t => {
     if (verifyEntry(copy)) undetected++
   }
   t.is(undetected, 0)
+})
+
+test('codec - the id index key is tx/ | id | author: ids are scoped per writer', t => {
+  const key = keys.tx(ID, WRITER_KEY)
+  t.alike(key, hex('74782f', H_ID, toHex(WRITER_KEY)), 'golden bytes: "tx/", the 16-byte id, the 32-byte writer key')
+  const prefix = keys.txPrefix(ID)
+  t.alike(prefix, hex('74782f', H_ID), 'the prefix of one id is "tx/" and the id')
+  t.alike(key.subarray(0, prefix.byteLength), prefix, 'every author\'s key for an id starts with its prefix')
+  const other = keys.tx(ID, b4a.alloc(32, 0xff))
+  t.not(toHex(other), toHex(key), 'another author with the same id has its own key')
+  t.is(b4a.compare(keys.tx(ID, b4a.alloc(32)), other) < 0, true, 'keys of one id sort by author')
 })
 
 test('codec - the amount codec has golden bytes and round-trips exactly', t => {

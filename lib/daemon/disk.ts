@@ -6,7 +6,7 @@ import { OpsError } from './errors.js'
  * RocksDB holds up to two 64 MiB memtables in its write-ahead log and writes each out as a new
  * file before it drops the log, so a store can need about that much room at once.
  */
-export const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024
+export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024
 
 /**
  * Refuses writes while the file system of the data directory has less than `minFree` bytes

@@ -19,7 +19,7 @@ export class HttpClient implements LedgerOps {
   head (): Promise<Head> { return this.call('GET', '/v1/head') }
   entries (range: RangeOptions = {}): Promise<PageJson> { return this.call('GET', '/v1/entries' + rangeQuery(range)) }
   entry (position: number): Promise<EntryJson> { return this.call('GET', `/v1/entries/${position}`) }
-  transaction (id: string): Promise<EntryJson> { return this.call('GET', `/v1/transactions/${enc(id)}`) }
+  transaction (id: string, author?: string): Promise<EntryJson> { return this.call('GET', `/v1/transactions/${enc(id)}` + (author === undefined ? '' : `?author=${enc(author)}`)) }
   get (key: string): Promise<RecordJson> { return this.call('GET', `/v1/records/${enc(key)}`) }
   history (key: string, range: HistoryRange = {}): Promise<PageJson> { return this.call('GET', `/v1/records/${enc(key)}/history` + rangeQuery(range)) }
   accountHistory (account: string, range: HistoryRange = {}): Promise<PageJson> { return this.call('GET', `/v1/accounts/${enc(account)}/history` + rangeQuery(range)) }

@@ -30,7 +30,7 @@ export const ROUTES: Route[] = [
   get('/v1/head', async api => api.head()),
   get('/v1/entries', async (api, { query }) => api.entries(rangeParams(query))),
   get('/v1/entries/:position', async (api, { params }) => api.entry(position(params.position))),
-  get('/v1/transactions/:id', async (api, { params }) => api.transaction(params.id)),
+  get('/v1/transactions/:id', async (api, { params, query }) => api.transaction(params.id, author(query))),
   get('/v1/records/:key', async (api, { params }) => api.get(recordKey(params.key))),
   get('/v1/records/:key/history', async (api, { params, query }) => api.history(recordKey(params.key), historyParams(query))),
   get('/v1/accounts/:account', async (api, { params }) => api.balance(params.account)),
@@ -78,6 +78,14 @@ function submitOptions (query: URLSearchParams): SubmitOptions {
 function position (text: string): number {
   if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) throw invalid('an entry position is a whole number')
   return Number(text)
+}
+
+/** The optional `author` query parameter: a writer key, 64 hex. */
+function author (query: URLSearchParams): string | undefined {
+  const text = query.get('author')
+  if (text === null) return undefined
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw invalid('query parameter "author" is a writer key: 64 hex characters')
+  return text.toLowerCase()
 }
 
 function recordKey (key: string): string {

@@ -100,10 +100,13 @@ class ApplyRun {
     if (header === null) return this.record(author, writerSeq, index, null, bytes, 'BAD_ENCODING')
     const id = b4a.from(header.id) // own copy: the entry outlives the block buffer
     let reason: RejectReason | null | typeof INTERRUPT
-    if (await this.state.hasTx(id)) {
+    // Ids are scoped per author: only the same writer's earlier use makes this a duplicate. Another
+    // writer reusing the id bytes writes an unrelated transaction, so copying a pending id cannot
+    // displace the original.
+    if (await this.state.hasTx(id, author)) {
       reason = 'DUPLICATE_ID'
     } else {
-      this.state.putTx(id, this.meta.length)
+      this.state.putTx(id, author, this.meta.length)
       reason = await this.check(author, header.version, bytes)
     }
     if (reason === INTERRUPT) {

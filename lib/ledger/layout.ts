@@ -17,7 +17,10 @@ const MEMBER = b4a.from('member/')
 
 export const keys = {
   meta: (): Uint8Array => META,
-  tx: (id: Uint8Array): Uint8Array => b4a.concat([TX, id]),
+  /** tx/<id 16 bytes><author 32 bytes>: ids are scoped per writer, so the index holds one key per (id, author). */
+  tx: (id: Uint8Array, author: Uint8Array): Uint8Array => b4a.concat([TX, id, author]),
+  /** Every tx key of one id, whoever wrote it. */
+  txPrefix: (id: Uint8Array): Uint8Array => b4a.concat([TX, id]),
   record: (key: string): Uint8Array => b4a.concat([RECORD, b4a.from(key)]),
   account: (name: string): Uint8Array => b4a.concat([ACCOUNT, b4a.from(name)]),
   member: (key: Uint8Array): Uint8Array => b4a.concat([MEMBER, key]),

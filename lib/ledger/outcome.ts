@@ -7,7 +7,7 @@ export const REJECT_REASONS = [
   'TOO_LARGE', // 2: the block or transaction is over its size bound
   'VERSION_NOT_ACTIVE', // 3: encoded with a format version above the ledger's active one
   'UNKNOWN_TYPE', // 4: a transaction type this format version does not define
-  'DUPLICATE_ID', // 5: the id was already used by an earlier entry
+  'DUPLICATE_ID', // 5: the same writer already used the id in an earlier entry
   'NOT_A_MEMBER', // 6: the author is not (or no longer) a member
   'NOT_AUTHORIZED', // 7: the operation needs the admin role
   'NOT_OWNER', // 8: only the owner of an account may debit it

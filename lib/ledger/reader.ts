@@ -6,6 +6,7 @@ import type { Tx, TxType, Role } from './tx.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta } from './layout.js'
 import { reasonOf } from './outcome.js'
+import { WRITER_KEY_BYTES } from './limits.js'
 import type { LedgerView } from './view.js'
 
 export const DEFAULT_PAGE = 100
@@ -82,6 +83,8 @@ export interface BalanceResult {
 export interface Member { key: string, role: Role, indexer: boolean, since: number, final: boolean }
 
 const hex = (b: Uint8Array): string => b4a.toString(b, 'hex')
+/** The highest writer key: the end of the range of one id's tx keys. */
+const MAX_KEY = b4a.alloc(WRITER_KEY_BYTES, 0xff)
 
 /** Read-only queries over the views. Every result says whether it is final. */
 export class LedgerReader {
@@ -140,10 +143,29 @@ export class LedgerReader {
     return { items, next: more ? (reverse ? last : last + 1) : null }
   }
 
-  async transaction (id: Uint8Array): Promise<Entry | null> {
-    const node = await this.view.state.get(keys.tx(id))
-    if (node?.value == null) return null
-    return this.entry(decodeValue(values.seq, node.value))
+  /**
+   * The entry of a transaction id. Ids are scoped per writer: with `author`, the entry of that
+   * writer's transaction with this id. Without, the first use of the id in ledger order (lowest
+   * position) by any writer. Ids from the default generator (ms time + 80 random bits) do not
+   * collide by accident, so that is the only one unless a writer copied the id; to find your own
+   * transaction whatever others did with its id, pass its author.
+   */
+  async transaction (id: Uint8Array, author?: Uint8Array): Promise<Entry | null> {
+    if (author !== undefined) {
+      const node = await this.view.state.get(keys.tx(id, author))
+      if (node?.value == null) return null
+      return this.entry(decodeValue(values.seq, node.value))
+    }
+    const prefix = keys.txPrefix(id)
+    const size = prefix.byteLength + WRITER_KEY_BYTES
+    let first = -1
+    // One key per writer that used the id: at most the number of members there ever were.
+    for await (const node of this.view.state.createReadStream({ gte: prefix, lte: b4a.concat([prefix, MAX_KEY]) })) {
+      if (node.value === null || node.key.byteLength !== size) continue
+      const seq = decodeValue(values.seq, node.value)
+      if (first === -1 || seq < first) first = seq
+    }
+    return first === -1 ? null : this.entry(first)
   }
 
   async get (key: string): Promise<RecordResult | null> {

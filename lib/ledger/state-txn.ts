@@ -36,12 +36,13 @@ export class StateTxn {
     this.write(keys.meta(), encodeValue(values.meta, meta))
   }
 
-  async hasTx (id: Uint8Array): Promise<boolean> {
-    return (await this.read(keys.tx(id))) !== null
+  /** Whether `author` already used this id (ids are scoped per writer). */
+  async hasTx (id: Uint8Array, author: Uint8Array): Promise<boolean> {
+    return (await this.read(keys.tx(id, author))) !== null
   }
 
-  putTx (id: Uint8Array, seq: number): void {
-    this.write(keys.tx(id), encodeValue(values.seq, seq))
+  putTx (id: Uint8Array, author: Uint8Array, seq: number): void {
+    this.write(keys.tx(id, author), encodeValue(values.seq, seq))
   }
 
   async record (key: string): Promise<RecordValue | null> {

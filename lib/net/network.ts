@@ -62,12 +62,15 @@ export class LedgerNetwork {
     return [...this.blockedKeys]
   }
 
-  /** Stop replicating with a peer: drop its connections now and refuse new ones, both ways. */
-  block (key: string): void {
+  /** Stop replicating with a peer: drop its connections (resolves once they are closed) and refuse new ones, both ways. */
+  async block (key: string): Promise<void> {
     this.blockedKeys.add(key)
-    for (const conn of this.swarm.connections) {
-      if (hex(conn.remotePublicKey) === key) conn.destroy()
-    }
+    const closing = [...this.swarm.connections].filter(c => hex(c.remotePublicKey) === key).map(conn => {
+      const closed = new Promise(resolve => conn.once('close', resolve))
+      conn.destroy()
+      return closed
+    })
+    await Promise.all(closing)
   }
 
   /** Let a blocked peer back in, and look the ledger up again so the two reconnect at once. */

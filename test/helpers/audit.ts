@@ -4,14 +4,17 @@ import { verifyEntry } from '../../lib/index.js'
 
 export interface Audit {
   entries: Entry[]
-  /** Outcome of each transaction id: its first entry's outcome and reason. */
+  /** Outcome of each transaction id's first use in ledger order (by any writer): its outcome and reason. */
   outcomes: Map<string, string>
+  /** Outcome of each transaction, keyed `<author>:<id>` (ids are scoped per writer). */
+  byAuthor: Map<string, string>
   balances: Map<string, bigint>
 }
 
 /**
  * Read a node's whole ledger and check what must hold on every honest node: the hash chain links
- * every entry to the one before, each id has one outcome (later uses are DUPLICATE_ID), balances
+ * every entry to the one before, each (author, id) has one outcome (the same writer's later uses are
+ * DUPLICATE_ID; other writers' uses of the same id bytes are their own transactions), balances
  * replayed from accepted entries match the node's own balances and sum to its supply, and every
  * record's and account's history (read in small pages) is exactly its accepted entries, newest first.
  */
@@ -23,6 +26,7 @@ export async function audit (node: LedgerNode): Promise<Audit> {
     next = page.next
   }
   const outcomes = new Map<string, string>()
+  const byAuthor = new Map<string, string>()
   const balances = new Map<string, bigint>()
   const chains = new Map<string, number[]>()
   const touch = (subject: string, position: number): void => {
@@ -36,8 +40,12 @@ export async function audit (node: LedgerNode): Promise<Audit> {
     if (e.prevHash !== prev) throw new Error(`entry ${i} does not chain to entry ${i - 1}`)
     prev = e.hash
     if (e.id !== null) {
+      const key = `${e.writer}:${e.id}`
       if (!outcomes.has(e.id)) outcomes.set(e.id, e.reason ?? 'accepted')
-      else if (e.reason !== 'DUPLICATE_ID') throw new Error(`id ${e.id} has a second outcome at ${i}`)
+      if (!byAuthor.has(key)) {
+        byAuthor.set(key, e.reason ?? 'accepted')
+        if (e.reason === 'DUPLICATE_ID') throw new Error(`id ${e.id} of ${e.writer} is a DUPLICATE_ID at its first use, ${i}`)
+      } else if (e.reason !== 'DUPLICATE_ID') throw new Error(`id ${e.id} of ${e.writer} has a second outcome at ${i}`)
     }
     if (e.outcome !== 'accepted' || e.tx === null) continue
     const add = (account: string, delta: bigint): void => {
@@ -71,7 +79,7 @@ export async function audit (node: LedgerNode): Promise<Audit> {
   }
   const status = await node.status()
   if (status.supply !== sum.toString()) throw new Error(`supply ${status.supply} but balances sum to ${sum}`)
-  return { entries, outcomes, balances }
+  return { entries, outcomes, byAuthor, balances }
 }
 
 /** Check stored entries against their own hashes (the bytes, not just the chain fields). */

@@ -14,6 +14,7 @@ import { joinLedger } from '../../lib/cli/commands/join.js'
 import { openLocal } from '../../lib/daemon/local.js'
 import type { LocalNode } from '../../lib/daemon/local.js'
 import { audit, verifyLog } from '../helpers/audit.js'
+import type { Report } from './report.js'
 
 const STEP_TIMEOUT_MS = 30_000
 const AUDIT_TIMEOUT_MS = 60_000
@@ -227,11 +228,18 @@ export async function fund (cluster: Cluster, pool: string, amount: bigint): Pro
 }
 
 /**
- * Open each stopped daemon's store in this process (no network) and check it: it opens, holds
- * `head`, every entry verifies against its own hash, and the full audit holds (one outcome per id,
- * balances replayed from entries match, nothing negative, value conserved). Returns problems found.
+ * Stop every daemon (each must exit 0), then open each store in this process (no network) and
+ * check it: it opens, holds `head`, every entry verifies against its own hash, and the full audit
+ * holds (one outcome per id, balances replayed from entries match, nothing negative, value conserved).
  */
-export async function auditStores (cluster: Cluster, head: Head): Promise<string[]> {
+export async function stopAndAudit (cluster: Cluster, head: Head, report: Report): Promise<void> {
+  const codes = await cluster.stop()
+  report.check('every daemon shuts down cleanly', codes.every(c => c === 0), JSON.stringify(codes))
+  const problems = await auditStores(cluster, head)
+  report.check('every store reopens at the final head and passes the audit', problems.length === 0, problems.join('; '))
+}
+
+async function auditStores (cluster: Cluster, head: Head): Promise<string[]> {
   const problems: string[] = []
   for (const d of cluster.daemons) {
     let local: LocalNode | null = null

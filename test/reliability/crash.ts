@@ -1,6 +1,6 @@
 import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
-import { Cluster, fund, auditStores } from './cluster.js'
+import { Cluster, fund, stopAndAudit } from './cluster.js'
 import type { Daemon } from './cluster.js'
 import { Load, POOL } from './load.js'
 import type { EntryJson } from '../../lib/http/operations.js'
@@ -71,10 +71,7 @@ export async function runCrash ({ kills, seed, size = 3, onKill }: CrashOptions)
     report.figures.lost = lost.length
     report.check('every acknowledged transaction is in the ledger', lost.length === 0, lost.slice(0, 5).map(a => `${a.id} via ${a.node}`).join(', '))
 
-    const codes = await cluster.stop()
-    report.check('every daemon shuts down cleanly after the crashes', codes.every(c => c === 0), JSON.stringify(codes))
-    const problems = await auditStores(cluster, head)
-    report.check('every store reopens at the final head and passes the audit', problems.length === 0, problems.join('; '))
+    await stopAndAudit(cluster, head, report)
   } finally {
     await cluster.destroy()
   }

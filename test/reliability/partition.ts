@@ -1,6 +1,6 @@
 import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
-import { Cluster, fund, auditStores } from './cluster.js'
+import { Cluster, fund, stopAndAudit } from './cluster.js'
 import type { Daemon } from './cluster.js'
 import { POOL } from './load.js'
 import { median } from './crash.js'
@@ -66,10 +66,7 @@ export async function runPartition ({ rounds, seed, writes = 20 }: PartitionOpti
     report.check('no entry ever seen final changed its hash, outcome or position', changed.length === 0, changed.slice(0, 10).join(', '))
     const { head } = await cluster.converged()
     report.figures.entries = head.length
-    const codes = await cluster.stop()
-    report.check('every daemon shuts down cleanly', codes.every(c => c === 0), JSON.stringify(codes))
-    const problems = await auditStores(cluster, head)
-    report.check('every store reopens at the same head and passes the audit', problems.length === 0, problems.join('; '))
+    await stopAndAudit(cluster, head, report)
   } finally {
     await cluster.destroy()
   }

@@ -2,7 +2,7 @@ import fs from 'fs/promises'
 import path from 'path'
 import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
-import { Cluster, fund, auditStores } from './cluster.js'
+import { Cluster, fund, stopAndAudit } from './cluster.js'
 import { Load, POOL } from './load.js'
 import { median } from './crash.js'
 
@@ -109,10 +109,7 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
     const missing = load.acks.filter(a => !ids.has(a.id)).length
     report.figures.lost = missing
     report.check('every acknowledged transaction is in the ledger', missing === 0, `${missing} missing`)
-    const codes = await cluster.stop()
-    report.check('every daemon shuts down cleanly', codes.every(c => c === 0), JSON.stringify(codes))
-    const problems = await auditStores(cluster, head)
-    report.check('every store reopens at the same head and passes the audit', problems.length === 0, problems.join('; '))
+    await stopAndAudit(cluster, head, report)
   } finally {
     await cluster.destroy()
   }
