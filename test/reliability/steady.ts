@@ -28,6 +28,10 @@ export interface Sample {
   /** Bytes on disk of one daemon's store, per ledger entry. */
   bytesPerEntry: number
   entries: number
+  /** Entries not final yet, on the daemon furthest behind: how far finality lags. */
+  unsigned: number
+  /** View truncations (re-applied tails) summed over the daemons since they started. */
+  reorders: number
 }
 
 /** Throughput and latency in the last quarter against the first; RSS and bytes per entry likewise. */
@@ -56,6 +60,7 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
     let lat = 0
     for (let i = 1; i <= count; i++) {
       await untilTime(started + (durationMs * i) / count)
+      if (!(await answering(cluster))) throw new Error(`a daemon stopped answering after ${Math.round((Date.now() - started) / 1000)} s:\n${await cluster.describe()}\n${cluster.daemons.map(d => `${d.name} log:\n${d.proc?.tail.slice(-12).join('\n') ?? ''}`).join('\n')}`)
       const window = load.latencies.slice(lat)
       const elapsed = (Date.now() - (taken.length > 0 ? started + taken[taken.length - 1].at * 1000 : started)) / 1000
       const sample: Sample = {
@@ -116,6 +121,16 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
   return report
 }
 
+/** Whether every daemon answers a status request within the client's timeout. */
+async function answering (cluster: Cluster): Promise<boolean> {
+  try {
+    await Promise.all(cluster.daemons.map(d => d.api().status()))
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Resolve at a moment of the schedule (the soak samples on a clock, by design). */
 async function untilTime (at: number): Promise<void> {
   const left = at - Date.now()
@@ -139,11 +154,16 @@ async function rss (pid: number | undefined): Promise<number> {
   }
 }
 
-async function storage (cluster: Cluster): Promise<{ bytesPerEntry: number, entries: number }> {
-  const d = cluster.daemons[0]
-  const entries = (await d.api().head()).length
-  const bytes = await du(path.join(d.dir, 'store'))
-  return { bytesPerEntry: entries === 0 ? 0 : Math.round(bytes / entries), entries }
+async function storage (cluster: Cluster): Promise<{ bytesPerEntry: number, entries: number, unsigned: number, reorders: number }> {
+  const all = await Promise.all(cluster.daemons.map(d => d.api().status()))
+  const entries = all[0].length
+  const bytes = await du(path.join(cluster.daemons[0].dir, 'store'))
+  return {
+    bytesPerEntry: entries === 0 ? 0 : Math.round(bytes / entries),
+    entries,
+    unsigned: Math.max(...all.map(s => s.length - s.finalLength)),
+    reorders: all.reduce((n, s) => n + s.reorders, 0)
+  }
 }
 
 async function du (dir: string): Promise<number> {
