@@ -38,6 +38,7 @@ export async function runPartition ({ rounds, seed, writes = 20 }: PartitionOpti
     await fund(cluster, POOL, FUNDS)
     for (let round = 0; round < rounds; round++) {
       const sides = CUTS[round % CUTS.length].map(side => side.map(i => cluster.daemons[i]))
+      await refill(cluster)
       changed.push(...await recordFinal(cluster, finalSeen, report))
       await cluster.partition(sides)
       report.count('partitions')
@@ -71,6 +72,15 @@ export async function runPartition ({ rounds, seed, writes = 20 }: PartitionOpti
     await cluster.destroy()
   }
   return report
+}
+
+/** Mint the pool back up to FUNDS when conflicts have drained it below half, so every round has value to fight over. */
+async function refill (cluster: Cluster): Promise<void> {
+  const admin = cluster.daemons[0].api()
+  const pool = BigInt((await admin.balance(POOL)).balance)
+  if (pool >= FUNDS / 2n) return
+  await admin.submit([{ type: 'mint', account: POOL, amount: (FUNDS - pool).toString() }], { wait: 'applied' })
+  await cluster.converged()
 }
 
 async function submit (d: Daemon, txs: TxInput[]): Promise<string[]> {
