@@ -248,7 +248,8 @@ async function auditStores (cluster: Cluster, head: Head): Promise<string[]> {
       const h = await local.node.head()
       if (h.length !== head.length || h.hash !== head.hash) problems.push(`${d.name} reopened at ${h.length}/${h.hash.slice(0, 8)}, expected ${head.length}/${head.hash.slice(0, 8)}`)
       if (!(await verifyLog(local.node))) problems.push(`${d.name}: an entry is missing or does not verify against its hash`)
-      await withTimeout(audit(local.node), AUDIT_TIMEOUT_MS, `${d.name}: the audit did not finish in ${AUDIT_TIMEOUT_MS} ms (a read is waiting for a block the store does not hold)`)
+      const timeout = AUDIT_TIMEOUT_MS + head.length // a soak's ledger takes a while to walk
+      await withTimeout(audit(local.node), timeout, `${d.name}: the audit did not finish in ${timeout} ms (a read is waiting for a block the store does not hold)`)
     } catch (err) {
       problems.push(`${d.name}: ${(err as Error).message}`)
     } finally {

@@ -4,6 +4,9 @@ import type { AnyCode } from '../../lib/daemon/errors.js'
 import type { Random } from '../helpers/random.js'
 import type { Daemon } from './cluster.js'
 
+/** After an error reply, a load loop waits this long (ms) before its next submit. */
+const RETRY_MS = 250
+
 /** The account every daemon owns together: transfers out of it conflict across nodes. */
 export const POOL = 'pool'
 
@@ -84,9 +87,10 @@ export class Load {
       } catch (err) {
         // A daemon we killed mid-request answers nothing: not an acknowledgement, and not an error.
         if (d.client !== client) continue
+        // Anything else is an error the run reports; back off a little and go on (a stalled daemon may recover).
         const code = codeOf(err)
         this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
-        if (code === 'DAEMON_UNREACHABLE') await new Promise<void>(resolve => this.waiters.push(resolve))
+        await new Promise(resolve => setTimeout(resolve, RETRY_MS))
       }
     }
   }
