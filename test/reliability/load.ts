@@ -4,6 +4,8 @@ import type { AnyCode } from '../../lib/daemon/errors.js'
 import type { Random } from '../helpers/random.js'
 import type { Daemon } from './cluster.js'
 
+/** Transactions per submit: 1 to this many. */
+const MAX_BATCH = 8
 /** After an error reply, a load loop waits this long (ms) before its next submit. */
 const RETRY_MS = 250
 
@@ -20,7 +22,7 @@ export interface Ack {
 
 /**
  * Steady mixed writes through every daemon's HTTP API: puts, transfers out of the daemon's own
- * account and out of the shared pool. A daemon that is down is waited for; a request cut by a
+ * account and out of the shared pool. A daemon the scenario killed is waited for; a request cut by a
  * crash is not acknowledged, so it may or may not be in the ledger. Every reply that does come
  * back is recorded: acknowledged ids, and any error code other than the daemon being gone.
  */
@@ -34,7 +36,7 @@ export class Load {
   private loops: Array<Promise<void>> = []
   private waiters: Array<() => void> = []
 
-  constructor (private readonly daemons: Daemon[], private readonly rnd: Random, private readonly opts: { maxBatch?: number } = {}) {}
+  constructor (private readonly daemons: Daemon[], private readonly rnd: Random) {}
 
   start (): void {
     this.loops = this.daemons.map(d => this.loop(d))
@@ -97,7 +99,7 @@ export class Load {
 
   private batch (d: Daemon, n: number): TxInput[] {
     const others = this.daemons.filter(o => o !== d)
-    const size = 1 + this.rnd.int(this.opts.maxBatch ?? 8)
+    const size = 1 + this.rnd.int(MAX_BATCH)
     const txs: TxInput[] = []
     for (let i = 0; i < size; i++) {
       const kind = this.rnd.int(4)
