@@ -1,6 +1,6 @@
 export { LedgerNode, DEFAULT_ACK_INTERVAL_MS } from './node.js'
 export type { LedgerNodeOptions, LedgerNodeEvents, Receipt, Status, Peers, TransactionOptions, WaitForTransactionOptions } from './node.js'
-export { LedgerError } from './errors.js'
+export { LedgerError, OPERATIONAL_CODES } from './errors.js'
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'
 export type { RejectReason } from './ledger/outcome.js'

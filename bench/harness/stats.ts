@@ -9,10 +9,15 @@ export interface Spread {
 export function spread (values: number[]): Spread {
   if (values.length === 0) return { median: NaN, min: NaN, max: NaN, runs: [] }
   const sorted = [...values].sort((a, b) => a - b)
-  return { median: median(sorted), min: sorted[0], max: sorted[sorted.length - 1], runs: values }
+  return { median: middle(sorted), min: sorted[0], max: sorted[sorted.length - 1], runs: values }
 }
 
-function median (sorted: number[]): number {
+/** Median of unsorted samples (NaN when there are none). */
+export function median (values: number[]): number {
+  return spread(values).median
+}
+
+function middle (sorted: number[]): number {
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }

@@ -78,10 +78,14 @@ export class Spawned {
     }
   }
 
-  /** Send a signal and wait for the exit code. */
-  async stop (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.running) this.child.kill(signal)
-    return this.exited
+  /** Send a signal (SIGKILL if the process is still there after `graceMs`) and wait for the exit code. */
+  async stop (signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<number | null> {
+    if (!this.running) return this.child.exitCode
+    this.child.kill(signal)
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs)
+    const code = await this.exited
+    clearTimeout(timer)
+    return code
   }
 
   private wake (): void {
@@ -94,13 +98,7 @@ export class Spawned {
 /** Spawn a process; it is killed (SIGKILL if SIGTERM is not enough) when the test ends. */
 export function spawnCli (t: test.Test, args: string[], opts?: { ipc?: boolean }): Spawned {
   const p = new Spawned(args, opts)
-  t.teardown(async () => {
-    if (!p.running) return
-    p.child.kill('SIGTERM')
-    const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000)
-    await p.exited
-    clearTimeout(timer)
-  })
+  t.teardown(async () => { await p.stop() })
   return p
 }
 

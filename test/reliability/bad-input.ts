@@ -8,7 +8,7 @@ import path from 'path'
 import fs from 'fs/promises'
 import crypto from 'crypto'
 import createTestnet from 'hyperdht/testnet.js'
-import { REJECT_REASONS } from '../../lib/index.js'
+import { REJECT_REASONS, OPERATIONAL_CODES } from '../../lib/index.js'
 import { OPS_CODES } from '../../lib/daemon/errors.js'
 import { Spawned, cli } from '../helpers/cli.js'
 import type { Ready } from '../helpers/cli.js'
@@ -17,17 +17,15 @@ import net from 'net'
 import { Random, seedFromEnv } from '../helpers/random.js'
 import { Report } from './report.js'
 
-/** The library's own codes (lib/errors.ts OperationalCode). */
-export const LIBRARY_CODES = ['NOT_WRITABLE', 'NOT_FOUND', 'CLOSED', 'TIMEOUT', 'UPGRADE_REQUIRED', 'BOOTSTRAP_REQUIRED', 'NO_NETWORK', 'INVALID_ARGUMENT'] as const
 /** Every code the CLI and the HTTP API may show (README: exit codes, HTTP errors, rejection codes). */
-export const DOCUMENTED_CODES = new Set<string>([...OPS_CODES, ...LIBRARY_CODES, ...REJECT_REASONS])
+export const DOCUMENTED_CODES = new Set<string>([...OPS_CODES, ...OPERATIONAL_CODES, ...REJECT_REASONS])
 
 /** The HTTP status README documents for each error code (a rejection code is 400). */
 export function documentedStatus (code: string): number {
   if ((REJECT_REASONS as readonly string[]).includes(code)) return 400
   const table: Record<string, number> = {
     BAD_JSON: 400, BAD_REQUEST: 400, INVALID_ARGUMENT: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, ROUTE_NOT_FOUND: 404,
-    METHOD_NOT_ALLOWED: 405, REQUEST_TIMEOUT: 408, NOT_WRITABLE: 409, PAYLOAD_TOO_LARGE: 413, HEADERS_TOO_LARGE: 431,
+    METHOD_NOT_ALLOWED: 405, REQUEST_TIMEOUT: 408, NOT_WRITABLE: 409, NO_NETWORK: 409, PAYLOAD_TOO_LARGE: 413, HEADERS_TOO_LARGE: 431,
     CLOSED: 503, UPGRADE_REQUIRED: 503, TIMEOUT: 504, DISK_FULL: 507
   }
   return table[code] ?? 500
@@ -56,19 +54,9 @@ export async function runDaemon (dir: string, args: string[] = []): Promise<Daem
     const token = (await fs.readFile(path.join(dir, 'token'), 'utf8')).trim()
     return { proc, ready, token, url: ready.url }
   } catch (err) {
-    await stopProc(proc, 'SIGKILL')
+    await proc.stop('SIGKILL')
     throw err
   }
-}
-
-/** SIGTERM (or the given signal), SIGKILL after 15 s; resolves with the exit code. */
-export async function stopProc (proc: Spawned, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (!proc.running) return proc.child.exitCode
-  proc.child.kill(signal)
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 15_000)
-  const code = await proc.exited
-  clearTimeout(timer)
-  return code
 }
 
 /** `init --json` on a fresh directory under `root`. */
@@ -503,7 +491,7 @@ export async function httpBadInput (sizes: HttpSizes = {}): Promise<Report> {
     report.figures.ledgerLength = head.length
 
     agent.destroy()
-    const code = await stopProc(daemon.proc)
+    const code = await daemon.proc.stop()
     report.check('SIGTERM stops the daemon cleanly (exit 0)', code === 0, `exit ${code}`)
     const reopened = await offlineStatus(dir)
     report.check('the store reopens with the same head', reopened !== null && reopened.head === head.hash && reopened.length === head.length,
@@ -511,7 +499,7 @@ export async function httpBadInput (sizes: HttpSizes = {}): Promise<Report> {
     return report
   } finally {
     agent.destroy()
-    if (daemon !== null) await stopProc(daemon.proc, 'SIGKILL')
+    if (daemon !== null) await daemon.proc.stop('SIGKILL')
     await dht.destroy()
     await fs.rm(root, { recursive: true, force: true })
   }
@@ -675,12 +663,12 @@ export async function cliBadInput (sizes: CliSizes = {}): Promise<Report> {
 
     const head = await fetch(daemon.url + '/v1/head').then(async res => await res.json() as { length: number, hash: string })
     report.check('the daemon served every command and is still running', daemon.proc.running && !daemon.proc.stderrLines.some(l => l.includes('"level":"error"')), daemon.proc.stderrLines.slice(-5).join('\n'))
-    const code = await stopProc(daemon.proc)
+    const code = await daemon.proc.stop()
     const reopened = await offlineStatus(dir)
     report.check('after SIGTERM the store reopens with the same head', code === 0 && reopened?.head === head.hash, `exit ${code}, head ${head.hash}, reopened ${JSON.stringify(reopened)}`)
     return report
   } finally {
-    if (daemon !== null) await stopProc(daemon.proc, 'SIGKILL')
+    if (daemon !== null) await daemon.proc.stop('SIGKILL')
     await dht.destroy()
     await fs.rm(root, { recursive: true, force: true })
   }
@@ -844,7 +832,7 @@ export async function fileBadInput (): Promise<Report> {
       expectExit(`token ${JSON.stringify(broken)} under a running daemon: status`, await cli(['status', '--json', '--dir', tokenDir]), 0)
     }
     report.check('the daemon with a broken token file kept running', daemon.proc.running, daemon.proc.stderrLines.slice(-3).join('\n'))
-    await stopProc(daemon.proc)
+    await daemon.proc.stop()
     report.count('file: token file is a directory')
     await fs.rm(path.join(base, 'token'), { force: true })
     await fs.mkdir(path.join(base, 'token'))
@@ -880,7 +868,7 @@ export async function fileBadInput (): Promise<Report> {
     report.check('every bad file gives the documented exit status and one line naming a stable code, the store untouched', failures.length === 0, failures.join('\n'))
     return report
   } finally {
-    for (const d of daemons) await stopProc(d.proc, 'SIGKILL')
+    for (const d of daemons) await d.proc.stop('SIGKILL')
     await dht.destroy()
     await fs.rm(root, { recursive: true, force: true })
   }
@@ -973,7 +961,7 @@ export async function diskFull (sizes: DiskSizes = {}): Promise<Report> {
     await remount(mnt, `size=${diskMiB * 3}m`)
     const resumed = await fillDisk(daemon.url, daemon.token, 1, 'resumed')
     report.check('with room again, writes resume without a restart', resumed.ids.length === 8, JSON.stringify(resumed.refused))
-    const code = await stopProc(daemon.proc)
+    const code = await daemon.proc.stop()
     report.check('SIGTERM on the full-disk daemon exits 0', code === 0, `exit ${code}`)
 
     // Without the reserve: RocksDB itself runs out of space.
@@ -989,7 +977,7 @@ export async function diskFull (sizes: DiskSizes = {}): Promise<Report> {
     report.check('without the reserve, a write failing in RocksDB stops the daemon cleanly: DISK_FULL logged, exit 1 with one line naming DISK_FULL',
       exit === 1 && logged !== undefined && logged.includes('"code":"DISK_FULL"') && /^autoledger: DISK_FULL: \S/.test(last),
       `exit ${exit}; ${logged ?? ''}; last line: ${last}`)
-    await stopProc(daemon.proc, 'SIGKILL')
+    await daemon.proc.stop('SIGKILL')
 
     await remount(mnt, `size=${diskMiB * 4}m`)
     daemon = await runDaemon(dir, ['--min-free', String(sizes.minFreeMiB ?? 6)])
@@ -997,11 +985,11 @@ export async function diskFull (sizes: DiskSizes = {}): Promise<Report> {
     report.check('after remounting bigger the store reopens and every acknowledged write is there', lost.length === 0, `${lost.length} missing`)
     const after = await fillDisk(daemon.url, daemon.token, 1, 'after')
     report.check('and takes writes again', after.ids.length === 8, JSON.stringify(after.refused))
-    await stopProc(daemon.proc)
+    await daemon.proc.stop()
     daemon = null
     return report
   } finally {
-    if (daemon !== null) await stopProc(daemon.proc, 'SIGKILL')
+    if (daemon !== null) await daemon.proc.stop('SIGKILL')
     await dht.destroy()
     await umount(mnt)
     await fs.rm(root, { recursive: true, force: true })

@@ -24,7 +24,6 @@ export class Daemon {
   proc: NodeProcess | null = null
   client: HttpClient | null = null
   swarmKey = ''
-  starts = 0
 
   constructor (readonly name: string, readonly dir: string, readonly writerKey: string) {}
 
@@ -34,21 +33,17 @@ export class Daemon {
 
   /** Spawn `autoledger run` and wait until it serves HTTP. */
   async start (): Promise<void> {
-    this.starts++
-    this.client = null
-    this.proc = new NodeProcess(this.name, ['--dir', this.dir])
-    const ready = await this.proc.ready
+    const ready = await this.spawn().ready
     const client = new HttpClient(ready.url, await readToken(dataPaths(this.dir).token))
     this.swarmKey = (await client.peers()).swarmKey
     this.client = client
   }
 
   /** Spawn without waiting: for a kill that lands while the daemon is still opening its store. */
-  spawn (): void {
-    this.starts++
+  spawn (): NodeProcess {
     this.client = null
     this.proc = new NodeProcess(this.name, ['--dir', this.dir])
-    this.proc.ready.catch(() => {})
+    return this.proc
   }
 
   /** SIGKILL: no shutdown code runs. */

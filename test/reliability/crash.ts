@@ -1,5 +1,6 @@
 import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
+import { median } from '../../bench/harness/stats.js'
 import { Cluster, fund, stopAndAudit } from './cluster.js'
 import type { Daemon } from './cluster.js'
 import { Load, POOL } from './load.js'
@@ -80,8 +81,7 @@ export async function runCrash ({ kills, seed, size = 3, onKill }: CrashOptions)
 
 /** Restart, then SIGKILL again once the daemon has logged `lines` lines (0: at once). */
 async function killWhileStarting (d: Daemon, lines: number): Promise<void> {
-  d.spawn()
-  const proc = d.proc!
+  const proc = d.spawn()
   await new Promise<void>(resolve => {
     const check = (): void => { if (proc.tail.length >= lines) resolve() }
     check()
@@ -94,10 +94,4 @@ async function killWhileStarting (d: Daemon, lines: number): Promise<void> {
 
 function sameEntries (a: EntryJson[], b: EntryJson[]): boolean {
   return a.length === b.length && a.every((e, i) => e.hash === b[i].hash && e.outcome === b[i].outcome)
-}
-
-export function median (xs: number[]): number {
-  if (xs.length === 0) return 0
-  const s = [...xs].sort((x, y) => x - y)
-  return s[Math.floor(s.length / 2)]
 }

@@ -34,6 +34,7 @@ import { audit } from '../helpers/audit.js'
 import type { Audit } from '../helpers/audit.js'
 import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
+import { median } from '../../bench/harness/stats.js'
 
 export interface HostileOptions {
   seed?: number
@@ -389,12 +390,6 @@ async function outsiderAttempts (ctx: Ctx): Promise<void> {
   ctx.log('outsider done')
 }
 
-function percentile (xs: number[], p: number): number {
-  if (xs.length === 0) return NaN
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]
-}
-
 /**
  * Honest submit -> applied on the admin, sequentially, until `until` resolves (and at least `min`
  * samples). Alternates a put with a small transfer to the admin, which must be accepted.
@@ -491,11 +486,11 @@ async function flood (ctx: Ctx, count: number, baselineSamples: number): Promise
   const floodMs = performance.now() - start
 
   const f = report.figures
-  f.baselineP50Ms = Math.round(percentile(base.ms, 0.5))
+  f.baselineP50Ms = Math.round(median(base.ms))
   f.baselineMaxMs = Math.round(Math.max(...base.ms))
-  f.floodP50Ms = Math.round(percentile(during.ms, 0.5))
+  f.floodP50Ms = Math.round(median(during.ms))
   f.floodMaxMs = Math.round(Math.max(...during.ms))
-  f.floodP50Ratio = Number((percentile(during.ms, 0.5) / percentile(base.ms, 0.5)).toFixed(1))
+  f.floodP50Ratio = Number((median(during.ms) / median(base.ms)).toFixed(1))
   f.floodMaxRatio = Number((Math.max(...during.ms) / Math.max(...base.ms)).toFixed(1))
   f.floodAppliedMs = Math.round(floodMs)
   f.floodEntriesPerSecond = Math.round(floodEntries / (floodMs / 1000))

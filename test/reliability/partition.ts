@@ -3,7 +3,7 @@ import { Report } from './report.js'
 import { Cluster, fund, stopAndAudit } from './cluster.js'
 import type { Daemon } from './cluster.js'
 import { POOL } from './load.js'
-import { median } from './crash.js'
+import { median } from '../../bench/harness/stats.js'
 import type { TxInput } from '../../lib/index.js'
 
 export interface PartitionOptions {

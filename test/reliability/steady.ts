@@ -4,7 +4,7 @@ import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
 import { Cluster, fund, stopAndAudit } from './cluster.js'
 import { Load, POOL } from './load.js'
-import { median } from './crash.js'
+import { median, percentile } from '../../bench/harness/stats.js'
 
 export interface SteadyOptions {
   /** How long the load runs (ms). */
@@ -66,8 +66,8 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
       const sample: Sample = {
         at: (Date.now() - started) / 1000,
         txPerSec: (load.acks.length - acks) / elapsed,
-        p50Ms: percentile(window, 0.5),
-        p99Ms: percentile(window, 0.99),
+        p50Ms: window.length === 0 ? 0 : percentile(window, 50),
+        p99Ms: window.length === 0 ? 0 : percentile(window, 99),
         rssMiB: Math.max(...await Promise.all(cluster.daemons.map(d => rss(d.proc?.child.pid)))),
         ...await storage(cluster)
       }
@@ -135,12 +135,6 @@ async function answering (cluster: Cluster): Promise<boolean> {
 async function untilTime (at: number): Promise<void> {
   const left = at - Date.now()
   if (left > 0) await new Promise(resolve => setTimeout(resolve, left))
-}
-
-function percentile (xs: number[], p: number): number {
-  if (xs.length === 0) return 0
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]
 }
 
 async function rss (pid: number | undefined): Promise<number> {
