@@ -16,7 +16,7 @@ export class BlockWriter {
   private queue: Pending[] = []
   private flushing: Promise<void> | null = null
 
-  constructor (private readonly append: (blocks: Uint8Array[]) => Promise<void>, private readonly targetBytes = TARGET_BLOCK_BYTES) {}
+  constructor (private readonly append: (blocks: Uint8Array[], txs: number) => Promise<void>, private readonly targetBytes = TARGET_BLOCK_BYTES) {}
 
   write (txs: Uint8Array[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -38,7 +38,8 @@ export class BlockWriter {
         const batch = this.queue
         this.queue = []
         try {
-          await this.append(this.pack(batch))
+          const txs = batch.flatMap(p => p.txs)
+          await this.append(packBlocks(txs, this.targetBytes), txs.length)
           for (const p of batch) p.resolve()
         } catch (err) {
           for (const p of batch) p.reject(err)
@@ -47,9 +48,5 @@ export class BlockWriter {
     } finally {
       this.flushing = null
     }
-  }
-
-  private pack (batch: Pending[]): Uint8Array[] {
-    return packBlocks(batch.flatMap(p => p.txs), this.targetBytes)
   }
 }

@@ -6,6 +6,7 @@ export const OPERATIONAL_CODES = [
   'NOT_FOUND', // no entry, transaction, record or account by that name
   'CLOSED', // the node is closing or closed
   'TIMEOUT', // a wait ran out of time
+  'BUSY', // too many of this node's own transactions are waiting to be final: retry later
   'UPGRADE_REQUIRED', // the ledger activated a format version this release does not know
   'BOOTSTRAP_REQUIRED', // a network was asked for without a DHT bootstrap list
   'NO_NETWORK', // a peer operation on a node opened without a network

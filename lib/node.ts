@@ -12,6 +12,7 @@ import { FORMAT_VERSION, TX_ID_BYTES, WRITER_KEY_BYTES } from './ledger/limits.j
 import { LedgerReader } from './ledger/reader.js'
 import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
 import { BlockWriter } from './block-writer.js'
+import { Backlog } from './backlog.js'
 import { FinalityNudge } from './finality-nudge.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
@@ -21,6 +22,10 @@ import type { NetworkOptions } from './net/network.js'
 /** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
 export const DEFAULT_ACK_INTERVAL_MS = 250
 export const DEFAULT_WAIT_TIMEOUT_MS = 30_000
+/** Own transactions not final yet above which a submit waits (back-pressure); see `maxPending`. */
+export const DEFAULT_MAX_PENDING = 2048
+/** How long a submit waits for the backlog to drain before it fails with BUSY (ms). */
+export const BUSY_WAIT_MS = 10_000
 /** How many of its most recent submitted ids a node remembers, to look them up as its own by default. */
 export const REMEMBERED_IDS = 65_536
 
@@ -37,6 +42,11 @@ export interface LedgerNodeOptions {
   fastForward?: boolean
   /** The highest format version to accept. Default: the release's own. Lower it only to test upgrades. */
   formatVersion?: number
+  /**
+   * Back-pressure: while this many of this node's own transactions are written but not final, a
+   * submit waits (up to BUSY_WAIT_MS, then fails with BUSY). Default DEFAULT_MAX_PENDING; Infinity turns it off.
+   */
+  maxPending?: number
 }
 
 export interface Receipt {
@@ -95,6 +105,8 @@ export interface Status {
   supply: string
   peers: number
   members: Member[]
+  /** This node's own transactions written but not final yet (submits wait while there are `maxPending`). */
+  pending: number
   /** Times the unsigned tail of the view was truncated and re-applied since the node opened. */
   reorders: number
   /** Set when the ledger activated a format this release does not know; the node has stopped applying. */
@@ -134,6 +146,7 @@ export class LedgerNode extends ReadyResource {
   private _base: Autobase<LedgerView> | null = null
   private _reader: LedgerReader | null = null
   private writer: BlockWriter | null = null
+  private backlog: Backlog | null = null
   private network: LedgerNetwork | null = null
   private nudge: FinalityNudge | null = null
   private lastLength = 0
@@ -201,7 +214,8 @@ export class LedgerNode extends ReadyResource {
       base.on('fast-forward', () => this.downloadAll())
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
-      this.writer = new BlockWriter(blocks => this.append(blocks))
+      this.backlog = new Backlog(base.view.log, base.local.key, () => this.reader.finalLength, () => this.changes.emit('change'))
+      this.writer = new BlockWriter((blocks, txs) => this.append(blocks, txs))
       this.nudge = new FinalityNudge(base, () => ({ length: this.reader.length, finalLength: this.reader.finalLength }), ackInterval)
       this.nudge.start()
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
@@ -221,6 +235,7 @@ export class LedgerNode extends ReadyResource {
 
   async _close (): Promise<void> {
     await this.writer?.drained()
+    await this.backlog?.idle()
     await this.teardown()
   }
 
@@ -242,9 +257,9 @@ export class LedgerNode extends ReadyResource {
     state.core.download({ start: 0, end: -1 })
   }
 
-  private async append (blocks: Uint8Array[]): Promise<void> {
+  private async append (blocks: Uint8Array[], txs: number): Promise<void> {
     try {
-      await this.base.append(blocks)
+      this.backlog!.added(await this.base.append(blocks), txs)
     } catch (err) {
       if (this.base.writable) throw err
       throw new LedgerError('NOT_WRITABLE', 'this node was removed from the writers before its block was written', { cause: err })
@@ -267,7 +282,10 @@ export class LedgerNode extends ReadyResource {
     const finalLength = this._reader.finalLength
     if (length === this.lastLength && finalLength === this.lastFinal) return
     this.lastLength = length
-    if (finalLength > this.lastFinal) this.emit('final', { length: finalLength })
+    if (finalLength > this.lastFinal) {
+      this.backlog?.finalized()
+      this.emit('final', { length: finalLength })
+    }
     this.lastFinal = finalLength
     this.emit('update', { length, finalLength })
   }
@@ -286,11 +304,27 @@ export class LedgerNode extends ReadyResource {
     if (!this.base.writable) throw new LedgerError('NOT_WRITABLE', 'this node is not a writer yet: an admin must add its writer key ' + b4a.toString(this.writerKey, 'hex'))
     const list = Array.isArray(input) ? input : [input]
     const txs = list.map(t => toTx(t, FORMAT_VERSION))
+    await this.untilBacklogUnder(this.opts.maxPending ?? DEFAULT_MAX_PENDING)
     await this.writer!.write(txs.map(encodeTx))
     const author = b4a.toString(this.writerKey, 'hex')
     const receipts = txs.map(t => ({ id: b4a.toString(t.id, 'hex'), author }))
     for (const { id } of receipts) this.remember(id)
     return Array.isArray(input) ? receipts : receipts[0]
+  }
+
+  /** How many of this node's own transactions are written but not final yet. */
+  get pending (): number { return this.backlog?.size ?? 0 }
+
+  /** Wait while `max` or more of this node's own transactions are not final (see `maxPending`). */
+  private async untilBacklogUnder (max: number): Promise<void> {
+    if (this.pending < max) return
+    try {
+      await this.waitUntil(async () => this.pending < max || this.closing ? true : null, BUSY_WAIT_MS, 'the backlog')
+    } catch (err) {
+      if (!(err instanceof LedgerError) || err.code !== 'TIMEOUT') throw err
+      throw new LedgerError('BUSY', `${this.pending} transactions of this node are waiting to be final (at most ${max} may): its indexers are behind or out of reach; retry later`)
+    }
+    if (this.closing) throw new LedgerError('CLOSED', 'the node is closing')
   }
 
   async entry (position: number): Promise<Entry | null> { return this.reader.entry(position) }
@@ -419,6 +453,7 @@ export class LedgerNode extends ReadyResource {
       supply: meta.supply.toString(),
       peers: this.peers,
       members,
+      pending: this.pending,
       reorders: this.reorders,
       upgradeRequired: base.interrupted
     }

@@ -109,7 +109,7 @@ export function statusOf (code: AnyCode): number {
     case 'NOT_WRITABLE': case 'NO_NETWORK': return 409
     case 'PAYLOAD_TOO_LARGE': return 413
     case 'HEADERS_TOO_LARGE': return 431
-    case 'CLOSED': case 'UPGRADE_REQUIRED': return 503
+    case 'CLOSED': case 'UPGRADE_REQUIRED': case 'BUSY': return 503
     case 'TIMEOUT': return 504
     case 'DISK_FULL': return 507
     default: return 500

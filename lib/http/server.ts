@@ -124,6 +124,7 @@ export class ApiServer {
       else this.opts.onClientError?.(err, { method, path, status })
       // A body we did not read (413, 401, ...) is not drained: close the connection after the reply.
       if (!req.complete) res.setHeader('Connection', 'close')
+      if (codeOf(err) === 'BUSY') res.setHeader('Retry-After', '1')
       send(res, status, errorBody(err))
     }
   }

@@ -36,7 +36,8 @@ declare module 'autobase' {
     readonly closed: boolean
     ready (): Promise<void>
     close (): Promise<void>
-    append (value: Uint8Array | Uint8Array[] | null): Promise<void>
+    /** Resolves with the length of the local writer core once the value is in it. */
+    append (value: Uint8Array | Uint8Array[] | null): Promise<number>
     update (): Promise<void>
     ack (bg?: boolean): Promise<void>
     replicate (isInitiatorOrStream: boolean | unknown): unknown

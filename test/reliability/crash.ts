@@ -55,6 +55,7 @@ export async function runCrash ({ kills, seed, size = 3, onKill }: CrashOptions)
     await load.stop()
     report.count('transactions acknowledged', load.acks.length)
     report.count('submits answered', load.latencies.length)
+    report.count('BUSY replies (back-pressure, retried)', load.busy)
     report.check('no daemon answered a submit with an error', load.errors.size === 0, JSON.stringify(Object.fromEntries(load.errors)))
 
     const { head, ms } = await cluster.converged(60_000)

@@ -30,6 +30,8 @@ export class Load {
   readonly acks: Ack[] = []
   /** Error codes of replies that should not happen under load (anything but "the daemon is gone"). */
   readonly errors = new Map<AnyCode, number>()
+  /** BUSY replies: a daemon's back-pressure, which a client meets by retrying a little later. */
+  busy = 0
   /** Submit round trips (ms), acknowledged ones only. */
   readonly latencies: number[] = []
   private stopped = false
@@ -89,9 +91,10 @@ export class Load {
       } catch (err) {
         // A daemon we killed mid-request answers nothing: not an acknowledgement, and not an error.
         if (d.client !== client) continue
-        // Anything else is an error the run reports; back off a little and go on (a stalled daemon may recover).
+        // Anything else but BUSY is an error the run reports; back off a little and go on (a stalled daemon may recover).
         const code = codeOf(err)
-        this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
+        if (code === 'BUSY') this.busy++
+        else this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
         await new Promise(resolve => setTimeout(resolve, RETRY_MS))
       }
     }

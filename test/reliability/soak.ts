@@ -68,7 +68,7 @@ async function main (): Promise<number> {
         durationMs: minutes * 60_000,
         seed,
         samples: Math.max(8, Math.min(60, minutes * 2)),
-        onSample: (s, i, of) => log(`steady ${i}/${of}: ${Math.round(s.at)} s  ${Math.round(s.txPerSec)} tx/s  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  rss ${s.rssMiB} MiB  ${s.bytesPerEntry} B/entry  ${s.entries} entries  unsigned ${s.unsigned}  reorders ${s.reorders}`)
+        onSample: (s, i, of) => log(`steady ${i}/${of}: ${Math.round(s.at)} s  ${Math.round(s.txPerSec)} tx/s  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  rss ${s.rssMiB} MiB  ${s.bytesPerEntry} B/entry  ${s.entries} entries  unsigned ${s.unsigned}  pending ${s.pending}  reorders ${s.reorders}  status ${s.statusMs} ms`)
       })]
     },
     crash: async () => [await runCrash({ kills: count(values, 'kills', 200), seed, onKill: (k, of, ms) => { if (k % 10 === 0 || k === of) log(`crash ${k}/${of} kills, last restart ${ms} ms`) } })],

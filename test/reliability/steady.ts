@@ -32,6 +32,10 @@ export interface Sample {
   unsigned: number
   /** View truncations (re-applied tails) summed over the daemons since they started. */
   reorders: number
+  /** Own transactions not final yet, on the daemon with the most (submits wait past its maxPending). */
+  pending: number
+  /** The slowest status reply of the daemons (ms): how busy their event loops are. */
+  statusMs: number
 }
 
 /** Throughput and latency in the last quarter against the first; RSS and bytes per entry likewise. */
@@ -79,6 +83,7 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
     await load.stop()
     report.count('transactions acknowledged', load.acks.length)
     report.count('samples', taken.length)
+    report.count('BUSY replies (back-pressure, retried)', load.busy)
     report.check('no daemon answered a submit with an error', load.errors.size === 0, JSON.stringify(Object.fromEntries(load.errors)))
 
     const q = Math.max(1, Math.floor(taken.length / 4))
@@ -148,15 +153,19 @@ async function rss (pid: number | undefined): Promise<number> {
   }
 }
 
-async function storage (cluster: Cluster): Promise<{ bytesPerEntry: number, entries: number, unsigned: number, reorders: number }> {
+async function storage (cluster: Cluster): Promise<{ bytesPerEntry: number, entries: number, unsigned: number, reorders: number, pending: number, statusMs: number }> {
+  const started = Date.now()
   const all = await Promise.all(cluster.daemons.map(d => d.api().status()))
+  const statusMs = Date.now() - started
   const entries = all[0].length
   const bytes = await du(path.join(cluster.daemons[0].dir, 'store'))
   return {
     bytesPerEntry: entries === 0 ? 0 : Math.round(bytes / entries),
     entries,
     unsigned: Math.max(...all.map(s => s.length - s.finalLength)),
-    reorders: all.reduce((n, s) => n + s.reorders, 0)
+    reorders: all.reduce((n, s) => n + s.reorders, 0),
+    pending: Math.max(...all.map(s => s.pending)),
+    statusMs
   }
 }
 

@@ -1,0 +1,81 @@
+import b4a from 'b4a'
+import type Hypercore from 'hypercore'
+import { openEntry } from './ledger/entry.js'
+
+interface Appended {
+  /** Length of this node's writer core after the append: its blocks end here. */
+  end: number
+  txs: number
+}
+
+/**
+ * Counts this node's own transactions that are written but not final yet, so that submits can wait
+ * while too many are (back-pressure). Without it a node under full load keeps appending while
+ * finality falls behind, and every merge re-applies the whole unsigned tail, which slows finality
+ * further. Only a node's own transactions count, so a member flooding the ledger cannot stall the
+ * others' submits.
+ *
+ * A block of ours is final once an entry it wrote is final: entries of one writer appear in the
+ * order of its blocks, so the last final entry by this writer covers every block before it.
+ */
+export class Backlog {
+  private appended: Appended[] = []
+  private pending = 0
+  /** Final entries below this have been looked at. */
+  private checked: number
+  private checking: Promise<void> | null = null
+  private again = false
+
+  constructor (
+    private readonly log: Hypercore,
+    private readonly writer: Uint8Array,
+    private readonly finalLength: () => number,
+    private readonly onChange: () => void
+  ) {
+    this.checked = finalLength()
+  }
+
+  /** Own transactions not final yet (those appended since the node opened). */
+  get size (): number { return this.pending }
+
+  added (end: number, txs: number): void {
+    this.appended.push({ end, txs })
+    this.pending += txs
+  }
+
+  /** Finality moved: find which of our blocks it now covers. */
+  finalized (): void {
+    if (this.checking !== null) { this.again = true; return }
+    this.checking = this.check(this.finalLength()).catch(() => {}).finally(() => {
+      this.checking = null
+      if (this.again) { this.again = false; this.finalized() }
+    })
+  }
+
+  /** Resolves when no check is running (for a clean close). */
+  async idle (): Promise<void> {
+    while (this.checking !== null) await this.checking
+  }
+
+  private async check (finalLength: number): Promise<void> {
+    if (this.appended.length === 0) { this.checked = Math.max(this.checked, finalLength); return }
+    // The newest final entry of ours: walk back from the final end to what was looked at before.
+    for (let i = finalLength - 1; i >= this.checked; i--) {
+      const bytes = await this.log.get(i, { wait: false })
+      if (bytes === null) return // not downloaded yet: look again on the next change
+      const entry = openEntry(bytes)
+      if (!b4a.equals(entry.writer, this.writer)) continue
+      this.release(entry.writerSeq + 1)
+      break
+    }
+    this.checked = Math.max(this.checked, finalLength)
+  }
+
+  private release (finalWriterLength: number): void {
+    let n = 0
+    while (n < this.appended.length && this.appended[n].end <= finalWriterLength) this.pending -= this.appended[n++].txs
+    if (n === 0) return
+    this.appended = this.appended.slice(n)
+    this.onChange()
+  }
+}
