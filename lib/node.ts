@@ -259,7 +259,14 @@ export class LedgerNode extends ReadyResource {
 
   private async append (blocks: Uint8Array[], txs: number): Promise<void> {
     try {
-      this.backlog!.added(await this.base.append(blocks), txs)
+      const end = await this.base.append(blocks)
+      // Autobase's append can resolve before the blocks are in the local core (its update loop gives
+      // up after 16 rounds while this writer is busy); acknowledge only once they are written.
+      while (this.base.local.length < end) {
+        if (this.base.closed || this.closing) throw new LedgerError('CLOSED', 'the node closed before the block was written')
+        await this.base.update()
+      }
+      this.backlog!.added(end, txs)
     } catch (err) {
       if (this.base.writable) throw err
       throw new LedgerError('NOT_WRITABLE', 'this node was removed from the writers before its block was written', { cause: err })

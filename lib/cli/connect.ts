@@ -1,7 +1,6 @@
 import { dataPaths, requireConfig } from '../daemon/config.js'
 import { findDaemon } from '../daemon/announce.js'
 import type { Announcement } from '../daemon/announce.js'
-import { openLocal } from '../daemon/local.js'
 import { readToken, validToken } from '../daemon/token.js'
 import { DirLock } from '../daemon/lock.js'
 import { codeOf } from '../daemon/errors.js'
@@ -35,6 +34,8 @@ export async function withLedger<T> (dir: string, fn: (conn: Connection) => Prom
     const config = await requireConfig(paths)
     let local
     try {
+      // Loaded here, not at start-up: a command that talks to a daemon never needs the storage stack.
+      const { openLocal } = await import('../daemon/local.js')
       local = await openLocal(paths, { key: config.key })
     } catch (err) {
       // A daemon that is starting holds the lock before it announces itself; a command may be finishing.

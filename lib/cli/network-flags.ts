@@ -1,4 +1,4 @@
-import { parseBootstrap } from '../index.js'
+import { parseBootstrap } from '../net/bootstrap.js'
 import { parseHostPort } from '../daemon/config.js'
 import type { ConfigFlags } from '../daemon/config.js'
 import { messageOf } from '../daemon/errors.js'

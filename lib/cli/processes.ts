@@ -3,7 +3,7 @@ import type { ChildProcess } from 'child_process'
 import { fileURLToPath } from 'url'
 import readline from 'readline'
 import dgram from 'dgram'
-import { LedgerError } from '../index.js'
+import { LedgerError } from '../errors.js'
 import { OpsError } from '../daemon/errors.js'
 
 /** The CLI entry point of this installation. */

@@ -1,6 +1,7 @@
 import path from 'path'
 import fs from 'fs/promises'
-import { LedgerError, parseBootstrap } from '../index.js'
+import { LedgerError } from '../errors.js'
+import { parseBootstrap } from '../net/bootstrap.js'
 import type { DhtOptions } from '../index.js'
 import { OpsError } from './errors.js'
 import { writeFileAtomic } from './files.js'

@@ -1,4 +1,4 @@
-import { LedgerError } from '../index.js'
+import { LedgerError } from '../errors.js'
 
 export const OPS_CODES = [
   'USAGE', // the command line is wrong: exit code 2

@@ -1,4 +1,4 @@
-import { LedgerError } from '../index.js'
+import { LedgerError } from '../errors.js'
 import type { LedgerNode, Status, Peers, Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member, TxInput } from '../index.js'
 import { toJson } from './json.js'
 import { isAccountName } from '../ledger/tx.js'

@@ -1,4 +1,4 @@
-import HyperDHT from 'hyperdht'
+import type HyperDHT from 'hyperdht'
 import { OpsError, messageOf } from '../../daemon/errors.js'
 import { usageError, str, int } from '../command.js'
 import type { Command } from '../command.js'
@@ -12,7 +12,8 @@ export async function startBootstrapper (host: string, port: number): Promise<Hy
   let dht: HyperDHT
   try {
     // `host` is both the address peers are told and the one the socket binds to.
-    dht = HyperDHT.bootstrapper(port, host, { host })
+    const { default: DHT } = await import('hyperdht')
+    dht = DHT.bootstrapper(port, host, { host })
   } catch (err) {
     throw new OpsError('NETWORK', `cannot start a bootstrap node on ${host}:${port}: ${messageOf(err)}`, { cause: err })
   }

@@ -1,6 +1,5 @@
 import { dataPaths, readConfig, newConfig, writeConfig } from '../../daemon/config.js'
 import type { ConfigFlags } from '../../daemon/config.js'
-import { openLocal } from '../../daemon/local.js'
 import { OpsError } from '../../daemon/errors.js'
 import type { Command } from '../command.js'
 import { displayDir } from '../output.js'
@@ -13,6 +12,7 @@ export async function initLedger (dir: string, flags: ConfigFlags): Promise<Node
   const paths = dataPaths(dir)
   const existing = await readConfig(paths)
   if (existing !== null) throw new OpsError('ALREADY_INITIALIZED', `${dir} already holds ledger ${existing.key}: use another --dir`)
+  const { openLocal } = await import('../../daemon/local.js')
   const local = await openLocal(paths)
   try {
     const key = local.node.key.toString('hex')

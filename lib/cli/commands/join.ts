@@ -1,6 +1,5 @@
 import { dataPaths, readConfig, newConfig, writeConfig, applyFlags } from '../../daemon/config.js'
 import type { ConfigFlags } from '../../daemon/config.js'
-import { openLocal } from '../../daemon/local.js'
 import { OpsError } from '../../daemon/errors.js'
 import { hexKey } from '../command.js'
 import type { Command } from '../command.js'
@@ -13,6 +12,7 @@ export async function joinLedger (dir: string, key: string, flags: ConfigFlags):
   const paths = dataPaths(dir)
   const existing = await readConfig(paths)
   if (existing !== null && existing.key !== key) throw new OpsError('ALREADY_INITIALIZED', `${dir} already holds ledger ${existing.key}: use another --dir`)
+  const { openLocal } = await import('../../daemon/local.js')
   const local = await openLocal(paths, { key })
   try {
     const config = existing === null ? newConfig(key, flags) : applyFlags(existing, flags)

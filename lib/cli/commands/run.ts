@@ -1,4 +1,3 @@
-import { Daemon } from '../../daemon/daemon.js'
 import { Logger } from '../../daemon/log.js'
 import { OpsError, codeOf, messageOf } from '../../daemon/errors.js'
 import { DEFAULT_MIN_FREE_BYTES } from '../../daemon/disk.js'
@@ -29,6 +28,7 @@ export const run: Command = {
     const minFree = int(ctx, 'min-free')
     if (minFree !== undefined && minFree > MAX_MIN_FREE_MIB) throw usageError(`--min-free is at most ${MAX_MIN_FREE_MIB} (MiB)`)
     const log = new Logger({ json: ctx.out.json, level: ctx.values.verbose === true ? 'debug' : 'info' })
+    const { Daemon } = await import('../../daemon/daemon.js')
     const daemon = new Daemon({ dir: ctx.dir, flags, log, ...(minFree === undefined ? {} : { minFreeBytes: minFree * 1024 * 1024 }) })
     // Why the daemon stopped on its own (a node error, a bug), reported as the command's error (exit 1).
     let failure: unknown = null
