@@ -43,6 +43,13 @@ export class Backlog {
     this.pending += txs
   }
 
+  /** This node was removed from the writers: what it wrote after that is skipped, never final. */
+  clear (): void {
+    this.appended = []
+    this.pending = 0
+    this.onChange()
+  }
+
   /** Finality moved: find which of our blocks it now covers. */
   finalized (): void {
     if (this.checking !== null) { this.again = true; return }

@@ -38,6 +38,8 @@ export interface LedgerNodeOptions {
   ackInterval?: number
   /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */
   network?: NetworkOptions | false
+  /** Swarm keys of peers to refuse from the start, as if passed to `block` (with `network` only). */
+  blocked?: KeyInput[]
   /** Let a node far behind jump to the latest signed state instead of replaying every block. Default true. */
   fastForward?: boolean
   /** The highest format version to accept. Default: the release's own. Lower it only to test upgrades. */
@@ -204,6 +206,7 @@ export class LedgerNode extends ReadyResource {
       base.on('writable', () => this.emit('writable'))
       base.on('interrupt', (reason: string) => this.emit('upgrade-required', reason))
       base.on('update', () => this.onUpdate())
+      base.on('unwritable', () => this.backlog?.clear())
       for (const event of ['update', 'writable', 'unwritable', 'is-indexer', 'is-non-indexer', 'interrupt']) {
         base.on(event, () => this.changes.emit('change'))
       }
@@ -224,7 +227,8 @@ export class LedgerNode extends ReadyResource {
       }
       if (this.opts.network) {
         const keyPair = await this.store.createKeyPair('autoledger-swarm')
-        this.network = new LedgerNetwork(base, this.opts.network, keyPair, (peers, added) => this.emit(added ? 'peer-add' : 'peer-remove', { peers }))
+        const blocked = (this.opts.blocked ?? []).map(k => b4a.toString(toBytes(k, 32, 'swarm key'), 'hex'))
+        this.network = new LedgerNetwork(base, this.opts.network, keyPair, blocked, (peers, added) => this.emit(added ? 'peer-add' : 'peer-remove', { peers }))
         this.network.join()
       }
     } catch (err) {

@@ -169,6 +169,8 @@ test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothin
   await cliJson(t, ['init', '--dir', dir, '--bootstrap', bootstrap])
   const first = await startDaemon(t, dir)
   const put = await cliJson<{ id: string, entry: { position: number } }>(t, ['put', 'kept', '"across restarts"', '--dir', dir])
+  const stranger = 'ab'.repeat(32)
+  await cliJson(t, ['peers', '--block', stranger, '--dir', dir])
   const before = await status(t, dir)
 
   t.is(await first.proc.stop('SIGTERM'), 0, 'SIGTERM exits 0')
@@ -185,6 +187,9 @@ test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothin
   const after = await status(t, dir)
   t.is(after.head, before.head, 'same head after restart')
   t.is((await cliJson<{ position: number }>(t, ['tx', put.id, '--dir', dir])).position, put.entry.position)
+  t.alike((await cliJson<{ blocked: string[] }>(t, ['peers', '--dir', dir])).blocked, [stranger], 'a blocked peer stays blocked after a restart')
+  await cliJson(t, ['peers', '--unblock', stranger, '--dir', dir])
+  t.alike(JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')).blocked, [], 'and unblocking is saved too')
 
   // An acknowledged write survives kill -9; the stale lock and daemon.json are taken over.
   const ack = await request(`${second.ready.url}/v1/transactions?wait=none`, { method: 'POST', token: second.token, body: JSON.stringify({ type: 'put', key: 'acked', value: 42 }) })

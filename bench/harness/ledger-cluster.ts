@@ -19,6 +19,8 @@ export interface LedgerClusterOptions {
   ackInterval?: number
   /** Experiment: indexers ack on this fixed cadence too (see LedgerOpenParams.forceAckMs). */
   forceAckMs?: number | null
+  /** Experiment: the nodes' back-pressure bound (see LedgerOpenParams.maxPending). */
+  maxPending?: number | null
   /** Node flags for peer i (e.g. `--cpu-prof`). */
   execArgv?: (i: number) => string[]
   /** Register a cleanup (the cluster's shutdown) with the caller's teardown. */
@@ -52,7 +54,8 @@ export async function startLedgerCluster (opts: LedgerClusterOptions): Promise<L
     bootstrap: opts.net.bootstrap,
     ...(key === undefined ? {} : { key }),
     ...(opts.ackInterval === undefined ? {} : { ackInterval: opts.ackInterval }),
-    ...(opts.forceAckMs === undefined || opts.forceAckMs === null ? {} : { forceAckMs: opts.forceAckMs })
+    ...(opts.forceAckMs === undefined || opts.forceAckMs === null ? {} : { forceAckMs: opts.forceAckMs }),
+    ...(opts.maxPending === undefined || opts.maxPending === null ? {} : { maxPending: opts.maxPending })
   })
   const admin = await open(0)
   const joined = await Promise.all(peers.slice(1).map((_, i) => open(i + 1, admin.key)))

@@ -27,6 +27,7 @@ export function formatTable (results: BenchResults): string {
   const lines: string[] = []
   const experiments = [
     results.config.forceAckMs === null ? null : `--force-ack ${results.config.forceAckMs}`,
+    results.config.maxPending === null ? null : `--max-pending ${results.config.maxPending}`,
     results.config.timeOrderedIds ? null : '--random-ids'
   ].filter(e => e !== null)
   if (experiments.length > 0) lines.push(`EXPERIMENT (not the library's default behaviour): ${experiments.join(' ')}`)

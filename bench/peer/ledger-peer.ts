@@ -26,6 +26,8 @@ export interface LedgerOpenParams {
    * own ack timer is pushed back by every remote change). Not something the library does.
    */
   forceAckMs?: number
+  /** Experiment: LedgerNodeOptions.maxPending (Infinity: no back-pressure). */
+  maxPending?: number
 }
 
 export interface HeadReport {
@@ -92,7 +94,8 @@ export class LedgerPeer implements LedgerPeerApi {
       key: p.key ?? null,
       network: this.dht === null ? false : { dht: this.dht },
       ...(p.ackInterval === undefined ? {} : { ackInterval: p.ackInterval }),
-      ...(p.fastForward === undefined ? {} : { fastForward: p.fastForward })
+      ...(p.fastForward === undefined ? {} : { fastForward: p.fastForward }),
+      ...(p.maxPending === undefined ? {} : { maxPending: p.maxPending })
     })
     await this.node.ready()
     if (p.forceAckMs !== undefined) {

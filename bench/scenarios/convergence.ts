@@ -53,7 +53,7 @@ export async function convergenceRun (ctx: BenchContext, opts: ConvergenceOption
     defer(() => tmp.remove())
     const cluster = await startLedgerCluster({
       net, dir: tmp.dir, writers: opts.writers, followers: opts.followers ?? 0, indexers: opts.indexers ?? config.indexers,
-      accounts: config.accounts, execArgv: opts.execArgv, forceAckMs: config.forceAckMs, defer, timeoutMs
+      accounts: config.accounts, execArgv: opts.execArgv, forceAckMs: config.forceAckMs, maxPending: config.maxPending, defer, timeoutMs
     })
     const slices = workloadSlices(config, opts.writers, opts.txs)
     const prepared = await Promise.all(cluster.writers.map((p, w) => p.call('prepare', { slices: [slices[w]] })))

@@ -36,7 +36,7 @@ export async function latencyRun (ctx: BenchContext, setup: LatencySetup): Promi
     defer(() => net.destroy())
     const tmp = await scratch('latency')
     defer(() => tmp.remove())
-    const cluster = await startLedgerCluster({ net, dir: tmp.dir, writers: WRITERS, indexers: setup.indexers, accounts: config.accounts, forceAckMs: config.forceAckMs, defer, timeoutMs })
+    const cluster = await startLedgerCluster({ net, dir: tmp.dir, writers: WRITERS, indexers: setup.indexers, accounts: config.accounts, forceAckMs: config.forceAckMs, maxPending: config.maxPending, defer, timeoutMs })
     await Promise.all(cluster.peers.map(p => p.call('observe')))
     await Promise.all(cluster.writers.map((p, w) => p.call('prepare', { slices: [workloadSlices(config, WRITERS, setup.txsPerWriter)[w]] })))
     const length = cluster.setupLength + WRITERS * setup.txsPerWriter

@@ -42,13 +42,15 @@ export interface NodeConfig {
   reachable: boolean | null
   /** host:port of the HTTP API. Null: 127.0.0.1 on a free port (announced in daemon.json). */
   http: string | null
+  /** Swarm keys (hex) of peers this node refuses to replicate with (`autoledger peers --block`). */
+  blocked: string[]
 }
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
 export type ConfigFlags = Partial<Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http'>>
 
 export function newConfig (key: string, flags: ConfigFlags): NodeConfig {
-  return applyFlags({ version: CONFIG_VERSION, key, bootstrap: null, host: null, dhtPort: null, reachable: null, http: null }, flags)
+  return applyFlags({ version: CONFIG_VERSION, key, bootstrap: null, host: null, dhtPort: null, reachable: null, http: null, blocked: [] }, flags)
 }
 
 export function applyFlags (config: NodeConfig, flags: ConfigFlags): NodeConfig {
@@ -119,6 +121,9 @@ function checkConfig (v: unknown, file: string): NodeConfig {
   }
   if (typeof c.host === 'string' && c.host.trim().length === 0) bad('"host" must be an address, e.g. 127.0.0.1')
   if (typeof c.dhtPort === 'number' && (!Number.isInteger(c.dhtPort) || c.dhtPort < 0 || c.dhtPort > 65535)) bad('"dhtPort" must be a port from 0 to 65535')
+  if (c.blocked !== undefined && (!Array.isArray(c.blocked) || !c.blocked.every(k => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)))) {
+    bad('"blocked" must be a list of swarm keys (64 hex characters each)')
+  }
   if (typeof c.http === 'string') {
     try {
       parseHostPort(c.http, '"http"')
@@ -133,7 +138,8 @@ function checkConfig (v: unknown, file: string): NodeConfig {
     host: (c.host as string | undefined) ?? null,
     dhtPort: (c.dhtPort as number | undefined) ?? null,
     reachable: (c.reachable as boolean | undefined) ?? null,
-    http: (c.http as string | undefined) ?? null
+    http: (c.http as string | undefined) ?? null,
+    blocked: (c.blocked as string[] | undefined) ?? []
   }
 }
 

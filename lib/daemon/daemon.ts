@@ -1,9 +1,10 @@
 import ReadyResource from 'ready-resource'
 import { formatBootstrap } from '../index.js'
-import type { Member } from '../index.js'
+import type { Member, Peers, LedgerNode } from '../index.js'
 import { ApiServer } from '../http/server.js'
+import { LedgerApi } from '../http/operations.js'
 import { dataPaths, requireConfig, applyFlags, writeConfig, dhtOptions, parseHostPort } from './config.js'
-import type { ConfigFlags, DataPaths } from './config.js'
+import type { ConfigFlags, DataPaths, NodeConfig } from './config.js'
 import { openLocal } from './local.js'
 import type { LocalNode } from './local.js'
 import { ensureToken } from './token.js'
@@ -85,7 +86,7 @@ export class Daemon extends ReadyResource {
     const dht = dhtOptions(config, this.paths.dir) // fails here, before anything opens, without a bootstrap list
     const http = parseHostPort(config.http ?? '127.0.0.1:0', '--http')
 
-    this.local = await openLocal(this.paths, { key: config.key, network: dht }) // takes the directory's lock
+    this.local = await openLocal(this.paths, { key: config.key, network: dht, blocked: config.blocked }) // takes the directory's lock
     const node = this.local.node
     // Keep the DHT port the node got on its first run: after a crash, peers' routing tables and the
     // bootstrap node still point at it, where a new port would leave them a dead entry to time out on.
@@ -101,7 +102,7 @@ export class Daemon extends ReadyResource {
 
     const disk = new DiskGuard(this.paths.dir, this.opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES)
     this.server = new ApiServer({
-      api: this.local.api,
+      api: new DaemonApi(node, this.paths, config),
       token: this.token,
       host: http.host,
       port: http.port,
@@ -183,5 +184,31 @@ export class Daemon extends ReadyResource {
       log.error('node-error', { code, message: code === 'DISK_FULL' ? `the disk of ${this.paths.dir} is full (${messageOf(err)}): the ledger stopped; free space, then run again` : messageOf(err) })
       this.emit('fatal', err)
     })
+  }
+}
+
+/** The API a daemon serves: a local node's, and blocking or unblocking a peer is saved in config.json, so it outlasts a restart. */
+class DaemonApi extends LedgerApi {
+  private saving: Promise<void> = Promise.resolve()
+
+  constructor (node: LedgerNode, private readonly paths: DataPaths, private readonly config: NodeConfig) {
+    super(node)
+  }
+
+  async block (swarmKey: string): Promise<Peers> {
+    return this.saved(await super.block(swarmKey))
+  }
+
+  async unblock (swarmKey: string): Promise<Peers> {
+    return this.saved(await super.unblock(swarmKey))
+  }
+
+  private async saved (peers: Peers): Promise<Peers> {
+    this.saving = this.saving.catch(() => {}).then(async () => {
+      this.config.blocked = this.node.peerList().blocked
+      await writeConfig(this.paths, this.config)
+    })
+    await this.saving
+    return peers
   }
 }

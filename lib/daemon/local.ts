@@ -19,6 +19,8 @@ export interface OpenLocalOptions {
   key?: string
   /** DHT options, or false (the default) to open without a network. */
   network?: NetworkOptions | false
+  /** Swarm keys (hex) of peers to refuse from the start. */
+  blocked?: string[]
 }
 
 /**
@@ -40,7 +42,8 @@ async function openNode (paths: DataPaths, lock: DirLock, opts: OpenLocalOptions
   const node = new LedgerNode({
     storage: paths.store,
     ...(opts.key === undefined ? {} : { key: opts.key }),
-    network: opts.network ?? false
+    network: opts.network ?? false,
+    blocked: opts.blocked ?? []
   })
   try {
     await node.ready()

@@ -24,7 +24,14 @@ export class LedgerNetwork {
   private readonly blockedKeys = new Set<string>()
 
   /** `keyPair` is the node's identity on the swarm: kept across restarts, so peers can name (and block) it. */
-  constructor (private readonly base: Autobase<unknown>, opts: NetworkOptions, keyPair: { publicKey: Buffer, secretKey: Buffer }, onPeers: (peers: number, added: boolean) => void) {
+  constructor (
+    private readonly base: Autobase<unknown>,
+    opts: NetworkOptions,
+    keyPair: { publicKey: Buffer, secretKey: Buffer },
+    blocked: string[],
+    onPeers: (peers: number, added: boolean) => void
+  ) {
+    for (const key of blocked) this.blockedKeys.add(key)
     const dht = 'dht' in opts ? opts.dht : createDht(opts)
     this.swarm = new Hyperswarm({ dht, keyPair, firewall: key => this.blockedKeys.has(hex(key)) })
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {

@@ -749,7 +749,8 @@ export async function fileBadInput (): Promise<Report> {
       ['config: key is a number', { key: 5 }], ['config: key is not hex', { key: 'zz'.repeat(32) }], ['config: unknown version', { version: 2 }],
       ['config: bootstrap is a number', { bootstrap: 5 }], ['config: bootstrap is nonsense', { bootstrap: 'nonsense' }],
       ['config: dhtPort is a string', { dhtPort: 'x' }], ['config: dhtPort out of range', { dhtPort: 70000 }], ['config: dhtPort is fractional', { dhtPort: 1.5 }],
-      ['config: http is nonsense', { http: 'nonsense:abc' }], ['config: reachable is a string', { reachable: 'yes' }], ['config: host is empty', { host: ' ' }]
+      ['config: http is nonsense', { http: 'nonsense:abc' }], ['config: reachable is a string', { reachable: 'yes' }], ['config: host is empty', { host: ' ' }],
+      ['config: blocked is a string', { blocked: 'ab'.repeat(32) }], ['config: blocked holds a short key', { blocked: ['abc'] }]
     ]
     // Each broken file meets one of the commands that read it (a command per process is the cost here).
     const commands = [['status', '--json'], ['run', '--json'], ['put', 'k', '1', '--json'], ['log']]

@@ -6,7 +6,7 @@ export const peers: Command = {
   name: 'peers',
   summary: 'List connected peers by swarm key; block or unblock one (needs a running daemon).',
   options: {
-    block: { type: 'string', value: '<swarm-key>', description: 'stop replicating with this peer: drop it and refuse it until unblocked or the daemon restarts' },
+    block: { type: 'string', value: '<swarm-key>', description: 'stop replicating with this peer: drop it and refuse it until unblocked (kept in config.json across restarts)' },
     unblock: { type: 'string', value: '<swarm-key>', description: 'let a blocked peer back in' }
   },
   details: [
