@@ -2,6 +2,9 @@ import b4a from 'b4a'
 import type Hypercore from 'hypercore'
 import { openEntry } from './ledger/entry.js'
 
+/** How long a check waits for a missing entry before it gives up until finality moves again (ms). */
+const FETCH_TIMEOUT_MS = 5000
+
 interface Appended {
   /** Length of this node's writer core after the append: its blocks end here. */
   end: number
@@ -68,8 +71,9 @@ export class Backlog {
     if (this.appended.length === 0) { this.checked = Math.max(this.checked, finalLength); return }
     // The newest final entry of ours: walk back from the final end to what was looked at before.
     for (let i = finalLength - 1; i >= this.checked; i--) {
-      const bytes = await this.log.get(i, { wait: false })
-      if (bytes === null) return // not downloaded yet: look again on the next change
+      // A fast-forward skips entries, which the node then downloads: fetch one now if it is missing.
+      const bytes = await this.log.get(i, { timeout: FETCH_TIMEOUT_MS })
+      if (bytes === null) return
       const entry = openEntry(bytes)
       if (!b4a.equals(entry.writer, this.writer)) continue
       this.release(entry.writerSeq + 1)

@@ -2,6 +2,7 @@ import { EventEmitter } from 'events'
 import ReadyResource from 'ready-resource'
 import Corestore from 'corestore'
 import Autobase from 'autobase'
+import FastForward from 'autobase/lib/fast-forward.js'
 import b4a from 'b4a'
 import { LedgerError } from './errors.js'
 import { createApply } from './ledger/apply.js'
@@ -26,6 +27,16 @@ export const DEFAULT_WAIT_TIMEOUT_MS = 30_000
 export const DEFAULT_MAX_PENDING = 2048
 /** How long a submit waits for the backlog to drain before it fails with BUSY (ms). */
 export const BUSY_WAIT_MS = 10_000
+/**
+ * How far behind the latest signed state (in autobase system blocks, tens of seconds of full load)
+ * a running node must be before it fast-forwards. Autobase's own 16 made busy nodes fast-forward
+ * every few seconds under load, each time pausing apply and then fetching what the jump skipped,
+ * so that a busy node fell further behind. Autobase has no option for it: this sets its static,
+ * for every base in the process. A node further behind (new, or back from a long outage) still jumps.
+ */
+export const FAST_FORWARD_MINIMUM = 1000
+FastForward.MINIMUM = FAST_FORWARD_MINIMUM
+
 /** How many of its most recent submitted ids a node remembers, to look them up as its own by default. */
 export const REMEMBERED_IDS = 65_536
 
@@ -122,6 +133,8 @@ export interface LedgerNodeEvents {
   final: (info: { length: number }) => void
   /** The view's unsigned tail was truncated to `length` and is being re-applied in the merged order. */
   reorder: (info: { length: number }) => void
+  /** The node jumped to the ledger's latest signed state instead of applying every block up to it. */
+  'fast-forward': () => void
   writable: () => void
   /** A peer connected or went away; `peers` is the count now. */
   'peer-add': (info: { peers: number }) => void
@@ -214,7 +227,10 @@ export class LedgerNode extends ReadyResource {
       this._reader = new LedgerReader(base.view)
       base.view.log.on('truncate', (length: number) => this.onTruncate(length))
       this.downloadAll()
-      base.on('fast-forward', () => this.downloadAll())
+      base.on('fast-forward', () => {
+        this.downloadAll()
+        this.emit('fast-forward')
+      })
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
       this.backlog = new Backlog(base.view.log, base.local.key, () => this.reader.finalLength, () => this.changes.emit('change'))

@@ -16,6 +16,8 @@ import { DiskGuard, DEFAULT_MIN_FREE_BYTES } from './disk.js'
 
 /** How often the daemon looks at the peer count and the member list (ms). */
 export const WATCH_INTERVAL_MS = 500
+/** A timer this late means the event loop was blocked (HTTP replies and replication waited): logged as `stalled`. */
+export const STALL_WARN_MS = 1000
 /** At most one `final` log line per this many ms. */
 export const FINAL_LOG_INTERVAL_MS = 1000
 /** How long `ready` waits for the first announcement on the DHT before going on without it (ms). */
@@ -162,6 +164,13 @@ export class Daemon extends ReadyResource {
       }, () => {}).finally(() => { checking = false })
     }, WATCH_INTERVAL_MS))
 
+    let tick = Date.now()
+    this.timers.push(setInterval(() => {
+      const late = Date.now() - tick - WATCH_INTERVAL_MS
+      tick = Date.now()
+      if (late > STALL_WARN_MS) log.warn('stalled', { ms: late })
+    }, WATCH_INTERVAL_MS))
+
     let lastFinalLog = 0
     let finalTimer: NodeJS.Timeout | null = null
     const logFinal = (): void => {
@@ -176,6 +185,7 @@ export class Daemon extends ReadyResource {
       this.timers.push(finalTimer)
     })
     node.on('reorder', ({ length }) => log.info('reorder', { length }))
+    node.on('fast-forward', () => log.info('fast-forward', { length: node.length, finalLength: node.finalLength }))
     node.on('writable', () => log.info('writable', { writerKey: node.writerKey.toString('hex') }))
     node.on('upgrade-required', reason => log.error('upgrade-required', { message: reason }))
     node.on('error', err => {

@@ -45,3 +45,9 @@ declare module 'autobase' {
 
   export = Autobase
 }
+
+declare module 'autobase/lib/fast-forward.js' {
+  /** How far (in system blocks) a node must be behind the latest signed state before it fast-forwards. */
+  const FastForward: { MINIMUM: number }
+  export = FastForward
+}
