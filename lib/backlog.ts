@@ -2,6 +2,10 @@ import b4a from 'b4a'
 import type Hypercore from 'hypercore'
 import { openEntry } from './ledger/entry.js'
 
+/** Own transactions not final yet above which a submit waits (back-pressure); see LedgerNodeOptions.maxPending. */
+export const DEFAULT_MAX_PENDING = 2048
+/** How long a submit waits for room by default before it fails with BUSY (ms). */
+export const BUSY_WAIT_MS = 10_000
 /** How long a check waits for a missing entry before it gives up until finality moves again (ms). */
 const FETCH_TIMEOUT_MS = 5000
 

@@ -1,5 +1,6 @@
-export { LedgerNode, DEFAULT_ACK_INTERVAL_MS, DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './node.js'
-export type { LedgerNodeOptions, LedgerNodeEvents, Receipt, Status, Peers, TransactionOptions, WaitForTransactionOptions } from './node.js'
+export { LedgerNode, DEFAULT_ACK_INTERVAL_MS } from './node.js'
+export { DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
+export type { LedgerNodeOptions, LedgerNodeEvents, Receipt, Status, Peers, SubmitOptions, TransactionOptions, WaitForTransactionOptions } from './node.js'
 export { LedgerError, OPERATIONAL_CODES } from './errors.js'
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'

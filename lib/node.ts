@@ -13,7 +13,7 @@ import { FORMAT_VERSION, TX_ID_BYTES, WRITER_KEY_BYTES } from './ledger/limits.j
 import { LedgerReader } from './ledger/reader.js'
 import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
 import { BlockWriter } from './block-writer.js'
-import { Backlog } from './backlog.js'
+import { Backlog, DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
 import { FinalityNudge } from './finality-nudge.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
@@ -23,10 +23,6 @@ import type { NetworkOptions } from './net/network.js'
 /** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
 export const DEFAULT_ACK_INTERVAL_MS = 250
 export const DEFAULT_WAIT_TIMEOUT_MS = 30_000
-/** Own transactions not final yet above which a submit waits (back-pressure); see `maxPending`. */
-export const DEFAULT_MAX_PENDING = 2048
-/** How long a submit waits for the backlog to drain before it fails with BUSY (ms). */
-export const BUSY_WAIT_MS = 10_000
 /**
  * How far behind the latest signed state (in autobase system blocks, tens of seconds of full load)
  * a running node must be before it fast-forwards. Autobase's own 16 made busy nodes fast-forward
@@ -67,6 +63,11 @@ export interface Receipt {
   id: string
   /** Its author: this node's writer key (hex). Ids are scoped per writer; pass it as `author` to look the transaction up anywhere. */
   author: string
+}
+
+export interface SubmitOptions {
+  /** How long to wait for room while the node holds submits (back-pressure) before failing with BUSY (ms). Default BUSY_WAIT_MS. */
+  busyTimeout?: number
 }
 
 export interface TransactionOptions {
@@ -322,16 +323,16 @@ export class LedgerNode extends ReadyResource {
    * code if it could never be accepted), then packed with others into a block; the promise
    * resolves once the block is in the local log. The outcome comes when the ledger applies it.
    */
-  submit (tx: TxInput): Promise<Receipt>
-  submit (txs: TxInput[]): Promise<Receipt[]>
-  async submit (input: TxInput | TxInput[]): Promise<Receipt | Receipt[]> {
+  submit (tx: TxInput, opts?: SubmitOptions): Promise<Receipt>
+  submit (txs: TxInput[], opts?: SubmitOptions): Promise<Receipt[]>
+  async submit (input: TxInput | TxInput[], { busyTimeout = BUSY_WAIT_MS }: SubmitOptions = {}): Promise<Receipt | Receipt[]> {
     if (this.closing) throw new LedgerError('CLOSED', 'the node is closing')
     if (!this.opened) await this.ready()
     if (this.base.interrupted) throw new LedgerError('UPGRADE_REQUIRED', this.base.interrupted)
     if (!this.base.writable) throw new LedgerError('NOT_WRITABLE', 'this node is not a writer yet: an admin must add its writer key ' + b4a.toString(this.writerKey, 'hex'))
     const list = Array.isArray(input) ? input : [input]
     const txs = list.map(t => toTx(t, FORMAT_VERSION))
-    await this.untilBacklogUnder(this.opts.maxPending ?? DEFAULT_MAX_PENDING)
+    await this.untilBacklogUnder(this.opts.maxPending ?? DEFAULT_MAX_PENDING, busyTimeout)
     await this.writer!.write(txs.map(encodeTx))
     const author = b4a.toString(this.writerKey, 'hex')
     const receipts = txs.map(t => ({ id: b4a.toString(t.id, 'hex'), author }))
@@ -343,10 +344,10 @@ export class LedgerNode extends ReadyResource {
   get pending (): number { return this.backlog?.size ?? 0 }
 
   /** Wait while `max` or more of this node's own transactions are not final (see `maxPending`). */
-  private async untilBacklogUnder (max: number): Promise<void> {
+  private async untilBacklogUnder (max: number, timeout: number): Promise<void> {
     if (this.pending < max) return
     try {
-      await this.waitUntil(async () => this.pending < max || this.closing ? true : null, BUSY_WAIT_MS, 'the backlog')
+      await this.waitUntil(async () => this.pending < max || this.closing ? true : null, timeout, 'the backlog')
     } catch (err) {
       if (!(err instanceof LedgerError) || err.code !== 'TIMEOUT') throw err
       throw new LedgerError('BUSY', `${this.pending} transactions of this node are waiting to be final (at most ${max} may): its indexers are behind or out of reach; retry later`)

@@ -1,4 +1,5 @@
 import { LedgerError } from '../errors.js'
+import { BUSY_WAIT_MS } from '../backlog.js'
 import type { LedgerNode, Status, Peers, Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member, TxInput } from '../index.js'
 import { toJson } from './json.js'
 import { isAccountName } from '../ledger/tx.js'
@@ -27,7 +28,7 @@ export type RecordJson = Jsonify<RecordResult>
 export interface SubmitOptions {
   /** 'applied' (default): wait until this node has applied each transaction; 'final': until each outcome is final; 'none': return at once. */
   wait?: WaitMode
-  /** Longest wait in ms. Default DEFAULT_SUBMIT_WAIT_MS. */
+  /** Longest wait in ms, for room (back-pressure, at most BUSY_WAIT_MS) and outcomes together. Default DEFAULT_SUBMIT_WAIT_MS. */
   timeout?: number
 }
 
@@ -121,9 +122,10 @@ export class LedgerApi implements LedgerOps {
       if (typeof tx !== 'object' || tx === null || Array.isArray(tx)) throw new LedgerError('INVALID_ARGUMENT', 'each transaction must be a JSON object with a "type"')
       if (depthOver(tx, MAX_JSON_DEPTH)) throw new LedgerError('INVALID_VALUE', `a transaction nests deeper than ${MAX_JSON_DEPTH} levels`)
     }
-    const receipts = await this.node.submit(list as TxInput[])
+    const deadline = Date.now() + timeout
+    const receipts = await this.node.submit(list as TxInput[], { busyTimeout: Math.min(timeout, BUSY_WAIT_MS) })
     const ids = receipts.map(r => r.id)
-    if (wait !== 'none') await this.waitFor(ids, wait === 'final', timeout)
+    if (wait !== 'none') await this.waitFor(ids, wait === 'final', Math.max(0, deadline - Date.now()))
     // By this node's writer key: another writer's copy of an id is never reported as ours.
     const author = this.node.writerKey
     const entries = await Promise.all(ids.map(id => this.node.transaction(id, { author })))
