@@ -244,7 +244,7 @@ export class LedgerNode extends ReadyResource {
       }
       if (this.opts.network) {
         const keyPair = await this.store.createKeyPair('autoledger-swarm')
-        const blocked = (this.opts.blocked ?? []).map(k => b4a.toString(toBytes(k, 32, 'swarm key'), 'hex'))
+        const blocked = (this.opts.blocked ?? []).map(swarmKeyHex)
         this.network = new LedgerNetwork(base, this.opts.network, keyPair, blocked, (peers, added) => this.emit(added ? 'peer-add' : 'peer-remove', { peers }))
         this.network.join()
       }
@@ -438,12 +438,12 @@ export class LedgerNode extends ReadyResource {
 
   /** Stop replicating with a peer (by swarm key): its connections drop and it cannot reconnect until `unblock`. */
   async block (swarmKey: KeyInput): Promise<Peers> {
-    await this.requireNetwork().block(b4a.toString(toBytes(swarmKey, 32, 'swarm key'), 'hex'))
+    await this.requireNetwork().block(swarmKeyHex(swarmKey))
     return this.peerList()
   }
 
   unblock (swarmKey: KeyInput): Peers {
-    this.requireNetwork().unblock(b4a.toString(toBytes(swarmKey, 32, 'swarm key'), 'hex'))
+    this.requireNetwork().unblock(swarmKeyHex(swarmKey))
     return this.peerList()
   }
 
@@ -486,4 +486,8 @@ export class LedgerNode extends ReadyResource {
       upgradeRequired: base.interrupted
     }
   }
+}
+
+function swarmKeyHex (key: KeyInput): string {
+  return b4a.toString(toBytes(key, 32, 'swarm key'), 'hex')
 }

@@ -5,6 +5,7 @@ import { Report } from './report.js'
 import { Cluster, fund, stopAndAudit } from './cluster.js'
 import { Load, POOL } from './load.js'
 import { median, percentile } from '../../bench/harness/stats.js'
+import type { StatusJson } from '../../lib/http/operations.js'
 
 export interface SteadyOptions {
   /** How long the load runs (ms). */
@@ -64,7 +65,8 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
     let lat = 0
     for (let i = 1; i <= count; i++) {
       await untilTime(started + (durationMs * i) / count)
-      if (!(await answering(cluster))) throw new Error(`a daemon stopped answering after ${Math.round((Date.now() - started) / 1000)} s:\n${await cluster.describe()}\n${cluster.daemons.map(d => `${d.name} log:\n${d.proc?.tail.slice(-12).join('\n') ?? ''}`).join('\n')}`)
+      const statuses = await statusOfAll(cluster)
+      if (statuses === null) throw new Error(`a daemon stopped answering after ${Math.round((Date.now() - started) / 1000)} s:\n${await cluster.describe()}\n${cluster.daemons.map(d => `${d.name} log:\n${d.proc?.tail.slice(-12).join('\n') ?? ''}`).join('\n')}`)
       const window = load.latencies.slice(lat)
       const elapsed = (Date.now() - (taken.length > 0 ? started + taken[taken.length - 1].at * 1000 : started)) / 1000
       const sample: Sample = {
@@ -73,7 +75,7 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
         p50Ms: window.length === 0 ? 0 : percentile(window, 50),
         p99Ms: window.length === 0 ? 0 : percentile(window, 99),
         rssMiB: Math.max(...await Promise.all(cluster.daemons.map(d => rss(d.proc?.child.pid)))),
-        ...await storage(cluster)
+        ...await ledgerFigures(cluster, statuses)
       }
       acks = load.acks.length
       lat = load.latencies.length
@@ -126,13 +128,14 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
   return report
 }
 
-/** Whether every daemon answers a status request within the client's timeout. */
-async function answering (cluster: Cluster): Promise<boolean> {
+/** Every daemon's status and how long the slowest took, or null if one did not answer within the client's timeout. */
+async function statusOfAll (cluster: Cluster): Promise<{ all: StatusJson[], ms: number } | null> {
+  const started = Date.now()
   try {
-    await Promise.all(cluster.daemons.map(d => d.api().status()))
-    return true
+    const all = await Promise.all(cluster.daemons.map(d => d.api().status()))
+    return { all, ms: Date.now() - started }
   } catch {
-    return false
+    return null
   }
 }
 
@@ -153,10 +156,7 @@ async function rss (pid: number | undefined): Promise<number> {
   }
 }
 
-async function storage (cluster: Cluster): Promise<{ bytesPerEntry: number, entries: number, unsigned: number, reorders: number, pending: number, statusMs: number }> {
-  const started = Date.now()
-  const all = await Promise.all(cluster.daemons.map(d => d.api().status()))
-  const statusMs = Date.now() - started
+async function ledgerFigures (cluster: Cluster, { all, ms }: { all: StatusJson[], ms: number }): Promise<Omit<Sample, 'at' | 'txPerSec' | 'p50Ms' | 'p99Ms' | 'rssMiB'>> {
   const entries = all[0].length
   const bytes = await du(path.join(cluster.daemons[0].dir, 'store'))
   return {
@@ -165,7 +165,7 @@ async function storage (cluster: Cluster): Promise<{ bytesPerEntry: number, entr
     unsigned: Math.max(...all.map(s => s.length - s.finalLength)),
     reorders: all.reduce((n, s) => n + s.reorders, 0),
     pending: Math.max(...all.map(s => s.pending)),
-    statusMs
+    statusMs: ms
   }
 }
 
