@@ -18,6 +18,7 @@ import { FinalityNudge } from './finality-nudge.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from './net/network.js'
+import { repairInterruptedCreate } from './store-files.js'
 import type { NetworkOptions } from './net/network.js'
 
 /** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
@@ -205,6 +206,7 @@ export class LedgerNode extends ReadyResource {
   async _open (): Promise<void> {
     const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS, fastForward = true } = this.opts
     this.ownsStore = typeof storage === 'string'
+    if (typeof storage === 'string') await repairInterruptedCreate(storage)
     this.store = typeof storage === 'string' ? new Corestore(storage) : storage
     try {
       const bootstrap = key === undefined || key === null ? null : toBytes(key, 32, 'ledger key')

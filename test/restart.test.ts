@@ -1,4 +1,6 @@
 import test from 'brittle'
+import fs from 'fs/promises'
+import path from 'path'
 import { LedgerNode } from '../lib/index.js'
 import { tmpdir, link, converged } from './helpers/nodes.js'
 
@@ -67,4 +69,14 @@ test('restart - a node stopped by an unknown format activation resumes once reop
   t.ok(b.length > length)
   t.is((await b.status()).upgradeRequired, null)
   await converged([a, b], { final: true })
+})
+
+test('restart - a store killed during its very first open (empty device file) still opens', async t => {
+  const dir = await tmpdir(t)
+  await fs.writeFile(path.join(dir, 'CORESTORE'), '') // the state a SIGKILL between creating and writing it leaves
+  const node = new LedgerNode({ storage: dir })
+  t.teardown(() => node.close())
+  await node.ready()
+  t.is(node.length, 1, 'the new ledger holds its first entry')
+  t.ok((await fs.stat(path.join(dir, 'CORESTORE'))).size > 0, 'the device file was written afresh')
 })
