@@ -1,6 +1,8 @@
 export { LedgerNode, DEFAULT_ACK_INTERVAL_MS } from './node.js'
 export { DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
 export type { LedgerNodeOptions, LedgerNodeEvents, Receipt, Status, Peers, SubmitOptions, TransactionOptions, WaitForTransactionOptions } from './node.js'
+export { STALLED_AFTER_MS, HEALTH_CHECK_INTERVAL_MS } from './health/monitor.js'
+export type { Alarms, AlarmName, AlarmEvent, DivergedAlarm, StalledAlarm } from './health/monitor.js'
 export { LedgerError, OPERATIONAL_CODES } from './errors.js'
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'

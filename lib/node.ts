@@ -15,6 +15,8 @@ import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, Bal
 import { BlockWriter } from './block-writer.js'
 import { Backlog, DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
 import { FinalityNudge } from './finality-nudge.js'
+import { HealthMonitor } from './health/monitor.js'
+import type { Alarms, AlarmEvent, AlarmName } from './health/monitor.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from './net/network.js'
@@ -48,7 +50,10 @@ export interface LedgerNodeOptions {
   network?: NetworkOptions | false
   /** Swarm keys of peers to refuse from the start, as if passed to `block` (with `network` only). */
   blocked?: KeyInput[]
-  /** Let a node far behind jump to the latest signed state instead of replaying every block. Default true. */
+  /**
+   * Let a node far behind jump to the latest signed state instead of replaying every block, and
+   * jump to it when its own derivation disagrees with it (the `diverged` alarm). Default true.
+   */
   fastForward?: boolean
   /** The highest format version to accept. Default: the release's own. Lower it only to test upgrades. */
   formatVersion?: number
@@ -57,6 +62,11 @@ export interface LedgerNodeOptions {
    * submit waits (up to BUSY_WAIT_MS, then fails with BUSY). Default DEFAULT_MAX_PENDING; Infinity turns it off.
    */
   maxPending?: number
+  /**
+   * Raise the `stalled` alarm once a connected peer has been final further ahead this long (ms)
+   * while this node's final length did not move. Default STALLED_AFTER_MS.
+   */
+  stalledAfter?: number
 }
 
 export interface Receipt {
@@ -126,6 +136,13 @@ export interface Status {
   reorders: number
   /** Set when the ledger activated a format this release does not know; the node has stopped applying. */
   upgradeRequired: string | null
+  /**
+   * Set once this node's own derivation disagreed with the signed ledger; stays until the node closes.
+   * The node then follows the signed ledger (unless opened with `fastForward: false`).
+   */
+  diverged: Alarms['diverged']
+  /** Set while a connected peer is final further ahead and this node's final length does not move. */
+  stalled: Alarms['stalled']
 }
 
 export interface LedgerNodeEvents {
@@ -142,6 +159,10 @@ export interface LedgerNodeEvents {
   'peer-add': (info: { peers: number }) => void
   'peer-remove': (info: { peers: number }) => void
   'upgrade-required': (reason: string) => void
+  /** An alarm was raised: `diverged` (the node now follows the signed ledger) or `stalled`. */
+  alarm: (event: AlarmEvent) => void
+  /** A `stalled` alarm ended: the final length moved, or no connected peer is final ahead any more. */
+  'alarm-cleared': (name: AlarmName) => void
   error: (err: Error) => void
 }
 
@@ -166,6 +187,7 @@ export class LedgerNode extends ReadyResource {
   private backlog: Backlog | null = null
   private network: LedgerNetwork | null = null
   private nudge: FinalityNudge | null = null
+  private health: HealthMonitor | null = null
   private lastLength = 0
   private lastFinal = 0
   private reorders = 0
@@ -212,7 +234,7 @@ export class LedgerNode extends ReadyResource {
       const bootstrap = key === undefined || key === null ? null : toBytes(key, 32, 'ledger key')
       const base = new Autobase<LedgerView>(this.store.namespace('autoledger'), bootstrap, {
         open: openView,
-        apply: createApply({ supportedVersion: this.opts.formatVersion ?? FORMAT_VERSION }),
+        apply: this.createApply(),
         close: closeView,
         ackInterval,
         fastForward
@@ -240,6 +262,16 @@ export class LedgerNode extends ReadyResource {
       this.writer = new BlockWriter((blocks, txs) => this.append(blocks, txs))
       this.nudge = new FinalityNudge(base, () => ({ length: this.reader.length, finalLength: this.reader.finalLength }), ackInterval)
       this.nudge.start()
+      this.health = new HealthMonitor({
+        base,
+        store: this.store,
+        finalLength: () => this.reader.finalLength,
+        follow: fastForward,
+        stalledAfter: this.opts.stalledAfter,
+        onAlarm: event => this.emit('alarm', event),
+        onClear: name => this.emit('alarm-cleared', name)
+      })
+      this.health.start()
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
         // A new ledger: entry 0 records the format version it starts with, and makes its creator admin.
         await this.writer.write([encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))])
@@ -262,8 +294,14 @@ export class LedgerNode extends ReadyResource {
     await this.teardown()
   }
 
+  /** Autobase's apply handler. Internal: tests override it to open a node whose derivation differs. */
+  protected createApply (): Autobase.Options<LedgerView>['apply'] {
+    return createApply({ supportedVersion: this.opts.formatVersion ?? FORMAT_VERSION })
+  }
+
   private async teardown (): Promise<void> {
     this.nudge?.stop()
+    await this.health?.stop()
     await this.network?.close()
     await this._base?.close()
     if (this.ownsStore) await this.store?.close()
@@ -340,6 +378,11 @@ export class LedgerNode extends ReadyResource {
     const receipts = txs.map(t => ({ id: b4a.toString(t.id, 'hex'), author }))
     for (const { id } of receipts) this.remember(id)
     return Array.isArray(input) ? receipts : receipts[0]
+  }
+
+  /** The alarms raised now: see `Status.diverged` and `Status.stalled`. */
+  get alarms (): Alarms {
+    return this.health?.alarms ?? { diverged: null, stalled: null }
   }
 
   /** How many of this node's own transactions are written but not final yet. */
@@ -485,7 +528,8 @@ export class LedgerNode extends ReadyResource {
       members,
       pending: this.pending,
       reorders: this.reorders,
-      upgradeRequired: base.interrupted
+      upgradeRequired: base.interrupted,
+      ...this.alarms
     }
   }
 }

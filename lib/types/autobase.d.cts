@@ -34,6 +34,10 @@ declare module 'autobase' {
     readonly isIndexer: boolean
     readonly interrupted: string | null
     readonly closed: boolean
+    /** The system view core (this node's own derivation of it). */
+    readonly core: Hypercore
+    /** Length of the system core that the indexers' quorum has confirmed in this node's own derivation. */
+    readonly indexedLength: number
     ready (): Promise<void>
     close (): Promise<void>
     /** Resolves with the length of the local writer core once the value is in it. */
@@ -41,6 +45,10 @@ declare module 'autobase' {
     update (): Promise<void>
     ack (bg?: boolean): Promise<void>
     replicate (isInitiatorOrStream: boolean | unknown): unknown
+    /** The views (key and length) at `indexedLength`, or null before the first apply. */
+    getIndexedInfo (): Promise<{ views: Array<{ key: Buffer, length: number }> } | null>
+    /** Jump to the latest signed state, discarding this node's own derivation past it. */
+    forceFastForward (): Promise<void>
   }
 
   export = Autobase

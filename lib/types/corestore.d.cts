@@ -4,7 +4,7 @@ declare module 'corestore' {
   class Corestore {
     constructor (storage: string)
     readonly closed: boolean
-    get (opts: string | { name?: string, key?: Uint8Array, valueEncoding?: string }): Hypercore
+    get (opts: string | { name?: string, key?: Uint8Array, valueEncoding?: string, active?: boolean }): Hypercore
     namespace (name: string): Corestore
     /** A key pair derived from the store's primary key: the same name gives the same pair on every open. */
     createKeyPair (name: string): Promise<{ publicKey: Buffer, secretKey: Buffer }>

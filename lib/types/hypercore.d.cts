@@ -8,6 +8,8 @@ declare module 'hypercore' {
     readonly signedLength: number
     readonly contiguousLength: number
     readonly writable: boolean
+    /** Peers replicating this core; `remoteLength` is the length each has (for a signed view core: its signed length). */
+    readonly peers: ReadonlyArray<{ remoteLength: number }>
     ready (): Promise<void>
     close (): Promise<void>
     get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>
