@@ -11,12 +11,13 @@ import { ensureToken } from './token.js'
 import { announce, unannounce } from './announce.js'
 import { Logger } from './log.js'
 import { SyncProgress } from './progress.js'
+import { logAlarms } from './alarm-log.js'
 import { codeOf, messageOf } from './errors.js'
 import { DiskGuard, DEFAULT_MIN_FREE_BYTES } from './disk.js'
 
 /** How often the daemon looks at the peer count and the member list (ms). */
 export const WATCH_INTERVAL_MS = 500
-/** A timer this late means the event loop was blocked (HTTP replies and replication waited): logged as `stalled`. */
+/** A timer this late means the event loop was blocked (HTTP replies and replication waited): logged as `event-loop-blocked`. */
 export const STALL_WARN_MS = 1000
 /** At most one `final` log line per this many ms. */
 export const FINAL_LOG_INTERVAL_MS = 1000
@@ -168,7 +169,7 @@ export class Daemon extends ReadyResource {
     this.timers.push(setInterval(() => {
       const late = Date.now() - tick - WATCH_INTERVAL_MS
       tick = Date.now()
-      if (late > STALL_WARN_MS) log.warn('stalled', { ms: late })
+      if (late > STALL_WARN_MS) log.warn('event-loop-blocked', { ms: late })
     }, WATCH_INTERVAL_MS))
 
     let lastFinalLog = 0
@@ -188,6 +189,7 @@ export class Daemon extends ReadyResource {
     node.on('fast-forward', () => log.info('fast-forward', { length: node.length, finalLength: node.finalLength }))
     node.on('writable', () => log.info('writable', { writerKey: node.writerKey.toString('hex') }))
     node.on('upgrade-required', reason => log.error('upgrade-required', { message: reason }))
+    logAlarms(node, log)
     node.on('error', err => {
       // The base closes after an error: nothing more can be served, so the daemon stops (exit 1).
       const code = codeOf(err)

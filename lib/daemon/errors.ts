@@ -20,6 +20,7 @@ export const OPS_CODES = [
   'REJECTED', // the ledger recorded the transaction as rejected
   'DISK_FULL', // the data directory's file system is (nearly) full: writes are refused, reads go on
   'NETWORK', // a socket could not be bound or reached
+  'ALARM', // `status --check`: the node has raised an alarm (diverged, stalled)
   'INTERNAL' // a bug: the message says what failed
 ] as const
 

@@ -1,16 +1,23 @@
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
+import { OpsError } from '../../daemon/errors.js'
+import type { StatusJson } from '../../http/operations.js'
 
 export const status: Command = {
   name: 'status',
-  summary: 'Show the node: ledger and writer keys, role, length, head hashes, peers, members.',
+  summary: 'Show the node: ledger and writer keys, role, length, head hashes, health, peers, members.',
+  options: {
+    check: { type: 'boolean', description: 'exit 1 (code ALARM) while an alarm is raised (diverged, stalled): for scripts and health checks' }
+  },
   details: [
     '`length`/`head` include entries that are not final yet (their order can still change);',
-    '`finalLength`/`finalHead` are signed by the indexer quorum and never change.'
+    '`finalLength`/`finalHead` are signed by the indexer quorum and never change.',
+    'Alarms are watched by the running daemon; without one, status reads the store offline and none is raised.'
   ],
   async run (ctx) {
     const { s, daemon } = await withLedger(ctx.dir, async ({ ops, daemon }) => ({ s: await ops.status(), daemon }))
     const out = { ...s, daemon: daemon === null ? null : { pid: daemon.pid, url: daemon.url } }
+    const alarms = alarmSummary(s)
     ctx.out.item(out, () => {
       const role = s.role === null ? 'not a member' : `${s.role}${s.indexer ? ', indexer' : ''}`
       return ctx.out.table([
@@ -22,6 +29,7 @@ export const status: Command = {
         ['head', s.head],
         ['final length', String(s.finalLength)],
         ['final head', s.finalHead],
+        ['health', alarms ?? 'ok'],
         ['supply', s.supply],
         ['peers', String(s.peers)],
         ['members', s.members.map(m => `${m.key.slice(0, 8)} ${m.role}${m.indexer ? '+indexer' : ''}`).join(', ')],
@@ -29,5 +37,22 @@ export const status: Command = {
         ...(s.upgradeRequired === null ? [] : [['UPGRADE', s.upgradeRequired]])
       ])
     })
+    if (ctx.values.check === true && alarms !== null) throw new OpsError('ALARM', alarms)
   }
+}
+
+/** One line naming each raised alarm, or null when none is. */
+export function alarmSummary (s: Pick<StatusJson, 'diverged' | 'stalled'>, now = Date.now()): string | null {
+  const parts: string[] = []
+  const d = s.diverged
+  if (d !== null) {
+    parts.push(`DIVERGED from position ${d.position}: this node's own ledger differed from the signed one (own head ${d.head.slice(0, 16)}..., signed head ${d.signedHead.slice(0, 16)}... at length ${d.length}); ` +
+      (d.followed ? 'it follows the signed ledger now' : 'it is moving to the signed ledger') + '; see the daemon log')
+  }
+  const st = s.stalled
+  if (st !== null) {
+    const secs = Math.max(0, Math.round((now - Date.parse(st.since)) / 1000))
+    parts.push(`STALLED: final length ${st.finalLength} has not moved for ${secs} s while a peer is final at ${st.peerFinalLength}`)
+  }
+  return parts.length === 0 ? null : parts.join('; ')
 }
