@@ -16,6 +16,8 @@ interface StatusJson {
   finalHead: string
   peers: number
   members: Array<{ key: string, role: string, indexer: boolean }>
+  diverged: unknown
+  stalled: unknown
   daemon: { pid: number, url: string } | null
 }
 
@@ -127,9 +129,13 @@ test('cli - two nodes: init, run, join, add-writer, writes via CLI and HTTP, ide
   t.is(sa.finalHead, sb.finalHead, 'final heads are identical')
   t.is(sa.finalLength, 7)
   t.is(sa.daemon?.url, daemonA.ready.url, 'status went through the daemon')
-  for (const field of ['key', 'writerKey', 'viewKey', 'writable', 'role', 'length', 'finalLength', 'head', 'finalHead', 'peers', 'members']) {
+  for (const field of ['key', 'writerKey', 'viewKey', 'writable', 'role', 'length', 'finalLength', 'head', 'finalHead', 'peers', 'members', 'diverged', 'stalled']) {
     t.ok(field in sa, `status --json has ${field}`)
   }
+  t.alike([sa.diverged, sa.stalled, sb.diverged, sb.stalled], [null, null, null, null], 'no alarm on either node')
+  const checked = await cli(['status', '--check', '--dir', b])
+  t.is(checked.code, 0, `status --check exits 0 without an alarm: ${checked.stderr}`)
+  t.ok(/^health\s+ok$/m.test(checked.stdout), 'the health line says ok')
   t.is(sb.role, 'writer')
   t.is(sa.members.length, 2)
 

@@ -60,9 +60,10 @@ export function mesh (nodes: LedgerNode[]): () => void {
 
 /**
  * Wait until every node reports the same head hash at the same length of at least `length`;
- * with `final`, until that whole head is also final everywhere. Returns the head hash.
+ * with `final`, until that whole head is also final everywhere. Returns the head hash. Fails if a
+ * node raised the `diverged` alarm, unless `allowDiverged` (tests of the alarm itself).
  */
-export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = 60_000 } = {}): Promise<string> {
+export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = 60_000, allowDiverged = false } = {}): Promise<string> {
   const deadline = Date.now() + timeout
   for (;;) {
     await Promise.all(nodes.map(n => n.update()))
@@ -70,7 +71,12 @@ export async function converged (nodes: LedgerNode[], { final = false, length = 
     const first = heads[0]
     const same = heads.every(h => h.hash === first.hash && h.length === first.length)
     const done = !final || heads.every(h => h.final.length === first.length)
-    if (same && done && first.length >= length) return first.hash
+    if (same && done && first.length >= length) {
+      // Honest nodes never disagree with the signed ledger: an alarm here is a false one (or a bug).
+      const diverged = nodes.map(n => n.alarms.diverged).filter(d => d !== null)
+      if (diverged.length > 0 && !allowDiverged) throw new Error('a node raised diverged: ' + JSON.stringify(diverged))
+      return first.hash
+    }
     if (Date.now() > deadline) {
       throw new Error('nodes did not converge: ' + JSON.stringify(heads.map((h, i) => ({ ...h, ...diagnose(nodes[i]) }))))
     }

@@ -1,0 +1,204 @@
+import test from 'brittle'
+import { PassThrough } from 'stream'
+import { tmpdir, link, converged } from './helpers/nodes.js'
+import { DoubleApplyNode, HeldApplyNode } from './helpers/skewed-apply.js'
+import { serveAsDaemon } from './helpers/in-process-daemon.js'
+import { cli } from './helpers/cli.js'
+import { Logger } from '../lib/daemon/log.js'
+import { logAlarms } from '../lib/daemon/alarm-log.js'
+import { LedgerNode } from '../lib/index.js'
+import type { LedgerNodeOptions, AlarmEvent, AlarmName } from '../lib/index.js'
+
+/** Blocks holding this are applied twice by a DoubleApplyNode. */
+const MARKER = 'applied-twice'
+const EVENT_TIMEOUT_MS = 30_000
+
+async function openNode<T extends LedgerNode> (t: test.Test, node: T): Promise<T> {
+  t.teardown(() => node.close())
+  await node.ready()
+  return node
+}
+
+function nodeOptions (storage: string, opts: Partial<LedgerNodeOptions> = {}): LedgerNodeOptions {
+  return { storage, ackInterval: 50, ...opts }
+}
+
+/** The next `event` of a node, or a failure after EVENT_TIMEOUT_MS. */
+function next<E extends 'alarm' | 'alarm-cleared'> (node: LedgerNode, event: E): Promise<E extends 'alarm' ? AlarmEvent : AlarmName> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${EVENT_TIMEOUT_MS} ms`)), EVENT_TIMEOUT_MS)
+    node.once(event, ((value: AlarmEvent | AlarmName) => {
+      clearTimeout(timer)
+      resolve(value as E extends 'alarm' ? AlarmEvent : AlarmName)
+    }) as never)
+  })
+}
+
+function countAlarms (node: LedgerNode): AlarmEvent[] {
+  const seen: AlarmEvent[] = []
+  node.on('alarm', e => seen.push(e))
+  return seen
+}
+
+type Make = (opts: LedgerNodeOptions) => LedgerNode
+const plain: Make = opts => new LedgerNode(opts)
+const doubleApply: Make = opts => new DoubleApplyNode(opts, MARKER)
+
+/** A ledger creator (the only indexer) and a writer, linked, the writer added. */
+async function pair (t: test.Test, indexer: Make, writer: Make): Promise<[LedgerNode, LedgerNode]> {
+  const a = await openNode(t, indexer(nodeOptions(await tmpdir(t))))
+  const b = await openNode(t, writer(nodeOptions(await tmpdir(t), { key: a.key })))
+  link(a, b)
+  await a.submit({ type: 'add-writer', key: b.writerKey, role: 'writer' })
+  await b.waitUntil(async () => (b.writable ? true : null))
+  return [a, b]
+}
+
+/** Both write around one block the double-applying node records twice; returns that transaction's id. */
+async function writeAround (a: LedgerNode, b: LedgerNode): Promise<string> {
+  await a.submit({ type: 'put', key: 'before-a', value: 1 })
+  await b.submit({ type: 'put', key: 'before-b', value: 2 })
+  const { id } = await a.submit({ type: 'put', key: MARKER, value: 3 })
+  await b.submit({ type: 'put', key: 'after-b', value: 4 })
+  await a.submit({ type: 'put', key: 'after-a', value: 5 })
+  return id
+}
+
+test('alarms - a writer whose indexer signed a different ledger raises diverged and follows the signed one', async t => {
+  const [a, b] = await pair(t, doubleApply, plain)
+  const alarmsA = countAlarms(a)
+  const alarmsB = countAlarms(b)
+  const raised = next(b, 'alarm')
+  const id = await writeAround(a, b)
+
+  const event = await raised
+  t.is(event.name, 'diverged')
+  const twice = (await a.entries({ limit: 1000 })).items.filter(e => e.id === id)
+  t.is(twice.length, 2, 'the indexer recorded the block twice')
+  t.is(twice[1].reason, 'DUPLICATE_ID')
+  if (event.name === 'diverged') {
+    t.is(event.alarm.position, twice[1].position, 'the first differing position is the second copy')
+    t.not(event.alarm.head, event.alarm.signedHead)
+    t.ok(event.alarm.finalLength <= event.alarm.position)
+  }
+
+  const head = await converged([a, b], { final: true, allowDiverged: true })
+  t.is((await b.head()).final.hash, head, 'the writer holds the signed ledger')
+  t.is((await b.entry(twice[1].position))?.reason, 'DUPLICATE_ID')
+  const { id: later } = await b.submit({ type: 'put', key: 'later', value: 6 })
+  t.is((await b.waitForTransaction(later, { final: true })).final, true, 'its new writes become final again')
+  await converged([a, b], { final: true, allowDiverged: true })
+
+  const status = await b.status()
+  t.is(status.diverged?.position, twice[1].position)
+  t.is(status.diverged?.followed, true)
+  t.is(status.stalled, null)
+  t.is(alarmsB.length, 1, 'raised once')
+  t.is(alarmsA.length, 0, 'the indexer raises nothing: its own derivation is the signed one')
+  t.is((await a.status()).diverged, null)
+
+  // status --check against both, as the daemons of their directories
+  const dirA = await tmpdir(t)
+  const dirB = await tmpdir(t)
+  await serveAsDaemon(t, a, dirA)
+  await serveAsDaemon(t, b, dirB)
+  const bad = await cli(['status', '--check', '--dir', dirB])
+  t.is(bad.code, 1, 'status --check exits 1 while diverged')
+  t.ok(/^autoledger: ALARM: DIVERGED from position \d+/.test(bad.stderr), bad.stderr)
+  t.is(bad.stderr.trim().split('\n').length, 1, 'one line on stderr')
+  t.ok(/health\s+DIVERGED/.test(bad.stdout), 'the health line names the alarm')
+  const json = await cli(['status', '--check', '--json', '--dir', dirB])
+  t.is(json.code, 1)
+  t.is((json.lines[0] as { diverged: { position: number } }).diverged.position, twice[1].position)
+  const good = await cli(['status', '--check', '--dir', dirA])
+  t.is(good.code, 0, good.stderr)
+  t.ok(/health\s+ok/.test(good.stdout))
+  t.is((await cli(['status', '--dir', dirB])).code, 0, 'without --check status exits 0')
+})
+
+test('alarms - a node whose own apply differs raises diverged and follows the signed ledger', async t => {
+  const [a, b] = await pair(t, plain, doubleApply)
+  const raised = next(b, 'alarm')
+  const id = await writeAround(a, b)
+  const event = await raised
+  t.is(event.name, 'diverged')
+  const once = (await a.entries({ limit: 1000 })).items.filter(e => e.id === id)
+  t.is(once.length, 1)
+  if (event.name === 'diverged') t.is(event.alarm.position, once[0].position + 1, 'its derivation differs after the block it applied twice')
+  const head = await converged([a, b], { final: true, allowDiverged: true })
+  t.is((await b.head()).final.hash, head)
+  t.is((await b.entries({ limit: 1000 })).items.filter(e => e.id === id).length, 1, 'it holds the signed ledger, without the copy')
+})
+
+test('alarms - a node opened without fast-forward raises diverged but keeps its own derivation (an audit of the signed ledger)', async t => {
+  const a = await openNode(t, doubleApply(nodeOptions(await tmpdir(t))))
+  await a.submit({ type: 'put', key: 'before', value: 1 })
+  await a.submit({ type: 'put', key: MARKER, value: 2 })
+  await a.submit({ type: 'put', key: 'after', value: 3 })
+  const c = await openNode(t, plain(nodeOptions(await tmpdir(t), { key: a.key, fastForward: false })))
+  const raised = next(c, 'alarm')
+  link(a, c)
+  const event = await raised
+  t.is(event.name, 'diverged')
+  await c.update()
+  const alarm = c.alarms.diverged
+  t.is(alarm?.followed, false, 'it does not jump to the signed state')
+  t.ok(c.finalLength <= (alarm?.position ?? 0), 'its final length stays where its own derivation parted')
+  t.not((await c.head()).hash, (await a.head()).hash)
+})
+
+test('alarms - stalled while a peer is final ahead and this node cannot apply, cleared once it can', async t => {
+  const a = await openNode(t, new LedgerNode(nodeOptions(await tmpdir(t))))
+  const b = await openNode(t, new HeldApplyNode(nodeOptions(await tmpdir(t), { key: a.key, stalledAfter: 1000 })))
+  t.teardown(() => b.release(), { order: -2 }) // before anything closes: a held apply blocks close
+  link(a, b)
+  await a.submit({ type: 'put', key: 'x', value: 1 })
+  await converged([a, b], { final: true, length: 2 })
+  t.alike(b.alarms, { diverged: null, stalled: null }, 'a node keeping up raises nothing')
+
+  b.hold()
+  const raised = next(b, 'alarm')
+  const started = Date.now()
+  await a.submit({ type: 'put', key: 'y', value: 2 })
+  const event = await raised
+  t.is(event.name, 'stalled')
+  t.ok(Date.now() - started >= 1000, 'not before stalledAfter')
+  if (event.name === 'stalled') {
+    t.is(event.alarm.finalLength, 2)
+    t.is(event.alarm.peerFinalLength, a.finalLength)
+  }
+  t.is((await b.status()).stalled?.finalLength, 2)
+
+  const dir = await tmpdir(t)
+  await serveAsDaemon(t, b, dir)
+  const check = await cli(['status', '--check', '--dir', dir])
+  t.is(check.code, 1)
+  t.ok(/^autoledger: ALARM: STALLED: final length 2 has not moved for \d+ s while a peer is final at 3/.test(check.stderr), check.stderr)
+
+  const cleared = next(b, 'alarm-cleared')
+  b.release()
+  t.is(await cleared, 'stalled')
+  await converged([a, b], { final: true, length: 3 })
+  t.is((await b.status()).stalled, null)
+  t.is((await cli(['status', '--check', '--dir', dir])).code, 0)
+})
+
+test('alarms - the daemon logs diverged as one error line with both heads and the first differing position', async t => {
+  const [a, b] = await pair(t, doubleApply, plain)
+  const stream = new PassThrough()
+  let text = ''
+  stream.on('data', (d: Buffer) => { text += d.toString() })
+  logAlarms(b, new Logger({ json: true, stream: stream as unknown as NodeJS.WriteStream }))
+  const raised = next(b, 'alarm')
+  await writeAround(a, b)
+  const event = await raised
+  const lines = text.trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
+  t.is(lines.length, 1)
+  t.is(lines[0].level, 'error')
+  t.is(lines[0].event, 'diverged')
+  if (event.name === 'diverged') {
+    t.is(lines[0].position, event.alarm.position)
+    t.is(lines[0].head, event.alarm.head)
+    t.is(lines[0].signedHead, event.alarm.signedHead)
+  }
+})
