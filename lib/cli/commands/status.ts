@@ -42,17 +42,17 @@ export const status: Command = {
 }
 
 /** One line naming each raised alarm, or null when none is. */
-export function alarmSummary (s: Pick<StatusJson, 'diverged' | 'stalled'>, now = Date.now()): string | null {
+function alarmSummary (s: Pick<StatusJson, 'diverged' | 'stalled'>): string | null {
   const parts: string[] = []
   const d = s.diverged
   if (d !== null) {
-    parts.push(`DIVERGED from position ${d.position}: this node's own ledger differed from the signed one (own head ${d.head.slice(0, 16)}..., signed head ${d.signedHead.slice(0, 16)}... at length ${d.length}); ` +
-      (d.followed ? 'it follows the signed ledger now' : 'it is moving to the signed ledger') + '; see the daemon log')
+    parts.push(`DIVERGED at position ${d.position}: own head ${d.head.slice(0, 16)}... differed from the signed ${d.signedHead.slice(0, 16)}... at length ${d.length}; ` +
+      `${d.followed ? 'follows the signed ledger now' : 'not on the signed ledger yet'} (see the daemon log)`)
   }
   const st = s.stalled
   if (st !== null) {
-    const secs = Math.max(0, Math.round((now - Date.parse(st.since)) / 1000))
-    parts.push(`STALLED: final length ${st.finalLength} has not moved for ${secs} s while a peer is final at ${st.peerFinalLength}`)
+    const secs = Math.max(0, Math.round((Date.now() - Date.parse(st.since)) / 1000))
+    parts.push(`STALLED: final length ${st.finalLength} for ${secs} s while a peer is final at ${st.peerFinalLength}`)
   }
   return parts.length === 0 ? null : parts.join('; ')
 }
