@@ -84,10 +84,12 @@ export class HealthMonitor {
   /** The alarms raised now (copies). */
   get alarms (): Alarms {
     const { diverged, stalled } = this.raised
-    return {
-      diverged: diverged === null ? null : { ...diverged, followed: diverged.followed || this.opts.finalLength() >= diverged.length },
-      stalled: stalled === null ? null : { ...stalled }
-    }
+    return { diverged: diverged === null ? null : this.withFollowed(diverged), stalled: stalled === null ? null : { ...stalled } }
+  }
+
+  /** A final length at or past the compared length means the node holds the signed ledger there. */
+  private withFollowed (alarm: DivergedAlarm): DivergedAlarm {
+    return { ...alarm, followed: this.opts.finalLength() >= alarm.length }
   }
 
   start (): void {
@@ -111,13 +113,13 @@ export class HealthMonitor {
   }
 
   /** One round: look for a divergence (and follow the signed state), then for a stall. */
-  async check (): Promise<void> {
+  private async check (): Promise<void> {
     if (this.stopped || this.opts.base.interrupted !== null) return
     const signed = await this.signedLog()
     const finalLength = this.opts.finalLength()
-    if (signed.length > finalLength) await this.checkDivergence(signed, finalLength)
-    const diverged = this.raised.diverged
-    if (diverged !== null && this.opts.finalLength() >= diverged.length) diverged.followed = true
+    // Nothing new to learn while a jump is under way, or once an audit node (it does not follow) has raised the alarm.
+    const settled = this.following !== null || (this.opts.follow === false && this.raised.diverged !== null)
+    if (signed.length > finalLength && !settled) await this.checkDivergence(signed, finalLength)
     this.checkStalled(signed, this.opts.finalLength(), Date.now())
   }
 
@@ -143,7 +145,7 @@ export class HealthMonitor {
     const found = await compareLedgers(p => ownHash(log, p), p => signedHash(signed, p), finalLength, length)
     if (found === null || this.stopped) return
     const current = this.raised.diverged
-    if (current === null || current.followed) {
+    if (current === null || finalLength >= current.length) { // a first divergence, or a new one after following
       const alarm: DivergedAlarm = { ...found, since: new Date().toISOString(), finalLength, followed: false }
       this.raised.diverged = alarm
       this.opts.onAlarm({ name: 'diverged', alarm: { ...alarm } })
