@@ -1,6 +1,7 @@
 import { Logger } from '../../daemon/log.js'
 import { OpsError, codeOf, messageOf } from '../../daemon/errors.js'
 import { DEFAULT_MIN_FREE_BYTES } from '../../daemon/disk.js'
+import { RUN_LOCK_WAIT_MS } from '../../daemon/lock.js'
 import { int, usageError } from '../command.js'
 import type { Command } from '../command.js'
 import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
@@ -21,7 +22,8 @@ export const run: Command = {
   details: [
     'Prints one line when ready (stdout, JSON with --json); logs one line per event on stderr (JSON with --json).',
     'Writes <dir>/daemon.json (its HTTP address) and <dir>/token (the bearer token for writes, mode 0600);',
-    'other commands on the same --dir then go through it. One daemon per directory.'
+    'other commands on the same --dir then go through it. One daemon per directory.',
+    `If a command holds the directory, waits for it up to ${RUN_LOCK_WAIT_MS / 1000} s (logging waiting-for-dir); if a daemon holds it, fails at once with LOCKED.`
   ],
   async run (ctx) {
     const flags = networkFlags(ctx)
