@@ -57,6 +57,8 @@ export class Daemon extends ReadyResource {
   private progress: SyncProgress | null = null
   url = ''
   token = ''
+  /** Whether writes are synced to disk before they are acknowledged (the config's `durable`). */
+  durable = true
 
   constructor (private readonly opts: DaemonOptions) {
     super()
@@ -88,8 +90,9 @@ export class Daemon extends ReadyResource {
     const dht = dhtOptions(config, this.paths.dir) // fails here, before anything opens, without a bootstrap list
     const http = parseHostPort(config.http ?? '127.0.0.1:0', '--http')
 
+    this.durable = config.durable ?? true
     // Takes the directory's lock, waiting a little for a command that holds it.
-    this.local = await openForDaemon(this.paths, { key: config.key, network: dht, blocked: config.blocked}, this.log)
+    this.local = await openForDaemon(this.paths, { key: config.key, network: dht, blocked: config.blocked, durable: this.durable }, this.log)
     const node = this.local.node
     // Keep the DHT port the node got on its first run: after a crash, peers' routing tables and the
     // bootstrap node still point at it, where a new port would leave them a dead entry to time out on.
