@@ -174,7 +174,6 @@ export class LedgerNode extends ReadyResource {
   private backlog: Backlog | null = null
   private network: LedgerNetwork | null = null
   private nudge: FinalityNudge | null = null
-  private walSync: WalSync | null = null
   private lastLength = 0
   private lastFinal = 0
   private reorders = 0
@@ -217,7 +216,6 @@ export class LedgerNode extends ReadyResource {
     this.ownsStore = typeof storage === 'string'
     if (typeof storage === 'string') await repairInterruptedCreate(storage)
     this.store = typeof storage === 'string' ? new Corestore(storage) : storage
-    this.walSync = durable ? new WalSync(this.store) : null
     try {
       const bootstrap = key === undefined || key === null ? null : toBytes(key, 32, 'ledger key')
       const base = new Autobase<LedgerView>(this.store.namespace('autoledger'), bootstrap, {
@@ -247,7 +245,8 @@ export class LedgerNode extends ReadyResource {
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
       this.backlog = new Backlog(base.view.log, base.local.key, () => this.reader.finalLength, () => this.changes.emit('change'))
-      this.writer = new BlockWriter((blocks, txs) => this.append(blocks, txs))
+      const walSync = durable ? new WalSync(this.store) : null
+      this.writer = new BlockWriter((blocks, txs) => this.append(blocks, txs), walSync === null ? null : () => walSync.sync())
       this.nudge = new FinalityNudge(base, () => ({ length: this.reader.length, finalLength: this.reader.finalLength }), ackInterval)
       this.nudge.start()
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
@@ -299,9 +298,7 @@ export class LedgerNode extends ReadyResource {
         if (this.base.closed || this.closing) throw new LedgerError('CLOSED', 'the node closed before the block was written')
         await this.base.update()
       }
-      // Counted before the sync: finality can come while it runs, and must find the block counted.
       this.backlog!.added(end, txs)
-      await this.walSync?.sync()
     } catch (err) {
       if (this.base.writable) throw err
       throw new LedgerError('NOT_WRITABLE', 'this node was removed from the writers before its block was written', { cause: err })

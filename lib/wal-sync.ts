@@ -17,11 +17,33 @@ const LOG_FILE = /^([0-9]+)\.log$/
 export class WalSync {
   /** Number of the log synced last; null before the first sync. */
   private synced: number | null = null
+  private running: Promise<string[]> | null = null
+  /** The sync that starts when the running one ends, shared by every call made meanwhile. */
+  private queued: Promise<string[]> | null = null
 
   constructor (private readonly store: Corestore) {}
 
-  /** Sync what the store has written before this call. Calls must not overlap. Returns the paths synced. */
-  async sync (): Promise<string[]> {
+  /**
+   * Resolves once what the store had written before the call is on disk, with the paths synced.
+   * Calls made while a sync runs share the one after it (group commit).
+   */
+  sync (): Promise<string[]> {
+    if (this.queued !== null) return this.queued // not started yet: it covers this call too
+    if (this.running === null) return this.start()
+    this.queued = this.running.catch(() => {}).then(() => {
+      this.queued = null
+      return this.start()
+    })
+    return this.queued
+  }
+
+  private start (): Promise<string[]> {
+    const running: Promise<string[]> = this.syncNow().finally(() => { if (this.running === running) this.running = null })
+    this.running = running
+    return running
+  }
+
+  private async syncNow (): Promise<string[]> {
     const rocks = this.store.storage.rocks
     const current = await rocks.currentWalFile()
     const done: string[] = []

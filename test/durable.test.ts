@@ -83,6 +83,14 @@ test('durable - the sync covers the RocksDB log that holds what was just written
   t.ok((await fs.readFile(next[0])).includes(third), 'and it holds the new block')
   t.ok(after.includes(db), 'with the directory that holds its name')
   t.ok(path.basename(next[0]) > path.basename(logs[0]), 'a newer log number')
+
+  await core.append(Buffer.from('fourth'))
+  const running = wal.sync()
+  await core.append(Buffer.from('fifth'))
+  const [second, alsoSecond] = [wal.sync(), wal.sync()]
+  t.is(second, alsoSecond, 'calls made while a sync runs share the next one')
+  t.not(running, second)
+  t.ok((await running).length > 0 && (await second).length > 0)
 })
 
 test('durable - a submit resolves only after its block is synced, and concurrent submits share one sync', async t => {
@@ -122,19 +130,27 @@ async function tracedPut (dir: string): Promise<string[]> {
 }
 
 const LOG_WRITE = /write\(\d+<([^>]*\/db\/[0-9]+\.log)>/
-const LOG_SYNC = /f(?:data)?sync\(\d+<([^>]*\/db\/[0-9]+\.log)>\)/
+// A sync another thread interrupts is printed as `<tid> fdatasync(<fd>...) <unfinished ...>`, and its end later as `<tid> <... fdatasync resumed>`.
+const LOG_SYNC = /^(\d+) +(f(?:data)?sync)\(\d+<([^>]*\/db\/[0-9]+\.log)>/
 const ANSWER = /write\(1<[^>]*>, "\{/
 
 /**
- * The logs synced between the command's first write to a RocksDB log and its answer on stdout.
- * (RocksDB syncs an old log itself when it flushes the memtables it recovered on open: that is
- * before the window.)
+ * The logs whose sync both started and ended between the command's first write to a RocksDB log
+ * and its answer on stdout. (RocksDB syncs an old log itself when it flushes the memtables it
+ * recovered on open: that is before the window.)
  */
 function syncsBeforeAnswer (lines: string[]): { written: string, synced: string[] } {
   const first = lines.findIndex(l => LOG_WRITE.test(l))
   const answer = lines.findIndex(l => ANSWER.test(l))
   if (first < 0 || answer < first) throw new Error('the trace shows no log write before the answer')
-  const synced = lines.slice(first, answer).map(l => LOG_SYNC.exec(l)?.[1]).filter((f): f is string => f !== undefined)
+  const synced: string[] = []
+  for (let i = first; i < answer; i++) {
+    const m = LOG_SYNC.exec(lines[i])
+    if (m === null) continue
+    const [, tid, call, file] = m
+    const end = lines[i].includes('<unfinished') ? lines.findIndex((l, j) => j > i && l.startsWith(`${tid} <... ${call} resumed>`)) : i
+    if (end >= 0 && end < answer) synced.push(file)
+  }
   return { written: LOG_WRITE.exec(lines[first])![1], synced }
 }
 
@@ -156,5 +172,5 @@ test('durable - run --no-durable / --durable set the config key; commands follow
   t.is(await safe.proc.stop(), 0)
   t.is(await config(), true, '--durable is saved as "durable": true')
   const { written, synced } = syncsBeforeAnswer(await tracedPut(dir))
-  t.ok(synced.includes(written), 'the log the block went to is synced before the command answers')
+  t.ok(synced.includes(written), `the log the block went to is synced before the command answers (wrote ${written}, synced ${synced.join(', ') || 'none'})`)
 })
