@@ -60,9 +60,10 @@ export interface LedgerNodeOptions {
   maxPending?: number
   /**
    * Sync each block this node writes to disk before the submits in it resolve, so that an
-   * acknowledged transaction survives power loss, not only a crash of the process. One sync per
-   * append: submits that share a block share its sync. Default true; false is faster (see the
-   * bench's durability scenario) and still survives a killed process.
+   * acknowledged transaction survives power loss, not only a crash of the process. Submits that
+   * share a block share its sync, and blocks appended while a sync runs share the next one.
+   * Default true; false is faster (see the bench's durability scenario) and still survives a
+   * killed process.
    */
   durable?: boolean
 }
