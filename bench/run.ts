@@ -20,6 +20,7 @@ import { scalingScenario } from './scenarios/scaling.js'
 import { catchupScenario } from './scenarios/catchup.js'
 import { footprintScenario } from './scenarios/footprint.js'
 import { orbitdbScenario } from './scenarios/orbitdb.js'
+import { durabilityScenario } from './scenarios/durability.js'
 import { profileRun } from './scenarios/profile.js'
 
 type Scenario = (ctx: BenchContext, earlier: Map<string, ScenarioReport>) => Promise<Omit<ScenarioReport, 'seconds'>>
@@ -31,6 +32,7 @@ const SCENARIO_FNS: Record<ScenarioName, Scenario> = {
   scaling: scalingScenario,
   catchup: catchupScenario,
   footprint: footprintScenario,
+  durability: durabilityScenario,
   orbitdb: orbitdbScenario
 }
 

@@ -17,6 +17,7 @@ import { Backlog, DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
 import { FinalityNudge } from './finality-nudge.js'
 import { HealthMonitor } from './health/monitor.js'
 import type { Alarms, AlarmEvent, AlarmName } from './health/monitor.js'
+import { WalSync } from './wal-sync.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from './net/network.js'
@@ -67,6 +68,14 @@ export interface LedgerNodeOptions {
    * while this node's final length did not move. Default STALLED_AFTER_MS.
    */
   stalledAfter?: number
+  /**
+   * Sync each block this node writes to disk before the submits in it resolve, so that an
+   * acknowledged transaction survives power loss, not only a crash of the process. Submits that
+   * share a block share its sync, and blocks appended while a sync runs share the next one.
+   * Default true; false is faster (see the bench's durability scenario) and still survives a
+   * killed process.
+   */
+  durable?: boolean
 }
 
 export interface Receipt {
@@ -226,7 +235,7 @@ export class LedgerNode extends ReadyResource {
   get dhtPort (): number | null { return this.network?.port ?? null }
 
   async _open (): Promise<void> {
-    const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS, fastForward = true } = this.opts
+    const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS, fastForward = true, durable = true } = this.opts
     this.ownsStore = typeof storage === 'string'
     if (typeof storage === 'string') await repairInterruptedCreate(storage)
     this.store = typeof storage === 'string' ? new Corestore(storage) : storage
@@ -259,7 +268,8 @@ export class LedgerNode extends ReadyResource {
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
       this.backlog = new Backlog(base.view.log, base.local.key, () => this.reader.finalLength, () => this.changes.emit('change'))
-      this.writer = new BlockWriter((blocks, txs) => this.append(blocks, txs))
+      const walSync = durable ? new WalSync(this.store) : null
+      this.writer = new BlockWriter((blocks, txs) => this.append(blocks, txs), walSync === null ? null : () => walSync.sync())
       this.nudge = new FinalityNudge(base, () => ({ length: this.reader.length, finalLength: this.reader.finalLength }), ackInterval)
       this.nudge.start()
       this.health = new HealthMonitor({
@@ -361,7 +371,8 @@ export class LedgerNode extends ReadyResource {
   /**
    * Submit one transaction or several. Each is checked first (a LedgerError with the rejection
    * code if it could never be accepted), then packed with others into a block; the promise
-   * resolves once the block is in the local log. The outcome comes when the ledger applies it.
+   * resolves once the block is in the local log (and synced to disk, unless `durable` is false).
+   * The outcome comes when the ledger applies it.
    */
   submit (tx: TxInput, opts?: SubmitOptions): Promise<Receipt>
   submit (txs: TxInput[], opts?: SubmitOptions): Promise<Receipt[]>

@@ -26,7 +26,7 @@ test('bench - the smoke run completes every scenario with converged, identical r
   t.ok(stdout.includes('convergence:'), 'the table is printed on stdout')
 
   const results = JSON.parse(await fs.readFile(path.join(out, 'results.json'), 'utf8')) as Results
-  const expected = ['convergence', 'baselines', 'latency', 'scaling', 'catchup', 'footprint']
+  const expected = ['convergence', 'baselines', 'latency', 'scaling', 'catchup', 'footprint', 'durability']
   t.alike(Object.keys(results.scenarios), expected, 'every scenario ran')
   for (const name of expected) {
     const report = results.scenarios[name]

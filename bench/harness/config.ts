@@ -3,7 +3,7 @@ import path from 'path'
 import os from 'os'
 import { fileURLToPath } from 'url'
 
-export const SCENARIOS = ['convergence', 'baselines', 'latency', 'scaling', 'catchup', 'footprint', 'orbitdb'] as const
+export const SCENARIOS = ['convergence', 'baselines', 'latency', 'scaling', 'catchup', 'footprint', 'durability', 'orbitdb'] as const
 export type ScenarioName = typeof SCENARIOS[number]
 
 /** Everything a bench run is parameterised by. Defaults size a full run at about 10-15 minutes on 2 cores. */

@@ -28,6 +28,8 @@ export interface LedgerOpenParams {
   forceAckMs?: number
   /** Experiment: LedgerNodeOptions.maxPending (Infinity: no back-pressure). */
   maxPending?: number
+  /** LedgerNodeOptions.durable (default true: every block is synced to disk before its submits resolve). */
+  durable?: boolean
 }
 
 export interface HeadReport {
@@ -61,6 +63,11 @@ export interface LedgerPeerApi extends PeerBase {
   run (p: { window: number, record?: boolean }): Promise<{ firstSubmitAt: number, lastAcceptedAt: number, submitted: Record<string, number> | null }>
   /** Submit the prepared workload one at a time, `intervalMs` apart; returns each id's submit time. */
   pace (p: { intervalMs: number }): Promise<Record<string, number>>
+  /**
+   * Submit the prepared workload from `clients` closed loops (each submits one transaction, awaits
+   * its acknowledgement, submits the next); returns how long that took and each submit's latency (ms).
+   */
+  clients (p: { clients: number }): Promise<{ ms: number, latencies: number[] }>
   /** Wait until the ledger holds `length` entries (all final, with `final`). */
   waitLength (p: { length: number, final: boolean, timeoutMs: number, hash?: string }): Promise<HeadReport>
   observe (): Promise<void>
@@ -95,7 +102,8 @@ export class LedgerPeer implements LedgerPeerApi {
       network: this.dht === null ? false : { dht: this.dht },
       ...(p.ackInterval === undefined ? {} : { ackInterval: p.ackInterval }),
       ...(p.fastForward === undefined ? {} : { fastForward: p.fastForward }),
-      ...(p.maxPending === undefined ? {} : { maxPending: p.maxPending })
+      ...(p.maxPending === undefined ? {} : { maxPending: p.maxPending }),
+      ...(p.durable === undefined ? {} : { durable: p.durable })
     })
     await this.node.ready()
     if (p.forceAckMs !== undefined) {
@@ -155,6 +163,24 @@ export class LedgerPeer implements LedgerPeerApi {
     }
     await Promise.all(pending)
     return submitted
+  }
+
+  async clients ({ clients }: { clients: number }): Promise<{ ms: number, latencies: number[] }> {
+    const node = this.ledger
+    const txs = this.txs
+    const latencies: number[] = []
+    let next = 0
+    const loop = async (): Promise<void> => {
+      while (next < txs.length) {
+        const tx = txs[next++]
+        const t0 = now()
+        await node.submit(tx)
+        latencies.push(now() - t0)
+      }
+    }
+    const start = now()
+    await Promise.all(Array.from({ length: clients }, loop))
+    return { ms: now() - start, latencies }
   }
 
   async waitLength ({ length, final, timeoutMs, hash }: { length: number, final: boolean, timeoutMs: number, hash?: string }): Promise<HeadReport> {

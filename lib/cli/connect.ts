@@ -1,8 +1,7 @@
 import { dataPaths, requireConfig } from '../daemon/config.js'
-import { findDaemon } from '../daemon/announce.js'
+import { runningDaemon } from '../daemon/announce.js'
 import type { Announcement } from '../daemon/announce.js'
 import { readToken, validToken } from '../daemon/token.js'
-import { DirLock } from '../daemon/lock.js'
 import { codeOf } from '../daemon/errors.js'
 import { HttpClient } from '../http/client.js'
 import type { LedgerOps } from '../http/operations.js'
@@ -36,7 +35,7 @@ export async function withLedger<T> (dir: string, fn: (conn: Connection) => Prom
     try {
       // Loaded here, not at start-up: a command that talks to a daemon never needs the storage stack.
       const { openLocal } = await import('../daemon/local.js')
-      local = await openLocal(paths, { key: config.key })
+      local = await openLocal(paths, { key: config.key, durable: config.durable ?? true })
     } catch (err) {
       // A daemon that is starting holds the lock before it announces itself; a command may be finishing.
       if (codeOf(err) === 'LOCKED' && Date.now() < deadline) {
@@ -51,21 +50,4 @@ export async function withLedger<T> (dir: string, fn: (conn: Connection) => Prom
       await local.close()
     }
   }
-}
-
-/**
- * The daemon announced in daemon.json, if it is really there: its process is alive, it holds the
- * directory's lock, and its URL is an http URL. A daemon.json left by a killed daemon (its pid gone,
- * or reused by an unrelated process) is ignored, and the command opens the store itself.
- */
-async function runningDaemon (paths: ReturnType<typeof dataPaths>): Promise<Announcement | null> {
-  const daemon = await findDaemon(paths.announce)
-  if (daemon === null) return null
-  if (await new DirLock(paths.lock, paths.dir).owner() !== daemon.pid) return null
-  try {
-    if (new URL(daemon.url).protocol !== 'http:') return null
-  } catch {
-    return null
-  }
-  return daemon
 }

@@ -1,5 +1,7 @@
 import fs from 'fs/promises'
 import { writeFileAtomic, pidAlive, readJson } from './files.js'
+import { DirLock } from './lock.js'
+import type { DataPaths } from './config.js'
 
 /** What a running daemon writes to `<dir>/daemon.json` so that CLI commands can find it. */
 export interface Announcement {
@@ -22,9 +24,26 @@ export async function unannounce (file: string): Promise<void> {
 }
 
 /** The announcement of a daemon whose process is still alive, else null (a stale file is ignored). */
-export async function findDaemon (file: string): Promise<Announcement | null> {
+async function findDaemon (file: string): Promise<Announcement | null> {
   const a = await readAnnouncement(file)
   return a !== null && pidAlive(a.pid) ? a : null
+}
+
+/**
+ * The daemon announced in daemon.json, if it is really there: its process is alive, it holds the
+ * directory's lock, and its URL is an http URL. A daemon.json left by a killed daemon (its pid gone,
+ * or reused by an unrelated process) is ignored.
+ */
+export async function runningDaemon (paths: DataPaths): Promise<Announcement | null> {
+  const daemon = await findDaemon(paths.announce)
+  if (daemon === null) return null
+  if (await new DirLock(paths.lock, paths.dir).owner() !== daemon.pid) return null
+  try {
+    if (new URL(daemon.url).protocol !== 'http:') return null
+  } catch {
+    return null
+  }
+  return daemon
 }
 
 async function readAnnouncement (file: string): Promise<Announcement | null> {

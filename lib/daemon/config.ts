@@ -44,18 +44,20 @@ export interface NodeConfig {
   http: string | null
   /** Swarm keys (hex) of peers this node refuses to replicate with (`autoledger peers --block`). */
   blocked: string[]
+  /** Sync each write to disk before acknowledging it (LedgerNodeOptions.durable). Null: true. */
+  durable: boolean | null
 }
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
-export type ConfigFlags = Partial<Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http'>>
+export type ConfigFlags = Partial<Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable'>>
 
 export function newConfig (key: string, flags: ConfigFlags): NodeConfig {
-  return applyFlags({ version: CONFIG_VERSION, key, bootstrap: null, host: null, dhtPort: null, reachable: null, http: null, blocked: [] }, flags)
+  return applyFlags({ version: CONFIG_VERSION, key, bootstrap: null, host: null, dhtPort: null, reachable: null, http: null, blocked: [], durable: null }, flags)
 }
 
 export function applyFlags (config: NodeConfig, flags: ConfigFlags): NodeConfig {
   const next = { ...config }
-  for (const name of ['bootstrap', 'host', 'dhtPort', 'reachable', 'http'] as const) {
+  for (const name of ['bootstrap', 'host', 'dhtPort', 'reachable', 'http', 'durable'] as const) {
     if (flags[name] !== undefined) (next as Record<string, unknown>)[name] = flags[name]
   }
   return next
@@ -112,6 +114,7 @@ function checkConfig (v: unknown, file: string): NodeConfig {
   optional('dhtPort', 'number')
   optional('reachable', 'boolean')
   optional('http', 'string')
+  optional('durable', 'boolean')
   if (typeof c.bootstrap === 'string') {
     try {
       parseBootstrap(c.bootstrap)
@@ -139,7 +142,8 @@ function checkConfig (v: unknown, file: string): NodeConfig {
     dhtPort: (c.dhtPort as number | undefined) ?? null,
     reachable: (c.reachable as boolean | undefined) ?? null,
     http: (c.http as string | undefined) ?? null,
-    blocked: (c.blocked as string[] | undefined) ?? []
+    blocked: (c.blocked as string[] | undefined) ?? [],
+    durable: (c.durable as boolean | undefined) ?? null
   }
 }
 

@@ -5,7 +5,7 @@ import { ApiServer } from '../http/server.js'
 import { LedgerApi } from '../http/operations.js'
 import { dataPaths, requireConfig, applyFlags, writeConfig, dhtOptions, parseHostPort } from './config.js'
 import type { ConfigFlags, DataPaths, NodeConfig } from './config.js'
-import { openLocal } from './local.js'
+import { openForDaemon } from './dir-wait.js'
 import type { LocalNode } from './local.js'
 import { ensureToken } from './token.js'
 import { announce, unannounce } from './announce.js'
@@ -58,6 +58,8 @@ export class Daemon extends ReadyResource {
   private progress: SyncProgress | null = null
   url = ''
   token = ''
+  /** Whether writes are synced to disk before they are acknowledged (the config's `durable`). */
+  durable = true
 
   constructor (private readonly opts: DaemonOptions) {
     super()
@@ -89,7 +91,9 @@ export class Daemon extends ReadyResource {
     const dht = dhtOptions(config, this.paths.dir) // fails here, before anything opens, without a bootstrap list
     const http = parseHostPort(config.http ?? '127.0.0.1:0', '--http')
 
-    this.local = await openLocal(this.paths, { key: config.key, network: dht, blocked: config.blocked }) // takes the directory's lock
+    this.durable = config.durable ?? true
+    // Takes the directory's lock, waiting a little for a command that holds it.
+    this.local = await openForDaemon(this.paths, { key: config.key, network: dht, blocked: config.blocked, durable: this.durable }, this.log)
     const node = this.local.node
     // Keep the DHT port the node got on its first run: after a crash, peers' routing tables and the
     // bootstrap node still point at it, where a new port would leave them a dead entry to time out on.

@@ -21,6 +21,8 @@ export interface OpenLocalOptions {
   network?: NetworkOptions | false
   /** Swarm keys (hex) of peers to refuse from the start. */
   blocked?: string[]
+  /** Sync each write to disk before acknowledging it (the config's `durable`). Default true. */
+  durable?: boolean
 }
 
 /**
@@ -43,7 +45,8 @@ async function openNode (paths: DataPaths, lock: DirLock, opts: OpenLocalOptions
     storage: paths.store,
     ...(opts.key === undefined ? {} : { key: opts.key }),
     network: opts.network ?? false,
-    blocked: opts.blocked ?? []
+    blocked: opts.blocked ?? [],
+    durable: opts.durable ?? true
   })
   try {
     await node.ready()

@@ -4,6 +4,8 @@ import { pidAlive } from './files.js'
 
 /** A lock file that does not hold a pid is taken over once it is this old (ms): it was left half written. */
 export const UNREADABLE_LOCK_MS = 2000
+/** How long `autoledger run` waits for a directory that a process other than a daemon holds (ms): a command finishing. */
+export const RUN_LOCK_WAIT_MS = 10_000
 
 /**
  * An exclusive claim on a data directory: a file holding the owner's process id, created with

@@ -1,6 +1,7 @@
 import { Logger } from '../../daemon/log.js'
 import { OpsError, codeOf, messageOf } from '../../daemon/errors.js'
 import { DEFAULT_MIN_FREE_BYTES } from '../../daemon/disk.js'
+import { RUN_LOCK_WAIT_MS } from '../../daemon/lock.js'
 import { int, usageError } from '../command.js'
 import type { Command } from '../command.js'
 import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
@@ -16,15 +17,22 @@ export const run: Command = {
   options: {
     ...NETWORK_OPTIONS,
     verbose: { type: 'boolean', short: 'v', description: 'also log debug events (refused HTTP requests)' },
-    'min-free': { type: 'string', value: '<MiB>', description: `refuse writes (DISK_FULL) while the disk has less free space than this (default ${DEFAULT_MIN_FREE_BYTES / 1024 / 1024}; 0: never)` }
+    'min-free': { type: 'string', value: '<MiB>', description: `refuse writes (DISK_FULL) while the disk has less free space than this (default ${DEFAULT_MIN_FREE_BYTES / 1024 / 1024}; 0: never)` },
+    durable: { type: 'boolean', description: 'sync each write to disk before acknowledging it, so that it survives power loss (the default)' },
+    'no-durable': { type: 'boolean', description: 'acknowledge writes before they are synced: faster, survives a killed process but not power loss' }
   },
   details: [
     'Prints one line when ready (stdout, JSON with --json); logs one line per event on stderr (JSON with --json).',
     'Writes <dir>/daemon.json (its HTTP address) and <dir>/token (the bearer token for writes, mode 0600);',
-    'other commands on the same --dir then go through it. One daemon per directory.'
+    'other commands on the same --dir then go through it. One daemon per directory.',
+    `If a command holds the directory, waits for it up to ${RUN_LOCK_WAIT_MS / 1000} s (logging waiting-for-dir); if a daemon holds it, fails at once with LOCKED.`,
+    '--durable / --no-durable is saved in config.json (key "durable") and applies to commands that open the store too.'
   ],
   async run (ctx) {
     const flags = networkFlags(ctx)
+    if (ctx.values.durable === true && ctx.values['no-durable'] === true) throw usageError('give --durable or --no-durable, not both')
+    if (ctx.values.durable === true) flags.durable = true
+    if (ctx.values['no-durable'] === true) flags.durable = false
     const minFree = int(ctx, 'min-free')
     if (minFree !== undefined && minFree > MAX_MIN_FREE_MIB) throw usageError(`--min-free is at most ${MAX_MIN_FREE_MIB} (MiB)`)
     const log = new Logger({ json: ctx.out.json, level: ctx.values.verbose === true ? 'debug' : 'info' })
@@ -68,7 +76,7 @@ export const run: Command = {
     await daemon.ready()
     const status = await daemon.node.status()
     const ready = { event: 'ready', pid: process.pid, url: daemon.url, key: status.key, writerKey: status.writerKey, writable: status.writable, role: status.role, dir: ctx.dir }
-    log.info('ready', { url: daemon.url, key: status.key, writerKey: status.writerKey, writable: status.writable, role: status.role, length: status.length })
+    log.info('ready', { url: daemon.url, key: status.key, writerKey: status.writerKey, writable: status.writable, role: status.role, length: status.length, durable: daemon.durable })
     ctx.out.item(ready, `autoledger running: ledger ${status.key}  http ${daemon.url}  pid ${process.pid}`)
     const code = await stopped
     // main exits 0 after a command returns: a failed stop must be an error to exit 1.
