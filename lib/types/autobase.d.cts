@@ -29,6 +29,10 @@ declare module 'autobase' {
     readonly key: Buffer
     readonly discoveryKey: Buffer
     readonly local: Hypercore
+    /** The corestore the base was given (writer cores are opened from it by key). */
+    readonly store: Corestore
+    /** The applied system state: each writer's applied length and roles; null before the base opens. */
+    readonly system: { get (key: Uint8Array): Promise<{ length: number, isIndexer: boolean, isRemoved: boolean } | null> } | null
     readonly view: V
     readonly writable: boolean
     readonly isIndexer: boolean
