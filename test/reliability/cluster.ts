@@ -15,6 +15,7 @@ import { openLocal } from '../../lib/daemon/local.js'
 import type { LocalNode } from '../../lib/daemon/local.js'
 import { audit, verifyLog } from '../helpers/audit.js'
 import type { Report } from './report.js'
+import type { Ack } from './load.js'
 
 const STEP_TIMEOUT_MS = 30_000
 const AUDIT_TIMEOUT_MS = 60_000
@@ -220,6 +221,23 @@ export async function fund (cluster: Cluster, pool: string, amount: bigint): Pro
   const refused = result.transactions.filter(t => t.entry?.outcome !== 'accepted')
   if (refused.length > 0) throw new Error(`funding failed: ${JSON.stringify(refused)}`)
   await cluster.converged()
+}
+
+/**
+ * Every acknowledged transaction is in the first daemon's ledger; with `identical` (the default),
+ * every daemon holds that ledger entry by entry (hash and outcome).
+ */
+export async function checkAcknowledged (cluster: Cluster, acks: Ack[], report: Report, { identical = true } = {}): Promise<void> {
+  const ledgers = await Promise.all((identical ? cluster.daemons : cluster.daemons.slice(0, 1)).map(d => cluster.entries(d)))
+  const [first] = ledgers
+  if (identical) {
+    const same = ledgers.every(l => l.length === first.length && l.every((e, i) => e.hash === first[i].hash && e.outcome === first[i].outcome))
+    report.check('every node holds the identical ledger, entry by entry', same)
+  }
+  const ids = new Set(first.map(e => e.id))
+  const lost = acks.filter(a => !ids.has(a.id))
+  report.figures.lost = lost.length
+  report.check('every acknowledged transaction is in the ledger', lost.length === 0, lost.slice(0, 5).map(a => `${a.id} via ${a.node}`).join(', '))
 }
 
 /**

@@ -34,6 +34,7 @@ import { audit } from '../helpers/audit.js'
 import type { Audit } from '../helpers/audit.js'
 import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
+import { replayNodes } from './replay.js'
 import { median } from '../../bench/harness/stats.js'
 
 export interface HostileOptions {
@@ -659,6 +660,7 @@ async function finalChecks (ctx: Ctx): Promise<void> {
   report.check('every honest node holds the same head hash at the same length, all final',
     heads.every(x => x.hash === hash && x.length === heads[0].length && x.final.length === x.length), JSON.stringify(heads.map(x => [x.length, x.hash.slice(0, 16), x.final.length])))
   report.figures.finalLength = heads[0].length
+  await replayNodes(honestNodes.map(n => ({ name: ctx.names.get(n)!, node: n })), [admin, honest, hostile].map(n => ({ name: ctx.names.get(n)!, key: hex(n.writerKey) })), report)
   if (audits.length === honestNodes.length) {
     const sig = (e: Entry): string => `${e.position}:${e.hash}:${e.writer}:${e.writerPosition}:${e.index}:${e.reason ?? 'accepted'}:${e.digest}`
     const first = audits[0].entries.map(sig)

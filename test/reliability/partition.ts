@@ -1,5 +1,6 @@
 import { Random } from '../helpers/random.js'
 import { Report } from './report.js'
+import { replayCluster } from './replay.js'
 import { Cluster, fund, stopAndAudit } from './cluster.js'
 import type { Daemon } from './cluster.js'
 import { POOL } from './load.js'
@@ -67,6 +68,7 @@ export async function runPartition ({ rounds, seed, writes = 20 }: PartitionOpti
     report.check('no entry ever seen final changed its hash, outcome or position', changed.length === 0, changed.slice(0, 10).join(', '))
     const { head } = await cluster.converged()
     report.figures.entries = head.length
+    await replayCluster(cluster, report)
     await stopAndAudit(cluster, head, report)
   } finally {
     await cluster.destroy()
