@@ -153,6 +153,11 @@ export class Cluster {
     return lines.join('\n')
   }
 
+  /** The last `lines` log lines of every daemon, for failure messages. */
+  logs (lines: number): string {
+    return this.daemons.map(d => `${d.name} log:\n${d.proc?.tail.slice(-lines).join('\n') ?? ''}`).join('\n')
+  }
+
   /** Cut replication between two groups of daemons (both sides keep running). */
   async partition (sides: Daemon[][]): Promise<void> {
     for (const [i, side] of sides.entries()) {

@@ -53,7 +53,7 @@ export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill
     try {
       await load.acked(50)
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${await cluster.describe()}\n${cluster.daemons.map(d => `${d.name} log:\n${d.proc?.tail.slice(-8).join('\n')}`).join('\n')}`)
+      throw new Error(`${(err as Error).message}\n${await cluster.describe()}\n${cluster.logs(8)}`)
     }
     await load.stop()
     report.count('transactions acknowledged', load.acks.length)

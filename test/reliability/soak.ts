@@ -3,80 +3,77 @@
  * `npm run soak`: the long versions of the reliability suite, sized by flags, with a summary of
  * what was tried and what held. Exit 0 when every guarantee held, 1 when one did not, 2 on bad flags.
  *
- *   npm run soak                                  # the full run: 30 min of steady load, 200 kills, ...
+ *   npm run soak                                  # the full run: 30 min of steady load, 200 kills per indexer count, ...
  *   npm run soak -- --minutes 5 --kills 40        # shorter
  *   npm run soak -- --only crash,partition --json
  */
-import { parseArgs } from 'util'
 import { runSteady } from './steady.js'
 import { runCrash } from './crash.js'
+import { runCrashCommands } from './crash-commands.js'
+import { parseFlags } from './flags.js'
 import { runPartition } from './partition.js'
 import { hostileScenario } from './hostile.js'
 import { httpBadInput, cliBadInput, fileBadInput, diskFull } from './bad-input.js'
 import type { Report } from './report.js'
 
-const SCENARIOS = ['steady', 'crash', 'partition', 'hostile', 'bad-input'] as const
+const SCENARIOS = ['steady', 'crash', 'crash-commands', 'partition', 'hostile', 'bad-input'] as const
 type Scenario = typeof SCENARIOS[number]
 
 const USAGE = `Usage: npm run soak -- [options]
 
-  --minutes <n>      steady mixed load on three daemons for this long (default 30)
-  --kills <n>        SIGKILLs of daemons under load (default 200)
-  --partitions <n>   cut, write on every side, heal (default 12)
-  --floods <n>       max-size blocks in the hostile member's flood (default 20)
-  --http-cases <n>   generated bad HTTP requests (default 20000)
-  --cli-cases <n>    generated bad command lines (default 400)
-  --seed <n>         replay a run (default: random, printed)
-  --only <list>      some of: ${SCENARIOS.join(',')}
-  --json             print the reports as JSON on stdout`
-
-function fail (message: string): never {
-  process.stderr.write(`soak: ${message}\n\n${USAGE}\n`)
-  process.exit(2)
-}
-
-function count (values: Record<string, unknown>, name: string, fallback: number): number {
-  const v = values[name]
-  if (v === undefined) return fallback
-  if (typeof v !== 'string' || !/^[0-9]{1,9}$/.test(v)) fail(`--${name} must be a whole number`)
-  return Number(v)
-}
+  --minutes <n>       steady mixed load on three daemons for this long (default 30)
+  --kills <n>         SIGKILLs of daemons under load, for each indexer count (default 200)
+  --command-kills <n> SIGKILLs of the creator's daemon while commands write, for each indexer count (default 50)
+  --indexers <list>   indexer counts to run both crash scenarios with (default 1,2,3)
+  --partitions <n>    cut, write on every side, heal (default 12)
+  --floods <n>        max-size blocks in the hostile member's flood (default 20)
+  --http-cases <n>    generated bad HTTP requests (default 20000)
+  --cli-cases <n>     generated bad command lines (default 400)
+  --seed <n>          replay a run (default: random, printed)
+  --only <list>       some of: ${SCENARIOS.join(',')}
+  --json              print the reports as JSON on stdout`
 
 async function main (): Promise<number> {
-  let values: Record<string, string | boolean | undefined>
-  try {
-    const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, help: { type: 'boolean' } }
-    for (const name of ['minutes', 'kills', 'partitions', 'floods', 'http-cases', 'cli-cases', 'seed', 'only']) options[name] = { type: 'string' }
-    values = parseArgs({ options }).values as Record<string, string | boolean | undefined>
-  } catch (err) {
-    fail((err as Error).message)
-  }
-  if (values.help === true) {
-    process.stdout.write(USAGE + '\n')
-    return 0
-  }
+  const { values, count, fail } = parseFlags('soak', USAGE, ['minutes', 'kills', 'command-kills', 'indexers', 'partitions', 'floods', 'http-cases', 'cli-cases', 'seed', 'only'])
   const only = typeof values.only === 'string' ? values.only.split(',') : [...SCENARIOS]
   for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) fail(`unknown scenario "${s}"`)
-  const seed = count(values, 'seed', Math.floor(Math.random() * 2 ** 31))
+  const indexers = typeof values.indexers === 'string' ? values.indexers.split(',').map(Number) : [1, 2, 3]
+  if (!indexers.every(n => n === 1 || n === 2 || n === 3)) fail('--indexers takes indexer counts from 1 to 3, such as 1,2')
+  const seed = count('seed', Math.floor(Math.random() * 2 ** 31))
+  // Every size is checked before anything runs.
+  const minutes = count('minutes', 30)
+  const kills = count('kills', 200)
+  const commandKills = count('command-kills', 50)
+  const partitions = count('partitions', 12)
+  const floods = count('floods', 20)
+  const httpCases = count('http-cases', 20_000)
+  const cliCases = count('cli-cases', 400)
   const log = (line: string): void => { process.stderr.write(`soak: ${line}\n`) }
+  const progress = (name: string) => (k: number, of: number, ms: number): void => { if (k % 10 === 0 || k === of) log(`${name}: ${k}/${of} kills, last restart ${ms} ms`) }
   log(`seed ${seed} (replay with --seed ${seed})`)
 
   const runs: Record<Scenario, () => Promise<Report[]>> = {
-    steady: async () => {
-      const minutes = count(values, 'minutes', 30)
-      return [await runSteady({
-        durationMs: minutes * 60_000,
-        seed,
-        samples: Math.max(8, Math.min(60, minutes * 2)),
-        onSample: (s, i, of) => log(`steady ${i}/${of}: ${Math.round(s.at)} s  ${Math.round(s.txPerSec)} tx/s  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  rss ${s.rssMiB} MiB  ${s.bytesPerEntry} B/entry  ${s.entries} entries  unsigned ${s.unsigned}  pending ${s.pending}  reorders ${s.reorders}  status ${s.statusMs} ms`)
-      })]
+    steady: async () => [await runSteady({
+      durationMs: minutes * 60_000,
+      seed,
+      samples: Math.max(8, Math.min(60, minutes * 2)),
+      onSample: (s, i, of) => log(`steady ${i}/${of}: ${Math.round(s.at)} s  ${Math.round(s.txPerSec)} tx/s  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  rss ${s.rssMiB} MiB  ${s.bytesPerEntry} B/entry  ${s.entries} entries  unsigned ${s.unsigned}  pending ${s.pending}  reorders ${s.reorders}  status ${s.statusMs} ms`)
+    })],
+    crash: async () => {
+      const reports: Report[] = []
+      for (const n of indexers) reports.push(await runCrash({ kills, seed, indexers: n, onKill: progress(`crash (${n} indexers)`) }))
+      return reports
     },
-    crash: async () => [await runCrash({ kills: count(values, 'kills', 200), seed, onKill: (k, of, ms) => { if (k % 10 === 0 || k === of) log(`crash ${k}/${of} kills, last restart ${ms} ms`) } })],
-    partition: async () => [await runPartition({ rounds: count(values, 'partitions', 12), seed })],
-    hostile: async () => [await hostileScenario({ seed, floodBlocks: count(values, 'floods', 20), garbageBlocks: 200 })],
+    'crash-commands': async () => {
+      const reports: Report[] = []
+      for (const n of indexers) reports.push(await runCrashCommands({ kills: commandKills, seed, indexers: n, onKill: progress(`crash with commands (${n} indexers)`) }))
+      return reports
+    },
+    partition: async () => [await runPartition({ rounds: partitions, seed })],
+    hostile: async () => [await hostileScenario({ seed, floodBlocks: floods, garbageBlocks: 200 })],
     'bad-input': async () => [
-      await httpBadInput({ httpCases: count(values, 'http-cases', 20_000), seed }),
-      await cliBadInput({ cliCases: count(values, 'cli-cases', 400), seed }),
+      await httpBadInput({ httpCases, seed }),
+      await cliBadInput({ cliCases, seed }),
       await fileBadInput(),
       await diskFull()
     ]

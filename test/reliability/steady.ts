@@ -67,7 +67,7 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
     for (let i = 1; i <= count; i++) {
       await untilTime(started + (durationMs * i) / count)
       const statuses = await statusOfAll(cluster)
-      if (statuses === null) throw new Error(`a daemon stopped answering after ${Math.round((Date.now() - started) / 1000)} s:\n${await cluster.describe()}\n${cluster.daemons.map(d => `${d.name} log:\n${d.proc?.tail.slice(-12).join('\n') ?? ''}`).join('\n')}`)
+      if (statuses === null) throw new Error(`a daemon stopped answering after ${Math.round((Date.now() - started) / 1000)} s:\n${await cluster.describe()}\n${cluster.logs(12)}`)
       const window = load.latencies.slice(lat)
       const elapsed = (Date.now() - (taken.length > 0 ? started + taken[taken.length - 1].at * 1000 : started)) / 1000
       const sample: Sample = {

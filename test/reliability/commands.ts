@@ -1,0 +1,142 @@
+import { spawn } from 'child_process'
+import type { ChildProcess } from 'child_process'
+import { MAIN_JS, pollUntil } from '../../lib/cli/processes.js'
+import { dataPaths } from '../../lib/daemon/config.js'
+import { DirLock } from '../../lib/daemon/lock.js'
+import type { Random } from '../helpers/random.js'
+import type { Daemon } from './cluster.js'
+import type { Ack } from './load.js'
+
+/** A command that has not finished after this long is killed and counted as hung (ms). */
+const COMMAND_TIMEOUT_MS = 60_000
+
+interface Finished {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * One short-lived `autoledger put <key> <value> --dir <dir>` after another on every daemon's
+ * directory, as a user's script would write: through the daemon when it runs, else by opening the
+ * store itself. A write is acknowledged when its command exits 0 and prints the transaction id.
+ * Commands can be killed while they hold the directory (`killHolder`); those, and commands whose
+ * daemon was killed under them, are not acknowledged and are not errors.
+ */
+export class CommandWrites {
+  readonly acks: Ack[] = []
+  /** Exit codes of failed commands by error code (what stderr names), other than those cut by a kill. */
+  readonly errors = new Map<string, number>()
+  /** Commands that ended by a signal this scenario sent. */
+  killed = 0
+  /** Commands that failed because the daemon they were talking to was killed mid-request. */
+  cut = 0
+  /** Commands refused with BUSY (back-pressure): a script retries those later, as the HTTP load does. */
+  busy = 0
+  private stopped = false
+  private loops: Array<Promise<void>> = []
+  private readonly running = new Map<Daemon, ChildProcess>()
+  private readonly signalled = new Set<ChildProcess>()
+  private readonly paused = new Set<Daemon>()
+  private readonly waiters: Array<() => void> = []
+
+  constructor (private readonly daemons: Daemon[], private readonly rnd: Random) {}
+
+  start (): void {
+    this.loops = this.daemons.map(d => this.loop(d))
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    this.wake()
+    await Promise.all(this.loops)
+  }
+
+  /** Resolves once `n` more commands have been acknowledged; throws after `timeout` ms without. */
+  async acked (n: number, timeout = 60_000): Promise<void> {
+    const target = this.acks.length + n
+    await pollUntil(async () => (this.acks.length >= target ? true : null), timeout, `${n} more acknowledged put commands (errors: ${JSON.stringify(Object.fromEntries(this.errors))})`, 50)
+  }
+
+  /**
+   * Wait (up to `timeout` ms) until a command of `d` holds its directory (its pid is in the lock
+   * file: the daemon is down and the command opened the store), then after 0-`delayMs` ms send it
+   * `signal`. Resolves with whether a command was signalled.
+   */
+  async killHolder (d: Daemon, signal: NodeJS.Signals, delayMs: number, timeout = 3000): Promise<boolean> {
+    const lock = new DirLock(dataPaths(d.dir).lock, d.dir)
+    const deadline = Date.now() + timeout
+    while (Date.now() < deadline && !this.stopped) {
+      const child = this.running.get(d)
+      if (child !== undefined && child.exitCode === null && await lock.owner() === child.pid) {
+        await new Promise(resolve => setTimeout(resolve, this.rnd.int(delayMs + 1)))
+        if (child.exitCode !== null || child.signalCode !== null) return false
+        this.signalled.add(child)
+        child.kill(signal)
+        return true
+      }
+      await new Promise<void>(resolve => { const timer = setTimeout(resolve, 10); this.waiters.push(() => { clearTimeout(timer); resolve() }) })
+    }
+    return false
+  }
+
+  /** Hold `d`'s next commands until `resume(d)` (the running one finishes). */
+  pause (d: Daemon): void {
+    this.paused.add(d)
+  }
+
+  resume (d: Daemon): void {
+    this.paused.delete(d)
+    this.wake()
+  }
+
+  private async loop (d: Daemon): Promise<void> {
+    for (let n = 0; !this.stopped; n++) {
+      while (this.paused.has(d) && !this.stopped) await new Promise<void>(resolve => this.waiters.push(resolve))
+      const key = `${d.name}/cli/${n}`
+      const wait = this.rnd.next() < 0.5 ? 'none' : 'applied'
+      const talkedTo = d.running ? d.proc : null
+      const child = spawn(process.execPath, [MAIN_JS, 'put', key, String(n), '--dir', d.dir, '--json', '--wait', wait], { stdio: ['ignore', 'pipe', 'pipe'] })
+      this.running.set(d, child)
+      this.wake()
+      const done = await finished(child)
+      this.running.delete(d)
+      if (this.signalled.delete(child)) {
+        this.killed++
+        continue
+      }
+      if (done.code === 0) {
+        const line = done.stdout.split('\n').find(l => l.startsWith('{'))
+        const id = line === undefined ? undefined : (JSON.parse(line) as { id?: string }).id
+        if (typeof id === 'string') this.acks.push({ id, node: d.name, at: Date.now() })
+        else this.count(`exit 0 without an id: ${done.stdout.slice(0, 80)}`)
+        continue
+      }
+      const code = /^autoledger: ([A-Z_]+):/m.exec(done.stderr)?.[1] ?? `exit ${done.code ?? done.signal}`
+      // The daemon it was talking to died under it: the write may or may not have been made.
+      if (talkedTo !== null && (d.proc !== talkedTo || !d.running)) this.cut++
+      else if (code === 'BUSY') this.busy++
+      else this.count(code)
+    }
+  }
+
+  private count (code: string): void {
+    this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
+  }
+
+  private wake (): void {
+    for (const w of this.waiters.splice(0)) w()
+  }
+}
+
+async function finished (child: ChildProcess): Promise<Finished> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString() })
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString() })
+  const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_TIMEOUT_MS)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.once('close', (c, s) => resolve([c, s])))
+  clearTimeout(timer)
+  return { code, signal, stdout, stderr }
+}
