@@ -66,19 +66,17 @@ export class CommandWrites {
    */
   async killHolder (d: Daemon, signal: NodeJS.Signals, delayMs: number, timeout = 3000): Promise<boolean> {
     const lock = new DirLock(dataPaths(d.dir).lock, d.dir)
-    const deadline = Date.now() + timeout
-    while (Date.now() < deadline && !this.stopped) {
+    const holding = async (): Promise<ChildProcess | null> => {
       const child = this.running.get(d)
-      if (child !== undefined && child.exitCode === null && await lock.owner() === child.pid) {
-        await new Promise(resolve => setTimeout(resolve, this.rnd.int(delayMs + 1)))
-        if (child.exitCode !== null || child.signalCode !== null) return false
-        this.signalled.add(child)
-        child.kill(signal)
-        return true
-      }
-      await new Promise<void>(resolve => { const timer = setTimeout(resolve, 10); this.waiters.push(() => { clearTimeout(timer); resolve() }) })
+      return child !== undefined && child.exitCode === null && await lock.owner() === child.pid ? child : null
     }
-    return false
+    const child = await pollUntil(holding, timeout, 'a command holding the directory', 10).catch(() => null)
+    if (child === null || this.stopped) return false
+    await new Promise(resolve => setTimeout(resolve, this.rnd.int(delayMs + 1)))
+    if (child.exitCode !== null || child.signalCode !== null) return false
+    this.signalled.add(child)
+    child.kill(signal)
+    return true
   }
 
   /** Hold `d`'s next commands until `resume(d)` (the running one finishes). */
@@ -99,7 +97,6 @@ export class CommandWrites {
       const talkedTo = d.running ? d.proc : null
       const child = spawn(process.execPath, [MAIN_JS, 'put', key, String(n), '--dir', d.dir, '--json', '--wait', wait], { stdio: ['ignore', 'pipe', 'pipe'] })
       this.running.set(d, child)
-      this.wake()
       const done = await finished(child)
       this.running.delete(d)
       if (this.signalled.delete(child)) {

@@ -37,13 +37,16 @@ export interface ReadableLedger {
   entries (range: { gte: number, limit: number }): Promise<{ items: EntryFields[], next: number | null }>
 }
 
+/** A node or writer by name, and its key (hex). */
+export interface Named { name: string, key: string }
+
 export interface ReplayOptions {
   /** Ledger key (hex). */
   key: string
-  /** Every node of the scenario: the fresh node's derivation must match each one's final ledger. */
-  nodes: Array<{ name: string, ledger: ReadableLedger }>
+  /** Every node of the scenario: the fresh node's derivation must match each one's final ledger. With `swarmKey` (hex), the fresh node waits to be connected to it. */
+  nodes: Array<{ name: string, ledger: ReadableLedger, swarmKey?: string }>
   /** Writers (writer key hex) whose whole logs the fresh node must hold and apply. */
-  writers: Array<{ name: string, key: string }>
+  writers: Named[]
   /** How the fresh node reaches the others: DHT options (loopback bootstrap), or a function that links it by hand and returns the cut. */
   reach: NetworkOptions | ((fresh: LedgerNode) => () => void)
   /** Longest wait for the fresh node to hold and apply every log (ms). Default: 60 s plus 2 ms per entry. */
@@ -81,7 +84,8 @@ export async function replay (opts: ReplayOptions): Promise<ReplayResult> {
     for (const w of opts.writers) logs.push(fresh.base.store.get({ key: b4a.from(w.key, 'hex') }))
     await Promise.all(logs.map(l => l.ready()))
     const differences: string[] = []
-    const waited = await untilReplayed(fresh, opts.writers, logs, typeof opts.reach === 'function' ? 0 : opts.nodes.length, timeout)
+    const peers = opts.nodes.flatMap(n => n.swarmKey === undefined ? [] : [{ name: n.name, key: n.swarmKey }])
+    const waited = await untilReplayed(fresh, opts.writers, logs, peers, timeout)
     if (waited !== null) differences.push(`the fresh node did not hold and apply every writer's log within ${timeout} ms: ${waited}`)
     const ms = Date.now() - started
     const derived = await fresh.head()
@@ -107,7 +111,7 @@ export async function replay (opts: ReplayOptions): Promise<ReplayResult> {
 export async function replayCluster (cluster: Cluster, report: Report): Promise<ReplayResult> {
   const result = await replay({
     key: cluster.key,
-    nodes: cluster.daemons.map(d => ({ name: d.name, ledger: d.api() })),
+    nodes: cluster.daemons.map(d => ({ name: d.name, ledger: d.api(), swarmKey: d.swarmKey })),
     writers: cluster.daemons.map(d => ({ name: d.name, key: d.writerKey })),
     reach: { bootstrap: [{ host: '127.0.0.1', port: cluster.dht.address().port }], host: '127.0.0.1', reachable: true }
   })
@@ -116,7 +120,7 @@ export async function replayCluster (cluster: Cluster, report: Report): Promise<
 }
 
 /** Run the replay check on in-process nodes, linking the fresh node to each by replication streams. */
-export async function replayNodes (nodes: Array<{ name: string, node: LedgerNode }>, writers: ReplayOptions['writers'], report: Report): Promise<ReplayResult> {
+export async function replayNodes (nodes: Array<{ name: string, node: LedgerNode }>, writers: Named[], report: Report): Promise<ReplayResult> {
   const result = await replay({
     key: b4a.toString(nodes[0].node.key, 'hex'),
     nodes: nodes.map(n => ({ name: n.name, ledger: n.node })),
@@ -141,7 +145,7 @@ export function recordReplay (report: Report, result: ReplayResult): void {
  * Wait until the fresh node holds every writer's log as far as any peer has it, and has applied
  * all of it (a removed writer's later blocks are skipped, so only held). Null when done, else what is missing.
  */
-async function untilReplayed (fresh: LedgerNode, writers: ReplayOptions['writers'], logs: Hypercore[], peers: number, timeout: number): Promise<string | null> {
+async function untilReplayed (fresh: LedgerNode, writers: Named[], logs: Hypercore[], peers: Named[], timeout: number): Promise<string | null> {
   const deadline = Date.now() + timeout
   for (;;) {
     let missing = await progress(fresh, writers, logs, peers)
@@ -157,9 +161,11 @@ async function untilReplayed (fresh: LedgerNode, writers: ReplayOptions['writers
   }
 }
 
-async function progress (fresh: LedgerNode, writers: ReplayOptions['writers'], logs: Hypercore[], peers: number): Promise<string> {
+async function progress (fresh: LedgerNode, writers: Named[], logs: Hypercore[], peers: Named[]): Promise<string> {
   const lacking: string[] = []
-  if (fresh.peers < peers) lacking.push(`connected to ${fresh.peers} of ${peers} nodes`)
+  const connected = new Set(peers.length === 0 ? [] : fresh.peerList().connected)
+  const away = peers.filter(p => !connected.has(p.key))
+  if (away.length > 0) lacking.push(`not connected to ${away.map(p => p.name).join(', ')}`)
   for (const [i, w] of writers.entries()) {
     const log = logs[i]
     const known = Math.max(log.length, ...log.peers.map(p => p.remoteLength))
