@@ -27,7 +27,7 @@ async function ledger (t: test.Test): Promise<{ a: LedgerNode, b: LedgerNode, op
     writers: [{ name: 'a', key: hex(a.writerKey) }, { name: 'b', key: hex(b.writerKey) }],
     reach: (fresh: LedgerNode) => {
       const cuts = [link(fresh, a), link(fresh, b)]
-      return () => { for (const c of cuts) c() }
+      return { cut: () => { for (const c of cuts) c() } }
     }
   }
   return { a, b, opts }

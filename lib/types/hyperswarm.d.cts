@@ -25,6 +25,8 @@ declare module 'hyperswarm' {
     /** Peers seen, by hex swarm key. */
     readonly peers: Map<string, Hyperswarm.PeerInfo>
     join (topic: Uint8Array, opts?: { server?: boolean, client?: boolean }): Hyperswarm.Discovery
+    /** Keep connecting to this peer (by its swarm key), whatever topics it is on. */
+    joinPeer (publicKey: Uint8Array): void
     flush (): Promise<void>
     destroy (opts?: { force?: boolean }): Promise<void>
   }

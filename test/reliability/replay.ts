@@ -3,8 +3,9 @@ import path from 'path'
 import fs from 'fs/promises'
 import b4a from 'b4a'
 import type Hypercore from 'hypercore'
-import { LedgerNode } from '../../lib/index.js'
-import type { Head, NetworkOptions } from '../../lib/index.js'
+import Hyperswarm from 'hyperswarm'
+import { LedgerNode, createDht } from '../../lib/index.js'
+import type { Head } from '../../lib/index.js'
 import { link } from '../helpers/nodes.js'
 import type { Report } from './report.js'
 import type { Cluster } from './cluster.js'
@@ -40,15 +41,22 @@ export interface ReadableLedger {
 /** A node or writer by name, and its key (hex). */
 export interface Named { name: string, key: string }
 
+/** How the fresh node is connected to the others. */
+export interface Link {
+  /** The nodes it is not connected to yet (by name); absent when the link is made at once. */
+  away? (): string[]
+  cut (): Promise<void> | void
+}
+
 export interface ReplayOptions {
   /** Ledger key (hex). */
   key: string
-  /** Every node of the scenario: the fresh node's derivation must match each one's final ledger. With `swarmKey` (hex), the fresh node waits to be connected to it. */
-  nodes: Array<{ name: string, ledger: ReadableLedger, swarmKey?: string }>
+  /** Every node of the scenario: the fresh node's derivation must match each one's final ledger. */
+  nodes: Array<{ name: string, ledger: ReadableLedger }>
   /** Writers (writer key hex) whose whole logs the fresh node must hold and apply. */
   writers: Named[]
-  /** How the fresh node reaches the others: DHT options (loopback bootstrap), or a function that links it by hand and returns the cut. */
-  reach: NetworkOptions | ((fresh: LedgerNode) => () => void)
+  /** Connect the fresh node (opened without a network) to the others. */
+  reach: (fresh: LedgerNode) => Link
   /** Longest wait for the fresh node to hold and apply every log (ms). Default: 60 s plus 2 ms per entry. */
   timeout?: number
 }
@@ -75,17 +83,16 @@ export async function replay (opts: ReplayOptions): Promise<ReplayResult> {
   const longest = Math.max(0, ...heads.map(h => h.head.length))
   const timeout = opts.timeout ?? BASE_TIMEOUT_MS + MS_PER_ENTRY * longest
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-replay-'))
-  const fresh = new LedgerNode({ storage: dir, key: opts.key, fastForward: false, network: typeof opts.reach === 'function' ? false : opts.reach })
+  const fresh = new LedgerNode({ storage: dir, key: opts.key, fastForward: false })
   const logs: Hypercore[] = []
-  let cut = (): void => {}
+  let link: Link | null = null
   try {
     await fresh.ready()
-    if (typeof opts.reach === 'function') cut = opts.reach(fresh)
+    link = opts.reach(fresh)
     for (const w of opts.writers) logs.push(fresh.base.store.get({ key: b4a.from(w.key, 'hex') }))
     await Promise.all(logs.map(l => l.ready()))
     const differences: string[] = []
-    const peers = opts.nodes.flatMap(n => n.swarmKey === undefined ? [] : [{ name: n.name, key: n.swarmKey }])
-    const waited = await untilReplayed(fresh, opts.writers, logs, peers, timeout)
+    const waited = await untilReplayed(fresh, opts.writers, logs, link, timeout)
     if (waited !== null) differences.push(`the fresh node did not hold and apply every writer's log within ${timeout} ms: ${waited}`)
     const ms = Date.now() - started
     const derived = await fresh.head()
@@ -100,7 +107,7 @@ export async function replay (opts: ReplayOptions): Promise<ReplayResult> {
     const twice = await duplicates([{ name: 'fresh node', ledger: fresh, head: derived }, ...heads])
     return { differences, duplicates: twice, length: derived.length, ms }
   } finally {
-    cut()
+    await link?.cut()
     await Promise.all(logs.map(l => l.close()))
     await fresh.close()
     await fs.rm(dir, { recursive: true, force: true })
@@ -111,9 +118,9 @@ export async function replay (opts: ReplayOptions): Promise<ReplayResult> {
 export async function replayCluster (cluster: Cluster, report: Report): Promise<ReplayResult> {
   const result = await replay({
     key: cluster.key,
-    nodes: cluster.daemons.map(d => ({ name: d.name, ledger: d.api(), swarmKey: d.swarmKey })),
+    nodes: cluster.daemons.map(d => ({ name: d.name, ledger: d.api() })),
     writers: cluster.daemons.map(d => ({ name: d.name, key: d.writerKey })),
-    reach: { bootstrap: [{ host: '127.0.0.1', port: cluster.dht.address().port }], host: '127.0.0.1', reachable: true }
+    reach: fresh => swarmLink(fresh, cluster.dht.address().port, cluster.daemons.map(d => ({ name: d.name, key: d.swarmKey })))
   })
   recordReplay(report, result)
   return result
@@ -127,7 +134,7 @@ export async function replayNodes (nodes: Array<{ name: string, node: LedgerNode
     writers,
     reach: fresh => {
       const cuts = nodes.map(n => link(fresh, n.node))
-      return () => { for (const c of cuts) c() }
+      return { cut: () => { for (const c of cuts) c() } }
     }
   })
   recordReplay(report, result)
@@ -142,17 +149,38 @@ export function recordReplay (report: Report, result: ReplayResult): void {
 }
 
 /**
+ * Connect the fresh node to each daemon by its swarm key (not by looking the ledger's topic up: a
+ * lookup may not return a node that was restarted a moment ago, and hyperswarm repeats it only
+ * after minutes), through a DHT node of its own on the cluster's loopback bootstrap node.
+ */
+function swarmLink (fresh: LedgerNode, bootstrapPort: number, peers: Named[]): Link {
+  const swarm = new Hyperswarm({ dht: createDht({ bootstrap: [{ host: '127.0.0.1', port: bootstrapPort }], host: '127.0.0.1' }) })
+  swarm.on('connection', (conn: Hyperswarm.Connection) => {
+    conn.on('error', () => {})
+    fresh.replicate(conn)
+  })
+  for (const p of peers) swarm.joinPeer(b4a.from(p.key, 'hex'))
+  return {
+    away: () => {
+      const connected = new Set([...swarm.connections].map(c => b4a.toString(c.remotePublicKey, 'hex')))
+      return peers.filter(p => !connected.has(p.key)).map(p => p.name)
+    },
+    cut: () => swarm.destroy()
+  }
+}
+
+/**
  * Wait until the fresh node holds every writer's log as far as any peer has it, and has applied
  * all of it (a removed writer's later blocks are skipped, so only held). Null when done, else what is missing.
  */
-async function untilReplayed (fresh: LedgerNode, writers: Named[], logs: Hypercore[], peers: Named[], timeout: number): Promise<string | null> {
+async function untilReplayed (fresh: LedgerNode, writers: Named[], logs: Hypercore[], link: Link, timeout: number): Promise<string | null> {
   const deadline = Date.now() + timeout
   for (;;) {
-    let missing = await progress(fresh, writers, logs, peers)
+    let missing = await progress(fresh, writers, logs, link)
     if (missing === '') {
       // The applied system state runs ahead of the views readers see until the apply round ends.
       await fresh.update()
-      missing = await progress(fresh, writers, logs, peers)
+      missing = await progress(fresh, writers, logs, link)
       if (missing === '') return null
     }
     const left = deadline - Date.now()
@@ -161,11 +189,10 @@ async function untilReplayed (fresh: LedgerNode, writers: Named[], logs: Hyperco
   }
 }
 
-async function progress (fresh: LedgerNode, writers: Named[], logs: Hypercore[], peers: Named[]): Promise<string> {
+async function progress (fresh: LedgerNode, writers: Named[], logs: Hypercore[], link: Link): Promise<string> {
   const lacking: string[] = []
-  const connected = new Set(peers.length === 0 ? [] : fresh.peerList().connected)
-  const away = peers.filter(p => !connected.has(p.key))
-  if (away.length > 0) lacking.push(`not connected to ${away.map(p => p.name).join(', ')}`)
+  const away = link.away?.() ?? []
+  if (away.length > 0) lacking.push(`not connected to ${away.join(', ')}`)
   for (const [i, w] of writers.entries()) {
     const log = logs[i]
     const known = Math.max(log.length, ...log.peers.map(p => p.remoteLength))
