@@ -25,6 +25,8 @@ export class Daemon {
   proc: NodeProcess | null = null
   client: HttpClient | null = null
   swarmKey = ''
+  /** SIGKILLs so far: a request in flight across one may or may not have been carried out. */
+  kills = 0
 
   constructor (readonly name: string, readonly dir: string, readonly writerKey: string) {}
 
@@ -52,6 +54,7 @@ export class Daemon {
     const proc = this.proc
     this.client = null
     if (proc === null) return
+    this.kills++
     proc.child.kill('SIGKILL')
     await proc.exited
   }

@@ -30,7 +30,7 @@ export class CommandWrites {
   readonly errors = new Map<string, number>()
   /** Commands that ended by a signal this scenario sent. */
   killed = 0
-  /** Commands that failed because the daemon they were talking to was killed mid-request. */
+  /** Commands that failed while their daemon was killed (the one they were talking to, or the one that started meanwhile). */
   cut = 0
   /** Commands refused with BUSY (back-pressure): a script retries those later, as the HTTP load does. */
   busy = 0
@@ -94,7 +94,7 @@ export class CommandWrites {
       while (this.paused.has(d) && !this.stopped) await new Promise<void>(resolve => this.waiters.push(resolve))
       const key = `${d.name}/cli/${n}`
       const wait = this.rnd.next() < 0.5 ? 'none' : 'applied'
-      const talkedTo = d.running ? d.proc : null
+      const kills = d.kills
       const child = spawn(process.execPath, [MAIN_JS, 'put', key, String(n), '--dir', d.dir, '--json', '--wait', wait], { stdio: ['ignore', 'pipe', 'pipe'] })
       this.running.set(d, child)
       const done = await finished(child)
@@ -111,8 +111,8 @@ export class CommandWrites {
         continue
       }
       const code = /^autoledger: ([A-Z_]+):/m.exec(done.stderr)?.[1] ?? `exit ${done.code ?? done.signal}`
-      // The daemon it was talking to died under it: the write may or may not have been made.
-      if (talkedTo !== null && (d.proc !== talkedTo || !d.running)) this.cut++
+      // The daemon was killed while the command ran (it may have been talking to it): the write may or may not have been made.
+      if (d.kills !== kills) this.cut++
       else if (code === 'BUSY') this.busy++
       else this.count(code)
     }
