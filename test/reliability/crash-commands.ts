@@ -102,10 +102,9 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
 }
 
 /**
- * Start the daemon. When `run` exits with LOCKED because a command holds the directory, hold the
- * daemon's next commands (a freshly spawned command wins the race for the lock against the
- * slower-starting daemon nearly every time, which would only make the run longer), wait for the
- * running one to let go, and try again. Resolves with how many starts were refused.
+ * Start the daemon. `run` waits for a command that holds the directory; should it still give up
+ * with LOCKED (commands kept winning the lock for RUN_LOCK_WAIT_MS), hold the daemon's next
+ * commands, wait for the running one to let go, and try again. Resolves with how many starts were refused.
  */
 async function startDespiteLocked (d: Daemon, commands: CommandWrites): Promise<number> {
   const lock = new DirLock(dataPaths(d.dir).lock, d.dir)

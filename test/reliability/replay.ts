@@ -141,7 +141,7 @@ export async function replayNodes (nodes: Array<{ name: string, node: LedgerNode
   return result
 }
 
-export function recordReplay (report: Report, result: ReplayResult): void {
+function recordReplay (report: Report, result: ReplayResult): void {
   report.figures.replayMs = result.ms
   report.figures.replayEntries = result.length
   report.check('a fresh node replaying every writer log from scratch reaches every node\'s final head at the same length', result.differences.length === 0, result.differences.join('; '))
