@@ -77,7 +77,13 @@ export class HealthMonitor {
   private stopped = false
   private signed: Hypercore | null = null
   private lastFinal = -1
+  /** A difference the last round found, raised if this round finds it again. */
+  private suspect: Divergence | null = null
   private aheadSince: number | null = null
+
+  /** Apply rounds autobase finished: a comparison that spans one is discarded. */
+  private rounds = 0
+  private readonly onRound = (): void => { this.rounds++ }
 
   constructor (private readonly opts: HealthMonitorOptions) {}
 
@@ -93,12 +99,14 @@ export class HealthMonitor {
   }
 
   start (): void {
+    this.opts.base.on('update', this.onRound)
     this.timer = setInterval(() => this.tick(), HEALTH_CHECK_INTERVAL_MS)
     this.timer.unref()
   }
 
   async stop (): Promise<void> {
     this.stopped = true
+    this.opts.base.off('update', this.onRound)
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
     await this.signed?.close() // ends a read that waits on a peer
@@ -136,6 +144,8 @@ export class HealthMonitor {
   private async checkDivergence (signed: Hypercore, finalLength: number): Promise<void> {
     const base = this.opts.base
     const log = base.view.log
+    const rounds = this.rounds
+    if (base.updating) return // mid-round: the views may be half applied
     const info = await base.getIndexedInfo()
     const indexed = info?.views.find(v => b4a.equals(v.key, log.key))
     if (indexed === undefined) return
@@ -143,7 +153,12 @@ export class HealthMonitor {
     // indexers confirmed its order (autobase never reorders that part). They must be identical.
     const length = Math.min(indexed.length, signed.length, log.length)
     const found = await compareLedgers(p => ownHash(log, p), p => signedHash(signed, p), finalLength, length)
-    if (found === null || this.stopped) return
+    if (base.updating || this.rounds !== rounds) return // autobase applied meanwhile: what was read may not be one state
+    // And a difference counts only once the next check finds it again: this node's confirmed
+    // entries never change, a half-applied state does.
+    const suspect = this.suspect
+    this.suspect = found
+    if (found === null || this.stopped || suspect === null || !sameDivergence(suspect, found)) return
     const current = this.raised.diverged
     if (current === null || finalLength >= current.length) { // a first divergence, or a new one after following
       const alarm: DivergedAlarm = { ...found, since: new Date().toISOString(), finalLength, followed: false }
@@ -176,6 +191,11 @@ export class HealthMonitor {
     this.raised.stalled = alarm
     this.opts.onAlarm({ name: 'stalled', alarm: { ...alarm } })
   }
+}
+
+/** The same first differing position: the lengths compared at may have grown in between. */
+function sameDivergence (a: Divergence, b: Divergence): boolean {
+  return a.position === b.position
 }
 
 /** This node's own entry hash at a position, from what it holds (its own derivation is local). */

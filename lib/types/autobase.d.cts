@@ -37,6 +37,8 @@ declare module 'autobase' {
     readonly writable: boolean
     readonly isIndexer: boolean
     readonly interrupted: string | null
+    /** True while an update round that added blocks is applying them (the views may be half applied). */
+    readonly updating: boolean
     readonly closed: boolean
     /** The system view core (this node's own derivation of it). */
     readonly core: Hypercore
