@@ -1,13 +1,18 @@
 import { dataPaths, requireConfig } from '../daemon/config.js'
 import { runningDaemon } from '../daemon/announce.js'
+import { RUN_LOCK_WAIT_MS } from '../daemon/lock.js'
 import type { Announcement } from '../daemon/announce.js'
 import { readToken, validToken } from '../daemon/token.js'
 import { codeOf } from '../daemon/errors.js'
 import { HttpClient } from '../http/client.js'
 import type { LedgerOps } from '../http/operations.js'
 
-/** How long a command waits for a directory held by a starting daemon or another command (ms). */
-const LOCK_WAIT_MS = 5000
+/**
+ * How long a command waits for a directory held by a starting daemon or another command (ms):
+ * longer than a starting daemon waits for commands, so that a burst of commands arriving during a
+ * restart is served (by the daemon once it is up) rather than refused.
+ */
+export const COMMAND_LOCK_WAIT_MS = RUN_LOCK_WAIT_MS + 5000
 const LOCK_POLL_MS = 100
 
 export interface Connection {
@@ -22,7 +27,7 @@ export interface Connection {
  */
 export async function withLedger<T> (dir: string, fn: (conn: Connection) => Promise<T>): Promise<T> {
   const paths = dataPaths(dir)
-  const deadline = Date.now() + LOCK_WAIT_MS
+  const deadline = Date.now() + COMMAND_LOCK_WAIT_MS
   for (;;) {
     const daemon = await runningDaemon(paths)
     if (daemon !== null) {

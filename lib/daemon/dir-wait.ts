@@ -6,7 +6,8 @@ import { OpsError, codeOf, isStoreLockError } from './errors.js'
 import type { DataPaths } from './config.js'
 import type { Logger } from './log.js'
 
-const LOCK_POLL_MS = 100
+/** Faster than a command polls, so that a restarting daemon is not starved by a stream of commands. */
+const LOCK_POLL_MS = 10
 
 /**
  * Open a data directory's node for a daemon. A short-lived command (`put`, `status`, ... with no
