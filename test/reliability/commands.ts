@@ -7,6 +7,8 @@ import type { Random } from '../helpers/random.js'
 import type { Daemon } from './cluster.js'
 import type { Ack } from './load.js'
 
+/** Failed commands whose stderr is kept for the report. */
+const MAX_FAILURES_KEPT = 3
 /** A command that has not finished after this long is killed and counted as hung (ms). */
 const COMMAND_TIMEOUT_MS = 60_000
 
@@ -28,6 +30,8 @@ export class CommandWrites {
   readonly acks: Ack[] = []
   /** Exit codes of failed commands by error code (what stderr names), other than those cut by a kill. */
   readonly errors = new Map<string, number>()
+  /** The stderr lines of the first few of those failures, with when they happened (ISO time). */
+  readonly failures: string[] = []
   /** Commands that ended by a signal this scenario sent. */
   killed = 0
   /** Commands that failed while their daemon was killed (the one they were talking to, or the one that started meanwhile). */
@@ -107,19 +111,20 @@ export class CommandWrites {
         const line = done.stdout.split('\n').find(l => l.startsWith('{'))
         const id = line === undefined ? undefined : (JSON.parse(line) as { id?: string }).id
         if (typeof id === 'string') this.acks.push({ id, node: d.name, at: Date.now() })
-        else this.count(`exit 0 without an id: ${done.stdout.slice(0, 80)}`)
+        else this.count('exit 0 without an id', done.stdout.slice(0, 200))
         continue
       }
       const code = /^autoledger: ([A-Z_]+):/m.exec(done.stderr)?.[1] ?? `exit ${done.code ?? done.signal}`
       // The daemon was killed while the command ran (it may have been talking to it): the write may or may not have been made.
       if (d.kills !== kills) this.cut++
       else if (code === 'BUSY') this.busy++
-      else this.count(code)
+      else this.count(code, `${new Date().toISOString()} ${d.name}: ${done.stderr.trim().split('\n')[0]}`)
     }
   }
 
-  private count (code: string): void {
+  private count (code: string, detail: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
+    if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(detail)
   }
 
   private wake (): void {

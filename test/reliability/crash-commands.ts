@@ -46,6 +46,7 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
   const cluster = await Cluster.start({ size: indexers + 1, indexers })
   const creator = cluster.daemons[0]
   const restartMs: number[] = []
+  let slowestStart: string[] = [] // the creator's log of its slowest restart, for a failure report
   try {
     await fund(cluster, POOL, 1_000_000n)
     const load = new Load(cluster.daemons, rnd)
@@ -70,6 +71,7 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
       const started = Date.now()
       const refused = await startDespiteLocked(creator, commands)
       if (refused > 0) report.count('daemon starts refused with LOCKED (a command held the directory)', refused)
+      if (Date.now() - started > Math.max(0, ...restartMs)) slowestStart = [`started ${new Date(started).toISOString()}`, ...creator.proc?.tail ?? []]
       restartMs.push(Date.now() - started)
       load.wake()
       onKill?.(k + 1, kills, Date.now() - started)
@@ -87,7 +89,7 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
     report.count('commands killed (not acknowledged)', commands.killed)
     report.count('BUSY replies (back-pressure, retried)', load.busy + commands.busy)
     report.check('no daemon answered a submit with an error', load.errors.size === 0, JSON.stringify(Object.fromEntries(load.errors)))
-    report.check('no command failed, other than those killed or cut by a kill', commands.errors.size === 0, JSON.stringify(Object.fromEntries(commands.errors)))
+    report.check('no command failed, other than those killed or cut by a kill', commands.errors.size === 0, `${JSON.stringify(Object.fromEntries(commands.errors))}${commands.failures.map(f => `; ${f}`).join('')}${commands.errors.size === 0 ? '' : `; slowest restart (${Math.max(...restartMs)} ms), ${creator.name} log:\n${slowestStart.join('\n')}`}`)
     report.figures.restartP50Ms = median(restartMs)
     report.figures.restartMaxMs = Math.max(...restartMs)
 

@@ -89,4 +89,3 @@ async function killWhileStarting (d: Daemon, lines: number): Promise<void> {
   if (!d.running) throw new Error(`daemon ${d.name} exited by itself while starting:\n${proc.tail.join('\n')}`)
   await d.kill()
 }
-
