@@ -61,12 +61,12 @@ async function main (): Promise<number> {
     })],
     crash: async () => {
       const reports: Report[] = []
-      for (const n of indexers) reports.push(await runCrash({ kills, seed, indexers: n, onKill: progress(`crash (${n} indexers)`) }))
+      for (const n of indexers) reports.push(await timed(() => runCrash({ kills, seed, indexers: n, onKill: progress(`crash (${n} indexers)`) })))
       return reports
     },
     'crash-commands': async () => {
       const reports: Report[] = []
-      for (const n of indexers) reports.push(await runCrashCommands({ kills: commandKills, seed, indexers: n, onKill: progress(`crash with commands (${n} indexers)`) }))
+      for (const n of indexers) reports.push(await timed(() => runCrashCommands({ kills: commandKills, seed, indexers: n, onKill: progress(`crash with commands (${n} indexers)`) })))
       return reports
     },
     partition: async () => [await runPartition({ rounds: partitions, seed })],
@@ -85,7 +85,7 @@ async function main (): Promise<number> {
     log(`${name}: starting`)
     try {
       for (const r of await runs[name]()) {
-        r.figures.seconds = Math.round((Date.now() - started) / 1000)
+        r.figures.seconds ??= Math.round((Date.now() - started) / 1000)
         reports.push(r)
         log(`${r.scenario}: ${r.ok ? 'held' : 'FAILED'} (${r.figures.seconds} s)`)
       }
@@ -99,6 +99,14 @@ async function main (): Promise<number> {
   if (values.json === true) process.stdout.write(JSON.stringify({ seed, reports }) + '\n')
   else process.stdout.write(summary(reports) + '\n')
   return reports.every(r => r.checks.length > 0 && r.checks.every(c => c.ok)) ? 0 : 1
+}
+
+/** Run one of several reports of a scenario, with its own duration as the `seconds` figure. */
+async function timed (run: () => Promise<Report>): Promise<Report> {
+  const started = Date.now()
+  const report = await run()
+  report.figures.seconds = Math.round((Date.now() - started) / 1000)
+  return report
 }
 
 function summary (reports: Report[]): string {
