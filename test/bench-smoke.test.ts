@@ -11,7 +11,7 @@ interface Results {
   scenarios: Record<string, { ok: boolean, error?: string, figures: Record<string, { spread: { median: number } }> }>
 }
 
-// Its own limit: the runner starts a testnet and peer processes for each of its ten scenarios.
+// Its own limit: the runner starts a testnet and peer processes for every scenario.
 test('bench - the smoke run completes every scenario with converged, identical results', { timeout: 300_000 }, async t => {
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-bench-smoke-test-'))
   t.teardown(() => fs.rm(out, { recursive: true, force: true }))
