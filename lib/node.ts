@@ -21,8 +21,8 @@ import { WalSync } from './wal-sync.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from './net/network.js'
-import { repairInterruptedCreate } from './store-files.js'
 import type { NetworkOptions } from './net/network.js'
+import { repairInterruptedCreate } from './store-files.js'
 
 /** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
 export const DEFAULT_ACK_INTERVAL_MS = 250
