@@ -28,7 +28,7 @@ interface Finished {
  */
 export class CommandWrites {
   readonly acks: Ack[] = []
-  /** Exit codes of failed commands by error code (what stderr names), other than those cut by a kill. */
+  /** Failed commands counted by error code (what stderr names), other than those killed, cut by a kill or BUSY. */
   readonly errors = new Map<string, number>()
   /** The stderr lines of the first few of those failures, with when they happened (ISO time). */
   readonly failures: string[] = []
