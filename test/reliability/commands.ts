@@ -3,7 +3,7 @@ import type { ChildProcess } from 'child_process'
 import { MAIN_JS, pollUntil } from '../../lib/cli/processes.js'
 import { dataPaths } from '../../lib/daemon/config.js'
 import { DirLock } from '../../lib/daemon/lock.js'
-import type { Random } from '../helpers/random.js'
+import { DaemonLoops } from './loops.js'
 import type { Daemon } from './cluster.js'
 import type { Ack } from './load.js'
 
@@ -26,7 +26,7 @@ interface Finished {
  * Commands can be killed while they hold the directory (`killHolder`); those, and commands whose
  * daemon was killed under them, are not acknowledged and are not errors.
  */
-export class CommandWrites {
+export class CommandWrites extends DaemonLoops {
   readonly acks: Ack[] = []
   /** Failed commands counted by error code (what stderr names), other than those killed, cut by a kill or BUSY. */
   readonly errors = new Map<string, number>()
@@ -38,24 +38,9 @@ export class CommandWrites {
   cut = 0
   /** Commands refused with BUSY (back-pressure): a script retries those later, as the HTTP load does. */
   busy = 0
-  private stopped = false
-  private loops: Array<Promise<void>> = []
   private readonly running = new Map<Daemon, ChildProcess>()
   private readonly signalled = new Set<ChildProcess>()
   private readonly paused = new Set<Daemon>()
-  private readonly waiters: Array<() => void> = []
-
-  constructor (private readonly daemons: Daemon[], private readonly rnd: Random) {}
-
-  start (): void {
-    this.loops = this.daemons.map(d => this.loop(d))
-  }
-
-  async stop (): Promise<void> {
-    this.stopped = true
-    this.wake()
-    await Promise.all(this.loops)
-  }
 
   /** Resolves once `n` more commands have been acknowledged; throws after `timeout` ms without. */
   async acked (n: number, timeout = 60_000): Promise<void> {
@@ -93,7 +78,7 @@ export class CommandWrites {
     this.wake()
   }
 
-  private async loop (d: Daemon): Promise<void> {
+  protected async loop (d: Daemon): Promise<void> {
     for (let n = 0; !this.stopped; n++) {
       while (this.paused.has(d) && !this.stopped) await new Promise<void>(resolve => this.waiters.push(resolve))
       const key = `${d.name}/cli/${n}`
@@ -125,10 +110,6 @@ export class CommandWrites {
   private count (code: string, detail: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
     if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(detail)
-  }
-
-  private wake (): void {
-    for (const w of this.waiters.splice(0)) w()
   }
 }
 

@@ -1,7 +1,7 @@
 import type { TxInput } from '../../lib/index.js'
 import { codeOf } from '../../lib/daemon/errors.js'
 import type { AnyCode } from '../../lib/daemon/errors.js'
-import type { Random } from '../helpers/random.js'
+import { DaemonLoops } from './loops.js'
 import type { Daemon } from './cluster.js'
 
 /** Transactions per submit: 1 to this many. */
@@ -26,7 +26,7 @@ export interface Ack {
  * crash is not acknowledged, so it may or may not be in the ledger. Every reply that does come
  * back is recorded: acknowledged ids, and any error code other than the daemon being gone.
  */
-export class Load {
+export class Load extends DaemonLoops {
   readonly acks: Ack[] = []
   /** Error codes of replies that should not happen under load (anything but "the daemon is gone"). */
   readonly errors = new Map<AnyCode, number>()
@@ -34,21 +34,6 @@ export class Load {
   busy = 0
   /** Submit round trips (ms), acknowledged ones only. */
   readonly latencies: number[] = []
-  private stopped = false
-  private loops: Array<Promise<void>> = []
-  private waiters: Array<() => void> = []
-
-  constructor (private readonly daemons: Daemon[], private readonly rnd: Random) {}
-
-  start (): void {
-    this.loops = this.daemons.map(d => this.loop(d))
-  }
-
-  async stop (): Promise<void> {
-    this.stopped = true
-    this.wake()
-    await Promise.all(this.loops)
-  }
 
   /** Resolves once `n` more transactions have been acknowledged; throws after `timeout` ms without. */
   async acked (n: number, timeout = 60_000): Promise<void> {
@@ -64,14 +49,7 @@ export class Load {
     }
   }
 
-  /** Wake loops waiting for a daemon to come back, and callers of `acked`. */
-  wake (): void {
-    const waiters = this.waiters
-    this.waiters = []
-    for (const w of waiters) w()
-  }
-
-  private async loop (d: Daemon): Promise<void> {
+  protected async loop (d: Daemon): Promise<void> {
     let n = 0
     while (!this.stopped) {
       const client = d.client
