@@ -75,12 +75,8 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
       load.wake()
       onKill?.(k + 1, kills, Date.now() - started)
     }
-    try {
-      await load.acked(50)
-      await commands.acked(4)
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\n${await cluster.describe()}\n${cluster.logs(8)}`)
-    }
+    await load.acked(50)
+    await commands.acked(4)
     await Promise.all([load.stop(), commands.stop()])
     report.count('HTTP transactions acknowledged', load.acks.length)
     report.count('put commands acknowledged', commands.acks.length)
@@ -96,6 +92,11 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
     await checkAcknowledged(cluster, [...load.acks, ...commands.acks], report, { identical: head !== null })
     await replayCluster(cluster, report)
     if (head !== null) await stopAndAudit(cluster, head, report)
+  } catch (err) {
+    // Where it failed, in the daemons too: an error a daemon answered with is logged there.
+    const e = err as Error
+    e.message = `${e.message}\n${await cluster.describe()}\n${cluster.logs(8)}`
+    throw e
   } finally {
     await cluster.destroy()
   }

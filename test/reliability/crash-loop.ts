@@ -36,7 +36,7 @@ async function main (): Promise<number> {
     try {
       report = await runCrashCommands({ kills, seed, indexers })
     } catch (err) {
-      report = { scenario: 'crash with commands', tried: {}, figures: { seed }, checks: [{ name: 'the scenario ran to the end', ok: false, detail: (err as Error).message }] }
+      report = { scenario: 'crash with commands', tried: {}, figures: { seed }, checks: [{ name: 'the scenario ran to the end', ok: false, detail: describeError(err) }] }
     }
     const seconds = Math.round((Date.now() - started) / 1000)
     const bad = report.checks.filter(c => !c.ok)
@@ -48,6 +48,13 @@ async function main (): Promise<number> {
   }
   log(failed.length === 0 ? `every run held (${runs} of ${runs})` : `${failed.length} of ${runs} runs failed: seeds ${failed.map(f => f.seed).join(', ')}`)
   return failed.length === 0 ? 0 : 1
+}
+
+/** The message and where it was thrown: the frames say which step of the run failed. */
+function describeError (err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+  const frames = (err.stack ?? '').split('\n').filter(line => /^\s+at /.test(line)).slice(0, 8)
+  return [err.message, ...frames].join('\n')
 }
 
 void main().then(code => process.exit(code))

@@ -196,7 +196,7 @@ async function progress (fresh: LedgerNode, writers: Named[], logs: Hypercore[],
   for (const [i, w] of writers.entries()) {
     const log = logs[i]
     const known = Math.max(log.length, ...log.peers.map(p => p.remoteLength))
-    const info = await fresh.base.system?.get(log.key) ?? null
+    const info = await appliedInfo(fresh, log.key)
     const applied = info?.length ?? 0
     const removed = info?.isRemoved === true
     if (known === 0 || log.contiguousLength < known || (!removed && applied < known)) {
@@ -204,6 +204,21 @@ async function progress (fresh: LedgerNode, writers: Named[], logs: Hypercore[],
     }
   }
   return lacking.join(', ')
+}
+
+/**
+ * What the fresh node's apply state records of one writer. Autobase replaces its apply state
+ * when the indexer set changes (a replay from scratch passes through the first one early on), and
+ * a read that lands on the one being closed fails with SESSION_CLOSED: that is "not yet", and the
+ * next poll reads the new state.
+ */
+async function appliedInfo (fresh: LedgerNode, key: Buffer): Promise<{ length: number, isRemoved: boolean } | null> {
+  try {
+    return await fresh.base.system?.get(key) ?? null
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SESSION_CLOSED') return null
+    throw err
+  }
 }
 
 /** Compare the fresh derivation with one node's ledger: null when that node is final at the derived head, else how it differs. */
