@@ -3,7 +3,7 @@ import path from 'path'
 import fs from 'fs/promises'
 import { tmpdir } from './helpers/nodes.js'
 import { cli, cliJson, startBootstrap, startDaemon, until, request } from './helpers/cli.js'
-import { RUN_LOCK_WAIT_MS } from '../lib/daemon/lock.js'
+import { RUN_LOCK_WAIT_MS } from '../lib/datadir/lock.js'
 
 interface StatusJson {
   key: string

@@ -12,8 +12,8 @@ import { ACCEPTED, REJECT_REASONS, reasonTag } from '../lib/ledger/outcome.js'
 import type { RejectReason } from '../lib/ledger/outcome.js'
 import { MAX_AMOUNT, MAX_KEY_BYTES, MAX_MEMO_BYTES, MAX_VALUE_BYTES } from '../lib/ledger/limits.js'
 import { keys } from '../lib/ledger/layout.js'
-import { toTx } from '../lib/tx-input.js'
-import type { TxInput } from '../lib/tx-input.js'
+import { toTx } from '../lib/node/tx-input.js'
+import type { TxInput } from '../lib/node/tx-input.js'
 import { LedgerError } from '../lib/errors.js'
 
 // ---------------------------------------------------------------------------------------------

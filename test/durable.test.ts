@@ -3,7 +3,7 @@ import path from 'path'
 import fs from 'fs/promises'
 import { spawn, spawnSync } from 'child_process'
 import Corestore from 'corestore'
-import { WalSync } from '../lib/wal-sync.js'
+import { WalSync } from '../lib/node/wal-sync.js'
 import { createNode, tmpdir } from './helpers/nodes.js'
 import { MAIN_JS, cliJson, startBootstrap, startDaemon } from './helpers/cli.js'
 

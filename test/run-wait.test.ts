@@ -6,7 +6,7 @@ import readline from 'readline'
 import { tmpdir } from './helpers/nodes.js'
 import { cli, cliJson, spawnCli, startBootstrap } from './helpers/cli.js'
 import type { Spawned } from './helpers/cli.js'
-import { RUN_LOCK_WAIT_MS } from '../lib/daemon/lock.js'
+import { RUN_LOCK_WAIT_MS } from '../lib/datadir/lock.js'
 
 const HOLD_DIR_JS = fileURLToPath(new URL('./helpers/hold-dir.js', import.meta.url))
 

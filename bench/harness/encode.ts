@@ -1,7 +1,7 @@
 // The bench needs the exact bytes the ledger writes (for MB/s and for the baselines that move the
 // same bytes). These modules are internal to the library; importing them here keeps that coupling
 // in one file, and the smoke test fails if it breaks.
-import { toTx } from '../../lib/tx-input.js'
+import { toTx } from '../../lib/node/tx-input.js'
 import { encodeTx } from '../../lib/ledger/tx.js'
 import { packBlocks as packLedgerBlocks } from '../../lib/ledger/block.js'
 import { FORMAT_VERSION, TARGET_BLOCK_BYTES } from '../../lib/ledger/limits.js'

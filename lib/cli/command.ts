@@ -1,6 +1,6 @@
 import { parseArgs } from 'util'
-import { OpsError } from '../daemon/errors.js'
-import { resolveDir } from '../daemon/config.js'
+import { LedgerError } from '../errors.js'
+import { resolveDir } from '../datadir/config.js'
 import { Output } from './output.js'
 
 export interface OptionSpec {
@@ -43,8 +43,8 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show this help' }
 }
 
-export function usageError (message: string): OpsError {
-  return new OpsError('USAGE', message)
+export function usageError (message: string): LedgerError {
+  return new LedgerError('USAGE', message)
 }
 
 /** Parse a command's arguments; throws USAGE naming what is wrong. Returns null after printing --help. */

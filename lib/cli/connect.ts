@@ -1,11 +1,11 @@
-import { dataPaths, requireConfig } from '../daemon/config.js'
-import { runningDaemon } from '../daemon/announce.js'
-import { RUN_LOCK_WAIT_MS } from '../daemon/lock.js'
-import type { Announcement } from '../daemon/announce.js'
-import { readToken, validToken } from '../daemon/token.js'
-import { codeOf } from '../daemon/errors.js'
+import { dataPaths, requireConfig } from '../datadir/config.js'
+import { runningDaemon } from '../datadir/announce.js'
+import { RUN_LOCK_WAIT_MS } from '../datadir/lock.js'
+import type { Announcement } from '../datadir/announce.js'
+import { readToken, validToken } from '../datadir/token.js'
+import { codeOf } from '../errors.js'
 import { HttpClient } from '../http/client.js'
-import type { LedgerOps } from '../http/operations.js'
+import type { LedgerOps } from '../api/operations.js'
 
 /**
  * How long a command waits for a directory held by a starting daemon or another command (ms):
@@ -39,7 +39,7 @@ export async function withLedger<T> (dir: string, fn: (conn: Connection) => Prom
     let local
     try {
       // Loaded here, not at start-up: a command that talks to a daemon never needs the storage stack.
-      const { openLocal } = await import('../daemon/local.js')
+      const { openLocal } = await import('../api/local.js')
       local = await openLocal(paths, { key: config.key, durable: config.durable ?? true })
     } catch (err) {
       // A daemon that is starting holds the lock before it announces itself; a command may be finishing.

@@ -1,7 +1,7 @@
 import { parseBootstrap } from '../net/bootstrap.js'
-import { parseHostPort } from '../daemon/config.js'
-import type { ConfigFlags } from '../daemon/config.js'
-import { messageOf } from '../daemon/errors.js'
+import { parseHostPort } from '../datadir/config.js'
+import type { ConfigFlags } from '../datadir/config.js'
+import { messageOf } from '../errors.js'
 import { usageError, str, int } from './command.js'
 import type { CommandContext, OptionSpec } from './command.js'
 

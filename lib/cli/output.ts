@@ -1,13 +1,10 @@
 import path from 'path'
-import { stringify } from '../http/json.js'
-import type { EntryJson, SubmitResult } from '../http/operations.js'
-import { OpsError, codeOf, messageOf, oneLine } from '../daemon/errors.js'
+import { stringify } from '../api/json.js'
+import type { EntryJson, SubmitResult } from '../api/operations.js'
+import { LedgerError, codeOf, messageOf, oneLine, exitStatusOf } from '../errors.js'
 
+/** Success; a failure exits with the status its code has in ERRORS (2 for USAGE, else 1). */
 export const EXIT_OK = 0
-/** Something failed while running: one line on stderr with the code and what to do. */
-export const EXIT_ERROR = 1
-/** The command line was wrong. */
-export const EXIT_USAGE = 2
 
 /**
  * Everything a command prints. Data goes to stdout: human text, or with --json one JSON object
@@ -48,7 +45,7 @@ export class Output {
     const rejected = result.transactions.find(t => t.entry?.outcome === 'rejected')
     if (rejected?.entry != null) {
       const e = rejected.entry
-      throw new OpsError('REJECTED', `${e.tx?.type ?? 'transaction'} at position ${e.position} was rejected: ${e.reason ?? 'unknown reason'}${hint(e.reason)}`)
+      throw new LedgerError('REJECTED', `${e.tx?.type ?? 'transaction'} at position ${e.position} was rejected: ${e.reason ?? 'unknown reason'}${hint(e.reason)}`)
     }
   }
 
@@ -57,11 +54,11 @@ export class Output {
     const code = codeOf(err)
     if (code === 'USAGE') {
       this.stderr.write(`autoledger: ${oneLine(messageOf(err))}\nRun \`autoledger --help\` (or \`autoledger <command> --help\`) for usage.\n`)
-      return EXIT_USAGE
+    } else {
+      const message = oneLine(messageOf(err))
+      this.stderr.write(`autoledger: ${code}: ${message}${code === 'INTERNAL' ? ' (this is a bug: please report it)' : hint(code)}\n`)
     }
-    const message = oneLine(messageOf(err))
-    this.stderr.write(`autoledger: ${code}: ${message}${code === 'INTERNAL' ? ' (this is a bug: please report it)' : hint(code)}\n`)
-    return EXIT_ERROR
+    return exitStatusOf(code)
   }
 }
 

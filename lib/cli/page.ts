@@ -1,5 +1,5 @@
-import type { RangeOptions } from '../index.js'
-import type { PageJson, HistoryRange } from '../http/operations.js'
+import type { RangeOptions } from '../ledger/reader.js'
+import type { PageJson, HistoryRange } from '../api/operations.js'
 import { int } from './command.js'
 import type { CommandContext, OptionSpec } from './command.js'
 import { entryRows } from './output.js'

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'url'
 import readline from 'readline'
 import dgram from 'dgram'
 import { LedgerError } from '../errors.js'
-import { OpsError } from '../daemon/errors.js'
 
 /** The CLI entry point of this installation. */
 export const MAIN_JS = fileURLToPath(new URL('./main.js', import.meta.url))
@@ -36,10 +35,10 @@ export class NodeProcess {
         try {
           resolve(JSON.parse(line))
         } catch {
-          reject(new OpsError('INTERNAL', `node ${name} printed "${line}" instead of its ready line`))
+          reject(new LedgerError('INTERNAL', `node ${name} printed "${line}" instead of its ready line`))
         }
       })
-      void this.exited.then(code => reject(new OpsError('INTERNAL', `node ${name} exited (code ${code}) before it was ready:\n${this.tail.join('\n')}`)))
+      void this.exited.then(code => reject(new LedgerError('INTERNAL', `node ${name} exited (code ${code}) before it was ready:\n${this.tail.join('\n')}`)))
     })
     this.ready.catch(() => {})
   }

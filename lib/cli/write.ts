@@ -1,5 +1,5 @@
-import { WAIT_MODES, MAX_SUBMIT_WAIT_MS, DEFAULT_SUBMIT_WAIT_MS } from '../http/operations.js'
-import type { SubmitOptions, WaitMode, LedgerOps, SubmitResult } from '../http/operations.js'
+import { WAIT_MODES, MAX_SUBMIT_WAIT_MS, DEFAULT_SUBMIT_WAIT_MS } from '../api/operations.js'
+import type { SubmitOptions, WaitMode, LedgerOps, SubmitResult } from '../api/operations.js'
 import { usageError, str, int } from './command.js'
 import type { CommandContext, OptionSpec } from './command.js'
 import { withLedger } from './connect.js'

@@ -1,9 +1,9 @@
-import { openLocal } from './local.js'
-import type { LocalNode, OpenLocalOptions } from './local.js'
-import { DirLock, RUN_LOCK_WAIT_MS } from './lock.js'
-import { runningDaemon } from './announce.js'
-import { OpsError, codeOf, isStoreLockError } from './errors.js'
-import type { DataPaths } from './config.js'
+import { openLocal } from '../api/local.js'
+import type { LocalNode, OpenLocalOptions } from '../api/local.js'
+import { DirLock, RUN_LOCK_WAIT_MS } from '../datadir/lock.js'
+import { runningDaemon } from '../datadir/announce.js'
+import { LedgerError, codeOf, isStoreLockError } from '../errors.js'
+import type { DataPaths } from '../datadir/config.js'
 import type { Logger } from './log.js'
 
 /** Faster than a command polls, so that a restarting daemon is not starved by a stream of commands. */
@@ -29,13 +29,13 @@ export async function openForDaemon (paths: DataPaths, opts: OpenLocalOptions, l
       if (codeOf(err) !== 'LOCKED') throw err
       const daemon = await runningDaemon(paths)
       if (daemon !== null) {
-        throw new OpsError('LOCKED', `${paths.dir} is in use by a running daemon (pid ${daemon.pid}, ${daemon.url}): stop it first, or run one daemon per directory`, { cause: err })
+        throw new LedgerError('LOCKED', `${paths.dir} is in use by a running daemon (pid ${daemon.pid}, ${daemon.url}): stop it first, or run one daemon per directory`, { cause: err })
       }
       const store = isStoreLockError((err as Error).cause)
       const pid = store ? null : await new DirLock(paths.lock, paths.dir).owner()
       const holder = store ? 'another process (it has the store open)' : pid === null ? 'another process' : `pid ${pid}`
       if (Date.now() - started >= RUN_LOCK_WAIT_MS) {
-        throw new OpsError('LOCKED', `${paths.dir} is still in use by ${holder} after waiting ${RUN_LOCK_WAIT_MS / 1000} s: stop that process first (if no autoledger process uses the directory, remove ${paths.lock})`, { cause: err })
+        throw new LedgerError('LOCKED', `${paths.dir} is still in use by ${holder} after waiting ${RUN_LOCK_WAIT_MS / 1000} s: stop that process first (if no autoledger process uses the directory, remove ${paths.lock})`, { cause: err })
       }
       if (logged !== holder) {
         log.warn('waiting-for-dir', { pid, held: store ? 'store' : 'lock', maxMs: RUN_LOCK_WAIT_MS })

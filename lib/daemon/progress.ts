@@ -1,4 +1,4 @@
-import type { LedgerNode } from '../index.js'
+import type { LedgerNode } from '../node/node.js'
 import type { Logger } from './log.js'
 
 /** A burst of updates counts as catching up once it has brought this many entries... */

@@ -1,8 +1,9 @@
 import http from 'http'
-import type { RangeOptions, Head, Member, Peers } from '../index.js'
-import { ApiError, OpsError } from '../daemon/errors.js'
-import type { AnyCode } from '../daemon/errors.js'
-import type { LedgerOps, HistoryRange, SubmitOptions, SubmitResult, StatusJson, PageJson, EntryJson, RecordJson, BalanceJson } from './operations.js'
+import type { RangeOptions, Head, Member } from '../ledger/reader.js'
+import type { Peers } from '../node/status.js'
+import { ApiError, LedgerError } from '../errors.js'
+import type { ErrorCode } from '../errors.js'
+import type { LedgerOps, HistoryRange, SubmitOptions, SubmitResult, StatusJson, PageJson, EntryJson, RecordJson, BalanceJson } from '../api/operations.js'
 
 /** Extra time (ms) a client allows over the server-side wait of a submit. */
 const CLIENT_SLACK_MS = 15_000
@@ -59,18 +60,18 @@ export class HttpClient implements LedgerOps {
         res.on('error', reject)
       })
       req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout} ms`)))
-      req.on('error', err => reject(new OpsError('DAEMON_UNREACHABLE', `the daemon at ${this.base.origin} did not answer (${err.message}): is it still running?`, { cause: err })))
+      req.on('error', err => reject(new LedgerError('DAEMON_UNREACHABLE', `the daemon at ${this.base.origin} did not answer (${err.message}): is it still running?`, { cause: err })))
       req.end(text ?? undefined)
     })
     let json: unknown
     try {
       json = JSON.parse(data)
     } catch {
-      throw new OpsError('DAEMON_UNREACHABLE', `the daemon at ${this.base.origin} sent something that is not JSON (HTTP ${status})`)
+      throw new LedgerError('DAEMON_UNREACHABLE', `the daemon at ${this.base.origin} sent something that is not JSON (HTTP ${status})`)
     }
     if (status >= 400) {
       const e = json as { code?: unknown, message?: unknown }
-      throw new ApiError((typeof e.code === 'string' ? e.code : 'INTERNAL') as AnyCode, typeof e.message === 'string' ? e.message : `HTTP ${status}`, status)
+      throw new ApiError((typeof e.code === 'string' ? e.code : 'INTERNAL') as ErrorCode, typeof e.message === 'string' ? e.message : `HTTP ${status}`, status)
     }
     return json as T
   }

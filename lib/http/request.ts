@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'http'
-import { LedgerError, REJECT_REASONS } from '../index.js'
-import type { RangeOptions } from '../index.js'
-import { OpsError, codeOf, messageOf, oneLine } from '../daemon/errors.js'
-import type { HistoryRange } from './operations.js'
-import type { AnyCode } from '../daemon/errors.js'
+import { LedgerError, codeOf, messageOf, oneLine } from '../errors.js'
+import type { RangeOptions } from '../ledger/reader.js'
+import type { HistoryRange } from '../api/operations.js'
+import type { ErrorCode } from '../errors.js'
 
 /** Request bodies above this many bytes get 413. A submit of many transactions fits well below it. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -31,20 +30,20 @@ export async function readJsonBody (req: IncomingMessage, cap = MAX_BODY_BYTES):
     const onEnd = (): void => resolve(list)
     req.on('data', onData)
     req.on('end', onEnd)
-    req.on('error', () => reject(new OpsError('BAD_JSON', 'the request was cut off before its body ended')))
-    req.on('close', () => reject(new OpsError('BAD_JSON', 'the request was cut off before its body ended')))
+    req.on('error', () => reject(new LedgerError('BAD_JSON', 'the request was cut off before its body ended')))
+    req.on('close', () => reject(new LedgerError('BAD_JSON', 'the request was cut off before its body ended')))
   })
   const text = Buffer.concat(chunks).toString('utf8')
-  if (text.trim().length === 0) throw new OpsError('BAD_JSON', 'the request needs a JSON body')
+  if (text.trim().length === 0) throw new LedgerError('BAD_JSON', 'the request needs a JSON body')
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw new OpsError('BAD_JSON', `the request body is not valid JSON: ${messageOf(err)}`)
+    throw new LedgerError('BAD_JSON', `the request body is not valid JSON: ${messageOf(err)}`)
   }
 }
 
-function tooLarge (cap: number): OpsError {
-  return new OpsError('PAYLOAD_TOO_LARGE', `the request body is over ${cap} bytes: send fewer transactions per request`)
+function tooLarge (cap: number): LedgerError {
+  return new LedgerError('PAYLOAD_TOO_LARGE', `the request body is over ${cap} bytes: send fewer transactions per request`)
 }
 
 /** Discard the rest of a body so the client can read our answer; cut the connection if it keeps going. */
@@ -94,30 +93,8 @@ export function rangeParams (query: URLSearchParams): RangeOptions {
   return { gte: intParam(query, 'gte'), lt: intParam(query, 'lt'), limit: limitParam(query), reverse: boolParam(query, 'reverse') }
 }
 
-const REASONS = new Set<string>(REJECT_REASONS)
-
-/** The HTTP status for an error code. */
-export function statusOf (code: AnyCode): number {
-  if (REASONS.has(code)) return 400 // a transaction that could never be accepted
-  switch (code) {
-    case 'INVALID_ARGUMENT': case 'BAD_JSON': case 'BAD_REQUEST': case 'USAGE': return 400
-    case 'UNAUTHORIZED': return 401
-    case 'FORBIDDEN': return 403
-    case 'NOT_FOUND': case 'ROUTE_NOT_FOUND': return 404
-    case 'METHOD_NOT_ALLOWED': return 405
-    case 'REQUEST_TIMEOUT': return 408
-    case 'NOT_WRITABLE': case 'NO_NETWORK': return 409
-    case 'PAYLOAD_TOO_LARGE': return 413
-    case 'HEADERS_TOO_LARGE': return 431
-    case 'CLOSED': case 'UPGRADE_REQUIRED': case 'BUSY': return 503
-    case 'TIMEOUT': return 504
-    case 'DISK_FULL': return 507
-    default: return 500
-  }
-}
-
 /** `{ code, message }`, the body of every error response. The message is one line. */
-export function errorBody (err: unknown): { code: AnyCode, message: string } {
+export function errorBody (err: unknown): { code: ErrorCode, message: string } {
   const code = codeOf(err)
   return { code, message: oneLine(code === 'INTERNAL' ? `internal error: ${messageOf(err)}` : messageOf(err)) }
 }

@@ -1,6 +1,6 @@
-import { LedgerError } from '../index.js'
-import { DEFAULT_SUBMIT_WAIT_MS, MAX_SUBMIT_WAIT_MS, WAIT_MODES } from './operations.js'
-import type { LedgerApi, SubmitOptions, SubmitResult, WaitMode } from './operations.js'
+import { LedgerError } from '../errors.js'
+import { DEFAULT_SUBMIT_WAIT_MS, MAX_SUBMIT_WAIT_MS, WAIT_MODES } from '../api/operations.js'
+import type { LedgerApi, SubmitOptions, SubmitResult, WaitMode } from '../api/operations.js'
 import { intParam, rangeParams, historyParams } from './request.js'
 
 export type Method = 'GET' | 'POST' | 'DELETE'

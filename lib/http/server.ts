@@ -1,14 +1,13 @@
 import http from 'http'
-import { LedgerError } from '../index.js'
+import { LedgerError, codeOf, messageOf, httpStatusOf } from '../errors.js'
 import type { IncomingMessage, ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
-import { OpsError, codeOf, messageOf } from '../daemon/errors.js'
-import { isLoopback } from '../daemon/config.js'
-import type { LedgerApi } from './operations.js'
+import { isLoopback } from '../datadir/config.js'
+import type { LedgerApi } from '../api/operations.js'
 import { matchRoute } from './routes.js'
-import { readJsonBody, statusOf, errorBody, MAX_BODY_BYTES } from './request.js'
-import { tokenMatches } from '../daemon/token.js'
-import { stringify } from './json.js'
+import { readJsonBody, errorBody, MAX_BODY_BYTES } from './request.js'
+import { tokenMatches } from '../datadir/token.js'
+import { stringify } from '../api/json.js'
 
 /** Give up on a client that has not sent its whole request after this long (ms). */
 export const REQUEST_TIMEOUT_MS = 30_000
@@ -59,7 +58,7 @@ export class ApiServer {
         return
       }
       const refused = clientErrorOf(err)
-      const status = statusOf(refused.code)
+      const status = httpStatusOf(refused.code)
       this.opts.onClientError?.(refused, { method: '-', path: '-', status })
       const text = stringify(errorBody(refused)) + '\n'
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -70,7 +69,7 @@ export class ApiServer {
   /** Start listening; resolves with the base URL. */
   async listen (): Promise<string> {
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(new OpsError('NETWORK', `cannot serve HTTP on ${this.host}:${this.port}: ${err.message}; pick another address with --http host:port`, { cause: err }))
+      const onError = (err: Error): void => reject(new LedgerError('NETWORK', `cannot serve HTTP on ${this.host}:${this.port}: ${err.message}; pick another address with --http host:port`, { cause: err }))
       this.server.once('error', onError)
       this.server.listen(this.port, this.host, () => {
         this.server.off('error', onError)
@@ -105,9 +104,9 @@ export class ApiServer {
       if (match.route === null) {
         if (match.allowed.length > 0) {
           res.setHeader('Allow', match.allowed.join(', '))
-          throw new OpsError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${match.allowed.join(' or ')}`)
+          throw new LedgerError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${match.allowed.join(' or ')}`)
         }
-        throw new OpsError('ROUTE_NOT_FOUND', `no route ${method} ${path}: see the API reference in the README`)
+        throw new LedgerError('ROUTE_NOT_FOUND', `no route ${method} ${path}: see the API reference in the README`)
       }
       if (match.route.write || this.authReads) this.checkToken(req, res)
       if (match.route.write && this.opts.beforeWrite !== undefined) await this.opts.beforeWrite()
@@ -119,7 +118,7 @@ export class ApiServer {
       })
       send(res, reply.status ?? 200, reply.body)
     } catch (err) {
-      const status = statusOf(codeOf(err))
+      const status = httpStatusOf(codeOf(err))
       if (status >= 500) this.opts.onServerError?.(err, { method, path })
       else this.opts.onClientError?.(err, { method, path, status })
       // A body we did not read (413, 401, ...) is not drained: close the connection after the reply.
@@ -135,7 +134,7 @@ export class ApiServer {
     const host = req.headers.host
     if (host === undefined) return
     const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
-    if (!isLoopback(name)) throw new OpsError('FORBIDDEN', `this API serves loopback clients only (Host: ${host})`)
+    if (!isLoopback(name)) throw new LedgerError('FORBIDDEN', `this API serves loopback clients only (Host: ${host})`)
   }
 
   private checkToken (req: IncomingMessage, res: ServerResponse): void {
@@ -143,7 +142,7 @@ export class ApiServer {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
     if (match === null || !tokenMatches(match[1], this.opts.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer')
-      throw new OpsError('UNAUTHORIZED', match === null
+      throw new LedgerError('UNAUTHORIZED', match === null
         ? 'this route needs "Authorization: Bearer <token>"; the token is in the token file of the data directory'
         : 'wrong token: use the one in the token file of the data directory')
     }
@@ -151,10 +150,10 @@ export class ApiServer {
 }
 
 /** The error reply for a request Node's HTTP parser refused. */
-function clientErrorOf (err: NodeJS.ErrnoException): OpsError {
-  if (err.code === 'HPE_HEADER_OVERFLOW') return new OpsError('HEADERS_TOO_LARGE', 'the request headers are too large: send fewer or shorter headers')
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new OpsError('REQUEST_TIMEOUT', `the request was not complete within ${REQUEST_TIMEOUT_MS} ms`)
-  return new OpsError('BAD_REQUEST', `not a valid HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with JSON bodies, see the API reference in the README`)
+function clientErrorOf (err: NodeJS.ErrnoException): LedgerError {
+  if (err.code === 'HPE_HEADER_OVERFLOW') return new LedgerError('HEADERS_TOO_LARGE', 'the request headers are too large: send fewer or shorter headers')
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new LedgerError('REQUEST_TIMEOUT', `the request was not complete within ${REQUEST_TIMEOUT_MS} ms`)
+  return new LedgerError('BAD_REQUEST', `not a valid HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with JSON bodies, see the API reference in the README`)
 }
 
 function decodeSegments (path: string): string[] {

@@ -5,8 +5,8 @@
 //
 // Prints `held <pid>` on stdout once it holds the directory.
 import Corestore from 'corestore'
-import { dataPaths, requireConfig } from '../../lib/daemon/config.js'
-import { openLocal } from '../../lib/daemon/local.js'
+import { dataPaths, requireConfig } from '../../lib/datadir/config.js'
+import { openLocal } from '../../lib/api/local.js'
 
 const [dir, mode] = process.argv.slice(2)
 const paths = dataPaths(dir)

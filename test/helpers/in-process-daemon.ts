@@ -1,10 +1,10 @@
 import type test from 'brittle'
 import type { LedgerNode } from '../../lib/index.js'
 import { ApiServer } from '../../lib/http/server.js'
-import { LedgerApi } from '../../lib/http/operations.js'
-import { dataPaths } from '../../lib/daemon/config.js'
-import { DirLock } from '../../lib/daemon/lock.js'
-import { announce, unannounce } from '../../lib/daemon/announce.js'
+import { LedgerApi } from '../../lib/api/operations.js'
+import { dataPaths } from '../../lib/datadir/config.js'
+import { DirLock } from '../../lib/datadir/lock.js'
+import { announce, unannounce } from '../../lib/datadir/announce.js'
 
 /**
  * Serve an in-process node as the daemon of a data directory: it holds the directory's lock,

@@ -8,8 +8,7 @@ import path from 'path'
 import fs from 'fs/promises'
 import crypto from 'crypto'
 import createTestnet from 'hyperdht/testnet.js'
-import { REJECT_REASONS, OPERATIONAL_CODES } from '../../lib/index.js'
-import { OPS_CODES } from '../../lib/daemon/errors.js'
+import { REJECT_REASONS, ERROR_CODES, httpStatusOf } from '../../lib/index.js'
 import { Spawned, cli } from '../helpers/cli.js'
 import type { Ready } from '../helpers/cli.js'
 import http from 'http'
@@ -18,18 +17,7 @@ import { Random, seedFromEnv } from '../helpers/random.js'
 import { Report } from './report.js'
 
 /** Every code the CLI and the HTTP API may show (README: exit codes, HTTP errors, rejection codes). */
-export const DOCUMENTED_CODES = new Set<string>([...OPS_CODES, ...OPERATIONAL_CODES, ...REJECT_REASONS])
-
-/** The HTTP status README documents for each error code (a rejection code is 400). */
-export function documentedStatus (code: string): number {
-  if ((REJECT_REASONS as readonly string[]).includes(code)) return 400
-  const table: Record<string, number> = {
-    BAD_JSON: 400, BAD_REQUEST: 400, INVALID_ARGUMENT: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, ROUTE_NOT_FOUND: 404,
-    METHOD_NOT_ALLOWED: 405, REQUEST_TIMEOUT: 408, NOT_WRITABLE: 409, NO_NETWORK: 409, PAYLOAD_TOO_LARGE: 413, HEADERS_TOO_LARGE: 431,
-    CLOSED: 503, UPGRADE_REQUIRED: 503, TIMEOUT: 504, DISK_FULL: 507
-  }
-  return table[code] ?? 500
-}
+export const DOCUMENTED_CODES = new Set<string>([...ERROR_CODES, ...REJECT_REASONS])
 
 // ---------------------------------------------------------------------------------------------
 // Shared fixtures: temp dirs, a loopback DHT, a daemon process. None needs a test object.
@@ -143,7 +131,7 @@ export function checkErrorReply (status: number, text: string, contentType: stri
   const { code, message } = (body ?? {}) as { code?: unknown, message?: unknown }
   if (typeof code !== 'string' || typeof message !== 'string') return `status ${status} without { code, message }: ${text.slice(0, 200)}`
   if (!DOCUMENTED_CODES.has(code)) return `undocumented code ${code}`
-  if (documentedStatus(code) !== status) return `${code} came with status ${status}, documented ${documentedStatus(code)}`
+  if (httpStatusOf(code) !== status) return `${code} came with status ${status}, documented ${httpStatusOf(code)}`
   if (/[\r\n]/.test(message) || message.length === 0 || message.length > 500) return `${code}: the message is not one line: ${JSON.stringify(message.slice(0, 200))}`
   if (contentType !== undefined && !contentType.startsWith('application/json')) return `${code}: content-type ${contentType}`
   return null

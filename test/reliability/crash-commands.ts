@@ -7,9 +7,9 @@ import { Load, POOL } from './load.js'
 import { CommandWrites } from './commands.js'
 import { replayCluster } from './replay.js'
 import { pollUntil } from '../../lib/cli/processes.js'
-import { dataPaths } from '../../lib/daemon/config.js'
-import { DirLock } from '../../lib/daemon/lock.js'
-import { pidAlive } from '../../lib/daemon/files.js'
+import { dataPaths } from '../../lib/datadir/config.js'
+import { DirLock } from '../../lib/datadir/lock.js'
+import { pidAlive } from '../../lib/datadir/files.js'
 import type { Head } from '../../lib/index.js'
 
 export interface CrashCommandsOptions {

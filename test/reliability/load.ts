@@ -1,6 +1,6 @@
 import type { TxInput } from '../../lib/index.js'
-import { codeOf } from '../../lib/daemon/errors.js'
-import type { AnyCode } from '../../lib/daemon/errors.js'
+import { codeOf } from '../../lib/errors.js'
+import type { ErrorCode } from '../../lib/errors.js'
 import { DaemonLoops } from './loops.js'
 import type { Daemon } from './cluster.js'
 
@@ -29,7 +29,7 @@ export interface Ack {
 export class Load extends DaemonLoops {
   readonly acks: Ack[] = []
   /** Error codes of replies that should not happen under load (anything but "the daemon is gone"). */
-  readonly errors = new Map<AnyCode, number>()
+  readonly errors = new Map<ErrorCode, number>()
   /** BUSY replies: a daemon's back-pressure, which a client meets by retrying a little later. */
   busy = 0
   /** Submit round trips (ms), acknowledged ones only. */

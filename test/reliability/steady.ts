@@ -6,7 +6,7 @@ import { replayCluster } from './replay.js'
 import { Cluster, checkAcknowledged, fund, stopAndAudit } from './cluster.js'
 import { Load, POOL } from './load.js'
 import { median, percentile } from '../../bench/harness/stats.js'
-import type { StatusJson } from '../../lib/http/operations.js'
+import type { StatusJson } from '../../lib/api/operations.js'
 
 export interface SteadyOptions {
   /** How long the load runs (ms). */

@@ -1,5 +1,5 @@
 import type HyperDHT from 'hyperdht'
-import { OpsError, messageOf } from '../../daemon/errors.js'
+import { LedgerError, messageOf } from '../../errors.js'
 import { usageError, str, int } from '../command.js'
 import type { Command } from '../command.js'
 
@@ -15,13 +15,13 @@ export async function startBootstrapper (host: string, port: number): Promise<Hy
     const { default: DHT } = await import('hyperdht')
     dht = DHT.bootstrapper(port, host, { host })
   } catch (err) {
-    throw new OpsError('NETWORK', `cannot start a bootstrap node on ${host}:${port}: ${messageOf(err)}`, { cause: err })
+    throw new LedgerError('NETWORK', `cannot start a bootstrap node on ${host}:${port}: ${messageOf(err)}`, { cause: err })
   }
   try {
     await dht.ready()
   } catch (err) {
     await dht.destroy().catch(() => {})
-    throw new OpsError('NETWORK', `cannot bind ${host}:${port} (${messageOf(err)}): pick another --port`, { cause: err })
+    throw new LedgerError('NETWORK', `cannot bind ${host}:${port} (${messageOf(err)}): pick another --port`, { cause: err })
   }
   return dht
 }

@@ -2,12 +2,12 @@ import os from 'os'
 import path from 'path'
 import fs from 'fs/promises'
 import type HyperDHT from 'hyperdht'
-import type { TxInput } from '../../index.js'
+import type { TxInput } from '../../node/tx-input.js'
 import { HttpClient } from '../../http/client.js'
-import type { StatusJson } from '../../http/operations.js'
-import { dataPaths } from '../../daemon/config.js'
-import { readToken } from '../../daemon/token.js'
-import { OpsError } from '../../daemon/errors.js'
+import type { StatusJson } from '../../api/operations.js'
+import { dataPaths } from '../../datadir/config.js'
+import { readToken } from '../../datadir/token.js'
+import { LedgerError } from '../../errors.js'
 import { str } from '../command.js'
 import type { Command, CommandContext } from '../command.js'
 import { NodeProcess, freeUdpPort, pollUntil, MAIN_JS } from '../processes.js'
@@ -229,6 +229,6 @@ async function keepRunning (ctx: CommandContext, nodes: DemoNode[], bootstrap: s
   await new Promise<void>((resolve, reject) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
-    for (const n of nodes) void n.proc.exited.then(code => reject(new OpsError('INTERNAL', `node ${n.name} exited unexpectedly (code ${code})`)))
+    for (const n of nodes) void n.proc.exited.then(code => reject(new LedgerError('INTERNAL', `node ${n.name} exited unexpectedly (code ${code})`)))
   })
 }

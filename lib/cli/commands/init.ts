@@ -1,6 +1,6 @@
-import { dataPaths, readConfig, newConfig, writeConfig } from '../../daemon/config.js'
-import type { ConfigFlags } from '../../daemon/config.js'
-import { OpsError } from '../../daemon/errors.js'
+import { dataPaths, readConfig, newConfig, writeConfig } from '../../datadir/config.js'
+import type { ConfigFlags } from '../../datadir/config.js'
+import { LedgerError } from '../../errors.js'
 import type { Command } from '../command.js'
 import { displayDir } from '../output.js'
 import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
@@ -11,8 +11,8 @@ export interface NodeKeys { key: string, writerKey: string, dir: string }
 export async function initLedger (dir: string, flags: ConfigFlags): Promise<NodeKeys> {
   const paths = dataPaths(dir)
   const existing = await readConfig(paths)
-  if (existing !== null) throw new OpsError('ALREADY_INITIALIZED', `${dir} already holds ledger ${existing.key}: use another --dir`)
-  const { openLocal } = await import('../../daemon/local.js')
+  if (existing !== null) throw new LedgerError('ALREADY_INITIALIZED', `${dir} already holds ledger ${existing.key}: use another --dir`)
+  const { openLocal } = await import('../../api/local.js')
   const local = await openLocal(paths)
   try {
     const key = local.node.key.toString('hex')

@@ -1,6 +1,6 @@
-import { dataPaths, readConfig, newConfig, writeConfig, applyFlags } from '../../daemon/config.js'
-import type { ConfigFlags } from '../../daemon/config.js'
-import { OpsError } from '../../daemon/errors.js'
+import { dataPaths, readConfig, newConfig, writeConfig, applyFlags } from '../../datadir/config.js'
+import type { ConfigFlags } from '../../datadir/config.js'
+import { LedgerError } from '../../errors.js'
 import { hexKey } from '../command.js'
 import type { Command } from '../command.js'
 import { displayDir } from '../output.js'
@@ -11,8 +11,8 @@ import type { NodeKeys } from './init.js'
 export async function joinLedger (dir: string, key: string, flags: ConfigFlags): Promise<NodeKeys & { bootstrap: string | null }> {
   const paths = dataPaths(dir)
   const existing = await readConfig(paths)
-  if (existing !== null && existing.key !== key) throw new OpsError('ALREADY_INITIALIZED', `${dir} already holds ledger ${existing.key}: use another --dir`)
-  const { openLocal } = await import('../../daemon/local.js')
+  if (existing !== null && existing.key !== key) throw new LedgerError('ALREADY_INITIALIZED', `${dir} already holds ledger ${existing.key}: use another --dir`)
+  const { openLocal } = await import('../../api/local.js')
   const local = await openLocal(paths, { key })
   try {
     const config = existing === null ? newConfig(key, flags) : applyFlags(existing, flags)

@@ -1,7 +1,7 @@
 import { Logger } from '../../daemon/log.js'
-import { OpsError, codeOf, messageOf } from '../../daemon/errors.js'
-import { DEFAULT_MIN_FREE_BYTES } from '../../daemon/disk.js'
-import { RUN_LOCK_WAIT_MS } from '../../daemon/lock.js'
+import { LedgerError, codeOf, messageOf } from '../../errors.js'
+import { DEFAULT_MIN_FREE_BYTES } from '../../datadir/disk.js'
+import { RUN_LOCK_WAIT_MS } from '../../datadir/lock.js'
 import { int, usageError } from '../command.js'
 import type { Command } from '../command.js'
 import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
@@ -82,10 +82,10 @@ export const run: Command = {
     // main exits 0 after a command returns: a failed stop must be an error to exit 1.
     if (failure !== null) {
       const c = codeOf(failure)
-      throw new OpsError(c === 'DISK_FULL' || c === 'LOCKED' ? c : 'INTERNAL', c === 'DISK_FULL'
+      throw new LedgerError(c === 'DISK_FULL' || c === 'LOCKED' ? c : 'INTERNAL', c === 'DISK_FULL'
         ? `the disk of ${ctx.dir} is full (${messageOf(failure)}): the node stopped; free some space, then run again`
         : `the node stopped: ${messageOf(failure)}`, { cause: failure })
     }
-    if (code !== 0) throw new OpsError('INTERNAL', 'the node did not shut down cleanly: see the log above')
+    if (code !== 0) throw new LedgerError('INTERNAL', 'the node did not shut down cleanly: see the log above')
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
-import { OpsError } from '../../daemon/errors.js'
-import type { StatusJson } from '../../http/operations.js'
+import { LedgerError } from '../../errors.js'
+import type { StatusJson } from '../../api/operations.js'
 
 export const status: Command = {
   name: 'status',
@@ -37,7 +37,7 @@ export const status: Command = {
         ...(s.upgradeRequired === null ? [] : [['UPGRADE', s.upgradeRequired]])
       ])
     })
-    if (ctx.values.check === true && alarms !== null) throw new OpsError('ALARM', alarms)
+    if (ctx.values.check === true && alarms !== null) throw new LedgerError('ALARM', alarms)
   }
 }
 

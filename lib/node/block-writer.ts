@@ -1,5 +1,5 @@
-import { packBlocks } from './ledger/block.js'
-import { TARGET_BLOCK_BYTES } from './ledger/limits.js'
+import { packBlocks } from '../ledger/block.js'
+import { TARGET_BLOCK_BYTES } from '../ledger/limits.js'
 
 interface Pending {
   txs: Uint8Array[]

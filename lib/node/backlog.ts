@@ -1,6 +1,6 @@
 import b4a from 'b4a'
 import type Hypercore from 'hypercore'
-import { openEntry } from './ledger/entry.js'
+import { openEntry } from '../ledger/entry.js'
 
 /** Own transactions not final yet above which a submit waits (back-pressure); see LedgerNodeOptions.maxPending. */
 export const DEFAULT_MAX_PENDING = 2048

@@ -1,5 +1,5 @@
 import fs from 'fs/promises'
-import { OpsError } from './errors.js'
+import { LedgerError } from '../errors.js'
 
 /**
  * Free space (bytes) the daemon keeps in reserve: below it, writes are refused with DISK_FULL.
@@ -32,7 +32,7 @@ export class DiskGuard {
       return
     }
     if (free < this.minFree) {
-      throw new OpsError('DISK_FULL', `only ${mib(free)} free on the disk of ${this.dir}; writes need ${mib(this.minFree)} (--min-free): free some space, then retry. Reads still work`)
+      throw new LedgerError('DISK_FULL', `only ${mib(free)} free on the disk of ${this.dir}; writes need ${mib(this.minFree)} (--min-free): free some space, then retry. Reads still work`)
     }
   }
 }

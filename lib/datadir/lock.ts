@@ -1,5 +1,5 @@
 import fs from 'fs/promises'
-import { OpsError } from './errors.js'
+import { LedgerError } from '../errors.js'
 import { pidAlive } from './files.js'
 
 /** A lock file that does not hold a pid is taken over once it is this old (ms): it was left half written. */
@@ -30,13 +30,13 @@ export class DirLock {
       }
       const owner = await this.owner()
       if (owner !== null && owner !== process.pid && pidAlive(owner)) {
-        throw new OpsError('LOCKED', `${this.dir} is in use by another autoledger process (pid ${owner}): stop it first, or run one daemon per directory (if pid ${owner} is not autoledger, remove ${this.file})`)
+        throw new LedgerError('LOCKED', `${this.dir} is in use by another autoledger process (pid ${owner}): stop it first, or run one daemon per directory (if pid ${owner} is not autoledger, remove ${this.file})`)
       }
       // A stale lock (its process is gone), or one without a pid that is old enough to be left over; a
       // newer one without a pid is being written right now: look again.
       if (owner !== null || await this.age() > UNREADABLE_LOCK_MS) await fs.rm(this.file, { force: true })
     }
-    throw new OpsError('LOCKED', `could not lock ${this.dir}: remove ${this.file} if no autoledger process uses the directory`)
+    throw new LedgerError('LOCKED', `could not lock ${this.dir}: remove ${this.file} if no autoledger process uses the directory`)
   }
 
   /** The pid in the lock file, or null if there is none (or it is half written). */

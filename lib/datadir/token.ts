@@ -1,6 +1,6 @@
 import fs from 'fs/promises'
 import crypto from 'crypto'
-import { OpsError, messageOf } from './errors.js'
+import { LedgerError, messageOf } from '../errors.js'
 
 const TOKEN_BYTES = 32
 /** What a usable token looks like: 16-512 printable ASCII characters without spaces (it goes in an HTTP header). */
@@ -25,8 +25,8 @@ export async function ensureToken (file: string): Promise<TokenFile> {
   try {
     return await loadToken(file)
   } catch (err) {
-    if (err instanceof OpsError) throw err
-    throw new OpsError('BAD_CONFIG', `cannot use the token file ${file} (${messageOf(err)}): remove it and run again`, { cause: err })
+    if (err instanceof LedgerError) throw err
+    throw new LedgerError('BAD_CONFIG', `cannot use the token file ${file} (${messageOf(err)}): remove it and run again`, { cause: err })
   }
 }
 
@@ -38,7 +38,7 @@ async function loadToken (file: string, replaced = false): Promise<TokenFile> {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || replaced) throw err
   }
   const stat = await fs.stat(file)
-  if (!stat.isFile()) throw new OpsError('BAD_CONFIG', `${file} is not a file: remove it and run again`)
+  if (!stat.isFile()) throw new LedgerError('BAD_CONFIG', `${file} is not a file: remove it and run again`)
   const tightened = (stat.mode & 0o077) !== 0
   if (tightened) await fs.chmod(file, 0o600)
   const token = await readToken(file)

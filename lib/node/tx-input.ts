@@ -1,9 +1,9 @@
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
-import { LedgerError } from './errors.js'
-import { validateTx } from './ledger/tx.js'
-import type { Tx, Role } from './ledger/tx.js'
-import { TX_ID_BYTES, WRITER_KEY_BYTES } from './ledger/limits.js'
+import { LedgerError } from '../errors.js'
+import { validateTx } from '../ledger/tx.js'
+import type { Tx, Role } from '../ledger/tx.js'
+import { TX_ID_BYTES, WRITER_KEY_BYTES } from '../ledger/limits.js'
 
 /** Amounts are exact integers: a bigint, a safe integer, or a string of decimal digits. */
 export type AmountInput = bigint | number | string

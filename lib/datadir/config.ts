@@ -2,8 +2,7 @@ import path from 'path'
 import fs from 'fs/promises'
 import { LedgerError } from '../errors.js'
 import { parseBootstrap } from '../net/bootstrap.js'
-import type { DhtOptions } from '../index.js'
-import { OpsError } from './errors.js'
+import type { DhtOptions } from '../net/dht.js'
 import { writeFileAtomic } from './files.js'
 
 export const DEFAULT_DIR = './autoledger-data'
@@ -71,27 +70,27 @@ export async function readConfig (paths: DataPaths): Promise<NodeConfig | null> 
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
     if (code === 'ENOTDIR') throw notADirectory(paths.dir, err)
-    throw new OpsError('BAD_CONFIG', `cannot read ${paths.config}: ${(err as Error).message}`, { cause: err })
+    throw new LedgerError('BAD_CONFIG', `cannot read ${paths.config}: ${(err as Error).message}`, { cause: err })
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (err) {
-    throw new OpsError('BAD_CONFIG', `${paths.config} is not JSON: fix or remove it`, { cause: err })
+    throw new LedgerError('BAD_CONFIG', `${paths.config} is not JSON: fix or remove it`, { cause: err })
   }
   return checkConfig(value, paths.config)
 }
 
 /** BAD_DIR for a --dir (or one of its parents) that is a file. */
-export function notADirectory (dir: string, cause?: unknown): OpsError {
-  return new OpsError('BAD_DIR', `${dir} is not a directory (it or a parent is a file): pass a data directory with --dir`, { cause })
+export function notADirectory (dir: string, cause?: unknown): LedgerError {
+  return new LedgerError('BAD_DIR', `${dir} is not a directory (it or a parent is a file): pass a data directory with --dir`, { cause })
 }
 
 /** Read the config of an initialized directory, or explain how to create one. */
 export async function requireConfig (paths: DataPaths): Promise<NodeConfig> {
   const config = await readConfig(paths)
   if (config === null) {
-    throw new OpsError('NOT_INITIALIZED', `no ledger in ${paths.dir}: run \`autoledger init\` or \`autoledger join <ledger-key>\` first (or pass --dir)`)
+    throw new LedgerError('NOT_INITIALIZED', `no ledger in ${paths.dir}: run \`autoledger init\` or \`autoledger join <ledger-key>\` first (or pass --dir)`)
   }
   return config
 }
@@ -101,7 +100,7 @@ export async function writeConfig (paths: DataPaths, config: NodeConfig): Promis
 }
 
 function checkConfig (v: unknown, file: string): NodeConfig {
-  const bad = (what: string): never => { throw new OpsError('BAD_CONFIG', `${file}: ${what}; fix or remove the file`) }
+  const bad = (what: string): never => { throw new LedgerError('BAD_CONFIG', `${file}: ${what}; fix or remove the file`) }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not an object')
   const c = v as Record<string, unknown>
   if (c.version !== CONFIG_VERSION) bad(`unknown config version ${JSON.stringify(c.version)}`)

@@ -1,11 +1,11 @@
 import fs from 'fs/promises'
-import { LedgerNode } from '../index.js'
-import type { NetworkOptions } from '../index.js'
-import { LedgerApi } from '../http/operations.js'
-import { DirLock } from './lock.js'
-import { OpsError, isStoreLockError, isDiskFull, messageOf } from './errors.js'
-import { notADirectory } from './config.js'
-import type { DataPaths } from './config.js'
+import { LedgerNode } from '../node/node.js'
+import type { NetworkOptions } from '../net/network.js'
+import { LedgerApi } from './operations.js'
+import { DirLock } from '../datadir/lock.js'
+import { LedgerError, isStoreLockError, isDiskFull, messageOf } from '../errors.js'
+import { notADirectory } from '../datadir/config.js'
+import type { DataPaths } from '../datadir/config.js'
 
 export interface LocalNode {
   node: LedgerNode
@@ -53,7 +53,7 @@ async function openNode (paths: DataPaths, lock: DirLock, opts: OpenLocalOptions
   } catch (err) {
     await node.close().catch(() => {})
     await lock.release()
-    if (isStoreLockError(err)) throw new OpsError('LOCKED', `the store in ${paths.dir} is open in another process: stop it first`, { cause: err })
+    if (isStoreLockError(err)) throw new LedgerError('LOCKED', `the store in ${paths.dir} is open in another process: stop it first`, { cause: err })
     throw err
   }
   let closing: Promise<void> | null = null
@@ -68,17 +68,17 @@ const DIR_ERRORS = new Set(['ENOTDIR', 'EEXIST', 'EROFS', 'EACCES', 'EPERM'])
 
 /** A file-system failure opening a data directory, as a code a user can act on (BAD_DIR, DISK_FULL); anything else unchanged. */
 function unusable (dir: string, err: unknown): unknown {
-  if (err instanceof OpsError) return err
-  if (isDiskFull(err)) return new OpsError('DISK_FULL', `the disk of ${dir} is full (${messageOf(err)}): free some space, then retry`, { cause: err })
+  if (err instanceof LedgerError) return err
+  if (isDiskFull(err)) return new LedgerError('DISK_FULL', `the disk of ${dir} is full (${messageOf(err)}): free some space, then retry`, { cause: err })
   const code = (err as NodeJS.ErrnoException).code
   if (code === 'ENOTDIR' || code === 'EEXIST') return notADirectory(dir, err)
   if (code === 'DEVICE_FILE') {
     // hypercore-storage refuses a store whose CORESTORE file is not the one it wrote there: a copy
     // of a writer's store running beside the original would fork that writer's log.
-    return new OpsError('BAD_DIR', `the store in ${dir} was copied or restored from elsewhere (${messageOf(err)}): a copy of a node must not run, because two copies writing would fork its log; run the original directory`, { cause: err })
+    return new LedgerError('BAD_DIR', `the store in ${dir} was copied or restored from elsewhere (${messageOf(err)}): a copy of a node must not run, because two copies writing would fork its log; run the original directory`, { cause: err })
   }
   if ((code !== undefined && DIR_ERRORS.has(code)) || /read-only file system|permission denied/i.test(messageOf(err))) {
-    return new OpsError('BAD_DIR', `cannot write to ${dir} (${messageOf(err)}): it must be a writable directory`, { cause: err })
+    return new LedgerError('BAD_DIR', `cannot write to ${dir} (${messageOf(err)}): it must be a writable directory`, { cause: err })
   }
   return err
 }

@@ -1,179 +1,37 @@
+/**
+ * LedgerNode, the library's one public class: its lifecycle and its public methods, each handing the
+ * work to a module of this folder (options, status, waiting, own ids, block writing, back-pressure).
+ */
 import { EventEmitter } from 'events'
 import ReadyResource from 'ready-resource'
 import Corestore from 'corestore'
 import Autobase from 'autobase'
-import FastForward from 'autobase/lib/fast-forward.js'
 import b4a from 'b4a'
-import { LedgerError } from './errors.js'
-import { createApply } from './ledger/apply.js'
-import { openView, closeView } from './ledger/view.js'
-import type { LedgerView } from './ledger/view.js'
-import { encodeTx } from './ledger/tx.js'
-import { FORMAT_VERSION, TX_ID_BYTES, WRITER_KEY_BYTES } from './ledger/limits.js'
-import { LedgerReader } from './ledger/reader.js'
-import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from './ledger/reader.js'
+import { LedgerError } from '../errors.js'
+import { createApply } from '../ledger/apply.js'
+import { openView, closeView } from '../ledger/view.js'
+import type { LedgerView } from '../ledger/view.js'
+import { encodeTx } from '../ledger/tx.js'
+import { FORMAT_VERSION, TX_ID_BYTES, WRITER_KEY_BYTES } from '../ledger/limits.js'
+import { LedgerReader } from '../ledger/reader.js'
+import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from '../ledger/reader.js'
 import { BlockWriter } from './block-writer.js'
 import { Backlog, DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
 import { FinalityNudge } from './finality-nudge.js'
 import { HealthMonitor } from './health/monitor.js'
-import type { Alarms, AlarmEvent, AlarmName } from './health/monitor.js'
+import type { Alarms } from './health/monitor.js'
 import { WalSync } from './wal-sync.js'
 import { toTx, toBytes } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
-import { LedgerNetwork } from './net/network.js'
-import type { NetworkOptions } from './net/network.js'
+import { LedgerNetwork } from '../net/network.js'
 import { repairInterruptedCreate } from './store-files.js'
-
-/** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
-export const DEFAULT_ACK_INTERVAL_MS = 250
-export const DEFAULT_WAIT_TIMEOUT_MS = 30_000
-/**
- * How far behind the latest signed state (in autobase system blocks, tens of seconds of full load)
- * a running node must be before it fast-forwards. Autobase's own 16 made busy nodes fast-forward
- * every few seconds under load, each time pausing apply and then fetching what the jump skipped,
- * so that a busy node fell further behind. Autobase has no option for it: this sets its static,
- * for every base in the process. A node further behind (new, or back from a long outage) still jumps.
- */
-export const FAST_FORWARD_MINIMUM = 1000
-FastForward.MINIMUM = FAST_FORWARD_MINIMUM
-
-/** How many of its most recent submitted ids a node remembers, to look them up as its own by default. */
-export const REMEMBERED_IDS = 65_536
-
-export interface LedgerNodeOptions {
-  /** A directory for the store, or a Corestore (the node uses a namespace of it and leaves it open). */
-  storage: string | Corestore
-  /** Key of the ledger to join (hex or bytes). Omit to create a new ledger or reopen the one in `storage`. */
-  key?: KeyInput | null
-  /** Indexer acknowledgement interval in ms. Default DEFAULT_ACK_INTERVAL_MS. */
-  ackInterval?: number
-  /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */
-  network?: NetworkOptions | false
-  /** Swarm keys of peers to refuse from the start, as if passed to `block` (with `network` only). */
-  blocked?: KeyInput[]
-  /**
-   * Let a node far behind jump to the latest signed state instead of replaying every block, and
-   * jump to it when its own derivation disagrees with it (the `diverged` alarm). Default true.
-   */
-  fastForward?: boolean
-  /** The highest format version to accept. Default: the release's own. Lower it only to test upgrades. */
-  formatVersion?: number
-  /**
-   * Back-pressure: while this many of this node's own transactions are written but not final, a
-   * submit waits (up to BUSY_WAIT_MS, then fails with BUSY). Default DEFAULT_MAX_PENDING; Infinity turns it off.
-   */
-  maxPending?: number
-  /**
-   * Raise the `stalled` alarm once a connected peer has been final further ahead this long (ms)
-   * while this node's final length did not move. Default STALLED_AFTER_MS.
-   */
-  stalledAfter?: number
-  /**
-   * Sync each block this node writes to disk before the submits in it resolve, so that an
-   * acknowledged transaction survives power loss, not only a crash of the process. Submits that
-   * share a block share its sync, and blocks appended while a sync runs share the next one.
-   * Default true; false is faster (see the bench's durability scenario) and still survives a
-   * killed process.
-   */
-  durable?: boolean
-}
-
-export interface Receipt {
-  /** The transaction id (hex): look its outcome up with `transaction(id)` or `waitForTransaction(id)`. */
-  id: string
-  /** Its author: this node's writer key (hex). Ids are scoped per writer; pass it as `author` to look the transaction up anywhere. */
-  author: string
-}
-
-export interface SubmitOptions {
-  /** How long to wait for room while the node holds submits (back-pressure) before failing with BUSY (ms). Default BUSY_WAIT_MS. */
-  busyTimeout?: number
-}
-
-export interface TransactionOptions {
-  /**
-   * Writer key (hex or bytes) of the transaction's author. Ids are scoped per writer, so this names
-   * one transaction whatever other writers did with the same id. Default: this node's own key for
-   * an id it submitted (among its last REMEMBERED_IDS since it opened), else none: the first use of
-   * the id in ledger order, by any writer.
-   */
-  author?: KeyInput
-}
-
-export interface WaitForTransactionOptions extends TransactionOptions {
-  /** Wait until the outcome is final, not just applied here. */
-  final?: boolean
-  timeout?: number
-}
-
-export interface Peers {
-  /** This node's key on the swarm (hex): what other nodes list and block it by. */
-  swarmKey: string
-  /** Swarm keys of the peers connected now. */
-  connected: string[]
-  /** Swarm keys this node refuses to replicate with (until unblocked or restarted). */
-  blocked: string[]
-}
-
-export interface Status {
-  key: string
-  discoveryKey: string
-  writerKey: string
-  /** Key of the state hyperbee: a plain Hyperbee opened on it reads the signed view. Changes with the indexer set. */
-  viewKey: string
-  /** Key of the entry log core. */
-  logKey: string
-  writable: boolean
-  role: 'admin' | 'writer' | null
-  indexer: boolean
-  length: number
-  /** Entries this node holds from position 0 on: equal to `length` once it has every entry locally. */
-  storedLength: number
-  /** Whether this node holds every entry and the whole state locally (it can answer any query offline). */
-  complete: boolean
-  finalLength: number
-  head: string
-  finalHead: string
-  formatVersion: number
-  /** Total value minted, as a decimal string. */
-  supply: string
-  peers: number
-  members: Member[]
-  /** This node's own transactions written but not final yet (submits wait while there are `maxPending`). */
-  pending: number
-  /** Times the unsigned tail of the view was truncated and re-applied since the node opened. */
-  reorders: number
-  /** Set when the ledger activated a format this release does not know; the node has stopped applying. */
-  upgradeRequired: string | null
-  /**
-   * Set once this node's own derivation disagreed with the signed ledger; stays until the node closes.
-   * The node then follows the signed ledger (unless opened with `fastForward: false`).
-   */
-  diverged: Alarms['diverged']
-  /** Set while a connected peer is final further ahead and this node's final length does not move. */
-  stalled: Alarms['stalled']
-}
-
-export interface LedgerNodeEvents {
-  /** The ledger changed: new entries, a reorder, or more of it became final. */
-  update: (info: { length: number, finalLength: number }) => void
-  /** More entries became final. */
-  final: (info: { length: number }) => void
-  /** The view's unsigned tail was truncated to `length` and is being re-applied in the merged order. */
-  reorder: (info: { length: number }) => void
-  /** The node jumped to the ledger's latest signed state instead of applying every block up to it. */
-  'fast-forward': () => void
-  writable: () => void
-  /** A peer connected or went away; `peers` is the count now. */
-  'peer-add': (info: { peers: number }) => void
-  'peer-remove': (info: { peers: number }) => void
-  'upgrade-required': (reason: string) => void
-  /** An alarm was raised: `diverged` (the node now follows the signed ledger) or `stalled`. */
-  alarm: (event: AlarmEvent) => void
-  /** A `stalled` alarm ended: the final length moved, or no connected peer is final ahead any more. */
-  'alarm-cleared': (name: AlarmName) => void
-  error: (err: Error) => void
-}
+import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './options.js'
+import type { LedgerNodeOptions, LedgerNodeEvents, Receipt, SubmitOptions, TransactionOptions, WaitForTransactionOptions } from './options.js'
+import { readStatus } from './status.js'
+import type { Peers, Status } from './status.js'
+import { waitForChange } from './wait.js'
+import { OwnIds } from './own-ids.js'
+import { setFastForwardMinimum } from './fast-forward.js'
 
 export interface LedgerNode {
   on<E extends keyof LedgerNodeEvents> (event: E, listener: LedgerNodeEvents[E]): this
@@ -201,7 +59,7 @@ export class LedgerNode extends ReadyResource {
   private lastFinal = 0
   private reorders = 0
   /** Ids (hex) this node submitted since it opened, oldest first, at most REMEMBERED_IDS. */
-  private readonly submitted = new Set<string>()
+  private readonly ownIds = new OwnIds()
   /** Fires on anything `waitUntil` conditions may depend on: applies, reorders, role changes. */
   private readonly changes = new EventEmitter().setMaxListeners(0) // one listener per pending wait
 
@@ -236,6 +94,7 @@ export class LedgerNode extends ReadyResource {
 
   async _open (): Promise<void> {
     const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS, fastForward = true, durable = true } = this.opts
+    setFastForwardMinimum()
     this.ownsStore = typeof storage === 'string'
     if (typeof storage === 'string') await repairInterruptedCreate(storage)
     this.store = typeof storage === 'string' ? new Corestore(storage) : storage
@@ -387,7 +246,7 @@ export class LedgerNode extends ReadyResource {
     await this.writer!.write(txs.map(encodeTx))
     const author = b4a.toString(this.writerKey, 'hex')
     const receipts = txs.map(t => ({ id: b4a.toString(t.id, 'hex'), author }))
-    for (const { id } of receipts) this.remember(id)
+    for (const { id } of receipts) this.ownIds.remember(id)
     return Array.isArray(input) ? receipts : receipts[0]
   }
 
@@ -441,39 +300,12 @@ export class LedgerNode extends ReadyResource {
   private lookup (id: KeyInput, { author }: TransactionOptions): { idBytes: Uint8Array, author: Uint8Array | undefined } {
     const idBytes = toBytes(id, TX_ID_BYTES, 'id')
     if (author !== undefined && author !== null) return { idBytes, author: toBytes(author, WRITER_KEY_BYTES, 'author') }
-    return { idBytes, author: this.submitted.has(b4a.toString(idBytes, 'hex')) ? this.writerKey : undefined }
-  }
-
-  private remember (id: string): void {
-    this.submitted.delete(id) // re-inserted as the newest
-    this.submitted.add(id)
-    if (this.submitted.size > REMEMBERED_IDS) this.submitted.delete(this.submitted.values().next().value as string)
+    return { idBytes, author: this.ownIds.has(b4a.toString(idBytes, 'hex')) ? this.writerKey : undefined }
   }
 
   /** Resolve with the first non-null result of `check`, re-run after every ledger or role change. */
   async waitUntil<T> (check: () => Promise<T | null>, timeout = DEFAULT_WAIT_TIMEOUT_MS, what = 'condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let running = false
-      let again = false
-      const done = (err: Error | null, value?: T): void => {
-        clearTimeout(timer)
-        this.changes.off('change', run)
-        if (err) reject(err)
-        else resolve(value as T)
-      }
-      const timer = setTimeout(() => done(new LedgerError('TIMEOUT', `timed out after ${timeout} ms waiting for ${what}`)), timeout)
-      const run = (): void => {
-        if (running) { again = true; return }
-        running = true
-        check().then(value => {
-          running = false
-          if (value !== null) done(null, value)
-          else if (again) { again = false; run() }
-        }, err => done(err))
-      }
-      this.changes.on('change', run)
-      run()
-    })
+    return waitForChange(this.changes, check, timeout, what)
   }
 
   /** Fetch what connected peers have and apply it. */
@@ -514,34 +346,7 @@ export class LedgerNode extends ReadyResource {
   }
 
   async status (): Promise<Status> {
-    const base = this.base
-    const [head, members, meta] = await Promise.all([this.reader.head(), this.reader.members(), this.reader.meta()])
-    const writerKey = b4a.toString(base.local.key, 'hex')
-    const self = members.find(m => m.key === writerKey)
-    return {
-      key: b4a.toString(base.key, 'hex'),
-      discoveryKey: b4a.toString(base.discoveryKey, 'hex'),
-      writerKey,
-      viewKey: b4a.toString(base.view.state.core.key, 'hex'),
-      logKey: b4a.toString(base.view.log.key, 'hex'),
-      writable: base.writable,
-      role: self?.role ?? null,
-      indexer: base.isIndexer,
-      length: head.length,
-      storedLength: Math.min(base.view.log.contiguousLength, head.length),
-      complete: base.view.log.contiguousLength >= head.length && base.view.state.core.contiguousLength >= base.view.state.core.length,
-      finalLength: head.final.length,
-      head: head.hash,
-      finalHead: head.final.hash,
-      formatVersion: meta.version,
-      supply: meta.supply.toString(),
-      peers: this.peers,
-      members,
-      pending: this.pending,
-      reorders: this.reorders,
-      upgradeRequired: base.interrupted,
-      ...this.alarms
-    }
+    return readStatus(this.base, this.reader, { peers: this.peers, pending: this.pending, reorders: this.reorders, alarms: this.alarms })
   }
 }
 
