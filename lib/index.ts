@@ -1,3 +1,14 @@
+// The public declarations import these dependencies, which ship no types of their own, and Node's
+// types. Kept in the emitted index.d.ts, the references lead a consumer's tsc to lib/types/ (which
+// the package carries) and to @types/node.
+/// <reference path="./types/autobase.d.cts" preserve="true" />
+/// <reference path="./types/corestore.d.cts" preserve="true" />
+/// <reference path="./types/hyperbee.d.cts" preserve="true" />
+/// <reference path="./types/hypercore.d.cts" preserve="true" />
+/// <reference path="./types/hyperdht.d.cts" preserve="true" />
+/// <reference path="./types/hyperswarm.d.cts" preserve="true" />
+/// <reference types="node" preserve="true" />
+
 export { LedgerNode } from './node/node.js'
 export { DEFAULT_ACK_INTERVAL_MS } from './node/options.js'
 export { DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './node/backlog.js'
