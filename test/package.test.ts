@@ -9,6 +9,8 @@ import { tmpdir } from './helpers/nodes.js'
 /** The project (this file runs from dist/test). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+const PATCH_PACKAGE = path.join(ROOT, 'node_modules', 'patch-package', 'index.js')
+const PATCH = 'autobase+7.28.1.patch'
 /** One step (pack, install, compile, run) fails the test if it runs longer than this (ms). */
 const STEP_TIMEOUT_MS = 120_000
 
@@ -48,6 +50,14 @@ test('package - the packed tarball installs into an empty TypeScript project, co
 
   const cliVersion = await run(t, path.join(consumer, 'node_modules', '.bin', 'autoledger'), ['--version'], consumer)
   t.is(cliVersion.stdout.trim(), installed.version, 'the installed autoledger command runs')
+
+  // The README's steps for the autobase crash fix: the package's patch, applied by patch-package in the consumer.
+  const applyState = (root: string): Promise<string> => fs.readFile(path.join(root, 'node_modules', 'autobase', 'lib', 'apply-state.js'), 'utf8')
+  t.not(await applyState(consumer), await applyState(ROOT), 'a plain install leaves autobase unpatched')
+  await fs.mkdir(path.join(consumer, 'patches'))
+  await fs.copyFile(path.join(consumer, 'node_modules', 'autoledger', '.patches', PATCH), path.join(consumer, 'patches', PATCH))
+  await run(t, process.execPath, [PATCH_PACKAGE], consumer)
+  t.is(await applyState(consumer), await applyState(ROOT), 'the README\'s steps patch the consumer\'s autobase as the project\'s own')
 })
 
 /**
