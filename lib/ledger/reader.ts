@@ -7,6 +7,7 @@ import { keys, values, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta } from './layout.js'
 import { reasonOf } from './outcome.js'
 import { WRITER_KEY_BYTES } from './limits.js'
+import type { TxId, WriterKey } from './ids.js'
 import type { LedgerView } from './view.js'
 
 export const DEFAULT_PAGE = 100
@@ -150,7 +151,7 @@ export class LedgerReader {
    * collide by accident, so that is the only one unless a writer copied the id; to find your own
    * transaction whatever others did with its id, pass its author.
    */
-  async transaction (id: Uint8Array, author?: Uint8Array): Promise<Entry | null> {
+  async transaction (id: TxId, author?: WriterKey): Promise<Entry | null> {
     if (author !== undefined) {
       const node = await this.view.state.get(keys.tx(id, author))
       if (node?.value == null) return null

@@ -2,6 +2,7 @@ import c from 'compact-encoding'
 import b4a from 'b4a'
 import { strictString, amount, decodeExact } from './primitives.js'
 import type { RejectReason } from './outcome.js'
+import { isCanonicalId } from './ids.js'
 import {
   MAX_AMOUNT, MAX_KEY_BYTES, MAX_MEMO_BYTES, MAX_VALUE_BYTES, TX_ID_BYTES, WRITER_KEY_BYTES
 } from './limits.js'
@@ -184,7 +185,6 @@ export function subjectsOf (tx: Tx): string[] {
 }
 
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
-const WRITER_ACCOUNT = /^[0-9a-f]{64}$/
 
 export function isAccountName (name: string): boolean {
   return ACCOUNT_NAME.test(name)
@@ -192,7 +192,7 @@ export function isAccountName (name: string): boolean {
 
 /** Accounts named by a writer key in lowercase hex belong to that writer without being opened. */
 export function isWriterAccount (name: string): boolean {
-  return WRITER_ACCOUNT.test(name)
+  return isCanonicalId('writer key', name)
 }
 
 /** Named accounts are opened (and may be shared); writer-key accounts are neither. */

@@ -1,9 +1,10 @@
 import Hyperswarm from 'hyperswarm'
-import b4a from 'b4a'
 import type HyperDHT from 'hyperdht'
 import type Autobase from 'autobase'
 import { createDht } from './dht.js'
 import type { DhtOptions } from './dht.js'
+import { toHex } from '../ledger/ids.js'
+import type { SwarmKey } from '../ledger/ids.js'
 
 export type NetworkOptions = DhtOptions | { dht: HyperDHT }
 
@@ -33,10 +34,10 @@ export class LedgerNetwork {
   ) {
     for (const key of blocked) this.blockedKeys.add(key)
     const dht = 'dht' in opts ? opts.dht : createDht(opts)
-    this.swarm = new Hyperswarm({ dht, keyPair, firewall: key => this.blockedKeys.has(hex(key)) })
+    this.swarm = new Hyperswarm({ dht, keyPair, firewall: key => this.blockedKeys.has(toHex(key)) })
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {
       conn.on('error', () => {}) // a peer dropping is routine; replication resumes on reconnect
-      if (this.blockedKeys.has(hex(conn.remotePublicKey))) {
+      if (this.blockedKeys.has(toHex(conn.remotePublicKey))) {
         conn.destroy()
         return
       }
@@ -51,8 +52,8 @@ export class LedgerNetwork {
   }
 
   /** This node's key on the swarm: what other nodes see as its peer key. */
-  get publicKey (): Buffer {
-    return this.swarm.keyPair.publicKey
+  get publicKey (): SwarmKey & Buffer {
+    return this.swarm.keyPair.publicKey as SwarmKey & Buffer
   }
 
   /** The UDP port the DHT node is bound to. */
@@ -62,7 +63,7 @@ export class LedgerNetwork {
 
   /** Swarm keys (hex) of the peers connected now. */
   peerKeys (): string[] {
-    return [...this.swarm.connections].map(c => hex(c.remotePublicKey))
+    return [...this.swarm.connections].map(c => toHex(c.remotePublicKey))
   }
 
   blocked (): string[] {
@@ -72,7 +73,7 @@ export class LedgerNetwork {
   /** Stop replicating with a peer: drop its connections (resolves once they are closed) and refuse new ones, both ways. */
   async block (key: string): Promise<void> {
     this.blockedKeys.add(key)
-    const closing = [...this.swarm.connections].filter(c => hex(c.remotePublicKey) === key).map(conn => {
+    const closing = [...this.swarm.connections].filter(c => toHex(c.remotePublicKey) === key).map(conn => {
       const closed = new Promise(resolve => conn.once('close', resolve))
       conn.destroy()
       return closed
@@ -110,8 +111,4 @@ export class LedgerNetwork {
     clearTimeout(timer)
     if (!done) await this.swarm.destroy({ force: true })
   }
-}
-
-function hex (key: Uint8Array): string {
-  return b4a.toString(key, 'hex')
 }
