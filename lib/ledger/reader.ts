@@ -2,7 +2,8 @@ import b4a from 'b4a'
 import { openEntry, GENESIS_HASH } from './entry.js'
 import type { EntryRecord } from './entry.js'
 import { decodeTx, subjectsOf } from './tx.js'
-import type { Tx, TxType, Role } from './tx.js'
+import type { Tx } from './tx.js'
+import type { Role, TransactionBody } from './tx-types.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta } from './layout.js'
 import { reasonOf } from './outcome.js'
@@ -14,17 +15,7 @@ export const DEFAULT_PAGE = 100
 export const MAX_PAGE = 1000
 
 /** A decoded transaction as the API returns it: ids and keys in hex, record values parsed. */
-export type Transaction = { id: string, type: TxType, version: number, timestamp: number } & (
-  | { type: 'put', key: string, value: unknown }
-  | { type: 'del', key: string }
-  | { type: 'open-account', account: string }
-  | { type: 'mint', account: string, amount: bigint }
-  | { type: 'transfer', from: string, to: string, amount: bigint, memo: string }
-  | { type: 'add-writer', key: string, role: Role, indexer: boolean }
-  | { type: 'remove-writer', key: string }
-  | { type: 'set-version', format: number }
-  | { type: 'add-owner', account: string, key: string }
-)
+export type Transaction = { id: string, version: number, timestamp: number } & TransactionBody
 
 export interface Entry {
   position: number

@@ -3,24 +3,12 @@ import b4a from 'b4a'
 import { strictString, amount, decodeExact } from './primitives.js'
 import type { RejectReason } from './outcome.js'
 import { isCanonicalId } from './ids.js'
+import type { TxType, TxBody } from './tx-types.js'
 import {
   MAX_AMOUNT, MAX_KEY_BYTES, MAX_MEMO_BYTES, MAX_VALUE_BYTES, TX_ID_BYTES, WRITER_KEY_BYTES
 } from './limits.js'
 
-export type Role = 'admin' | 'writer'
-
-export type TxBody =
-  | { type: 'put', key: string, value: string }
-  | { type: 'del', key: string }
-  | { type: 'open-account', account: string }
-  | { type: 'mint', account: string, amount: bigint }
-  | { type: 'transfer', from: string, to: string, amount: bigint, memo: string }
-  | { type: 'add-writer', key: Uint8Array, role: Role, indexer: boolean }
-  | { type: 'remove-writer', key: Uint8Array }
-  | { type: 'set-version', format: number }
-  | { type: 'add-owner', account: string, key: Uint8Array }
-
-export type TxType = TxBody['type']
+export type { Role, TxType, TxBody } from './tx-types.js'
 
 export interface TxHeader {
   /** Format version the transaction is encoded with. */

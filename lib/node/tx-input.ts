@@ -1,28 +1,17 @@
 import crypto from 'hypercore-crypto'
 import { LedgerError } from '../errors.js'
 import { validateTx } from '../ledger/tx.js'
-import type { Tx, Role } from '../ledger/tx.js'
+import type { Tx } from '../ledger/tx.js'
 import { ID_BYTES, parseId } from '../ledger/ids.js'
 import type { Id, IdKind, KeyInput } from '../ledger/ids.js'
+import type { AmountInput, TxInputBody } from '../ledger/tx-types.js'
 import { TX_ID_BYTES } from '../ledger/limits.js'
 
+export type { AmountInput } from '../ledger/tx-types.js'
 export type { KeyInput } from '../ledger/ids.js'
 
-/** Amounts are exact integers: a bigint, a safe integer, or a string of decimal digits. */
-export type AmountInput = bigint | number | string
-
 /** A transaction as callers write it. `id` defaults to a new time-ordered id (see newTxId), `timestamp` to now. */
-export type TxInput = { id?: KeyInput, timestamp?: number } & (
-  | { type: 'put', key: string, value: unknown }
-  | { type: 'del', key: string }
-  | { type: 'open-account', account: string }
-  | { type: 'mint', account: string, amount: AmountInput }
-  | { type: 'transfer', from: string, to: string, amount: AmountInput, memo?: string }
-  | { type: 'add-writer', key: KeyInput, role?: Role, indexer?: boolean }
-  | { type: 'remove-writer', key: KeyInput }
-  | { type: 'set-version', format: number }
-  | { type: 'add-owner', account: string, key: KeyInput }
-)
+export type TxInput = { id?: KeyInput, timestamp?: number } & TxInputBody
 
 /** Turn caller input into a transaction, or throw a LedgerError naming what is wrong with it. */
 export function toTx (input: TxInput, version: number): Tx {
