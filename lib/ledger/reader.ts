@@ -7,6 +7,7 @@ import type { Role, TransactionBody } from './tx-types.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta } from './layout.js'
 import { reasonOf } from './outcome.js'
+import type { EntryReason } from './outcome.js'
 import { WRITER_KEY_BYTES } from './limits.js'
 import type { TxId, WriterKey } from './ids.js'
 import type { LedgerView } from './view.js'
@@ -29,7 +30,7 @@ export interface Entry {
   /** Null when the bytes did not decode (see `reason`) or were too large to keep. */
   tx: Transaction | null
   outcome: 'accepted' | 'rejected'
-  reason: string | null
+  reason: EntryReason | null
   digest: string
   prevHash: string
   hash: string
