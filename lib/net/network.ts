@@ -8,6 +8,16 @@ import type { SwarmKey } from '../ledger/ids.js'
 
 export type NetworkOptions = DhtOptions | { dht: HyperDHT }
 
+export interface LedgerNetworkOptions {
+  base: Autobase<unknown>
+  network: NetworkOptions
+  /** The node's identity on the swarm: kept across restarts, so peers can name (and block) it. */
+  keyPair: { publicKey: Buffer, secretKey: Buffer }
+  /** Swarm keys (hex) to refuse from the start. */
+  blocked: string[]
+  onPeers: (peers: number, added: boolean) => void
+}
+
 /** While a node has no peer it looks the topic up again this often (hyperswarm alone waits minutes). */
 export const ALONE_REFRESH_MS = 5000
 /** A clean leave (unannouncing) that takes longer than this is cut short. */
@@ -24,16 +34,12 @@ export class LedgerNetwork {
   /** Swarm keys (hex) of peers this node refuses to replicate with, until unblocked or restarted. */
   private readonly blockedKeys = new Set<string>()
 
-  /** `keyPair` is the node's identity on the swarm: kept across restarts, so peers can name (and block) it. */
-  constructor (
-    private readonly base: Autobase<unknown>,
-    opts: NetworkOptions,
-    keyPair: { publicKey: Buffer, secretKey: Buffer },
-    blocked: string[],
-    onPeers: (peers: number, added: boolean) => void
-  ) {
+  private readonly base: Autobase<unknown>
+
+  constructor ({ base, network, keyPair, blocked, onPeers }: LedgerNetworkOptions) {
+    this.base = base
     for (const key of blocked) this.blockedKeys.add(key)
-    const dht = 'dht' in opts ? opts.dht : createDht(opts)
+    const dht = 'dht' in network ? network.dht : createDht(network)
     this.swarm = new Hyperswarm({ dht, keyPair, firewall: key => this.blockedKeys.has(toHex(key)) })
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {
       conn.on('error', () => {}) // a peer dropping is routine; replication resumes on reconnect

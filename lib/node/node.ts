@@ -150,7 +150,8 @@ export class LedgerNode extends ReadyResource {
       if (this.opts.network) {
         const keyPair = await this.store.createKeyPair('autoledger-swarm')
         const blocked = (this.opts.blocked ?? []).map(swarmKeyHex)
-        this.network = new LedgerNetwork(base, this.opts.network, keyPair, blocked, (peers, added) => this.emit(added ? 'peer-add' : 'peer-remove', { peers }))
+        const onPeers = (peers: number, added: boolean): void => { this.emit(added ? 'peer-add' : 'peer-remove', { peers }) }
+        this.network = new LedgerNetwork({ base, network: this.opts.network, keyPair, blocked, onPeers })
         this.network.join()
       }
     } catch (err) {
