@@ -14,8 +14,9 @@ export type IdKind = keyof typeof ID_BYTES
 declare const kind: unique symbol
 
 /**
- * Bytes known to be an id of one kind: only a parser below (or a decoder reading a fixed-size
- * field) makes one, so a writer key cannot be passed where a swarm key or a tx id belongs.
+ * Bytes known to be an id of one kind, so a writer key cannot be passed where a swarm key or a tx
+ * id belongs. Input becomes one only through a parser below; the keys a node holds itself (from
+ * autobase and the swarm) are typed as such where the node reads them.
  */
 export type Id<K extends IdKind> = Uint8Array & { readonly [kind]: K }
 
