@@ -20,7 +20,7 @@ export { LedgerError, ApiError, ERRORS, ERROR_CODES, httpStatusOf, exitStatusOf 
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'
 export type { RejectReason } from './ledger/outcome.js'
-export type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member, Transaction } from './ledger/reader.js'
+export type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member, Transaction } from './ledger/results.js'
 export type { TxInput, AmountInput, KeyInput } from './node/tx-input.js'
 export type { Role, TxType } from './ledger/tx.js'
 export { verifyEntry } from './ledger/entry.js'

@@ -2,6 +2,8 @@ import { parseArgs } from 'util'
 import { LedgerError } from '../errors.js'
 import { resolveDir } from '../datadir/config.js'
 import { Output } from './output.js'
+import { ID_BYTES, parseId, parseTxId, toHex } from '../ledger/ids.js'
+import type { IdKind } from '../ledger/ids.js'
 
 export interface OptionSpec {
   type: 'string' | 'boolean'
@@ -105,10 +107,11 @@ export function int (ctx: CommandContext, name: string): number | undefined {
   return Number(v)
 }
 
-/** A 64-hex key argument (ledger or writer key); USAGE if it is not one. */
-export function hexKey (text: string, what: string): string {
-  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw usageError(`${what} must be 64 hex characters, got "${text.length > 80 ? text.slice(0, 77) + '...' : text}"`)
-  return text.toLowerCase()
+/** A key argument in hex (ledger, writer or swarm key), named `what` in the error; USAGE if it is not one. Returns lowercase hex. */
+export function hexKey (text: string, kind: Exclude<IdKind, 'tx id'>, what: string = kind): string {
+  const key = parseId(kind, text)
+  if (key === null) throw usageError(`${what} must be ${ID_BYTES[kind] * 2} hex characters, got ${quote(text)}`)
+  return toHex(key)
 }
 
 /** A positive whole amount as a decimal string; USAGE if it is not one. */
@@ -127,8 +130,14 @@ export function pageLimit (ctx: CommandContext): number | undefined {
   return limit
 }
 
-/** A transaction id argument (32 hex); USAGE if it is not one. */
+/** A transaction id argument in hex; USAGE if it is not one. Returns lowercase hex. */
 export function txId (text: string): string {
-  if (!/^[0-9a-fA-F]{32}$/.test(text)) throw usageError(`a transaction id is 32 hex characters, got "${text.length > 80 ? text.slice(0, 77) + '...' : text}"`)
-  return text.toLowerCase()
+  const id = parseTxId(text)
+  if (id === null) throw usageError(`a transaction id is ${ID_BYTES['tx id'] * 2} hex characters, got ${quote(text)}`)
+  return toHex(id)
+}
+
+/** An argument quoted in an error, cut to 80 characters. */
+function quote (text: string): string {
+  return `"${text.length > 80 ? text.slice(0, 77) + '...' : text}"`
 }

@@ -1,4 +1,4 @@
-import type { RangeOptions } from '../ledger/reader.js'
+import type { RangeOptions } from '../ledger/results.js'
 import type { PageJson, HistoryRange } from '../api/operations.js'
 import { int } from './command.js'
 import type { CommandContext, OptionSpec } from './command.js'

@@ -1,6 +1,6 @@
 import ReadyResource from 'ready-resource'
 import { formatBootstrap } from '../net/dht.js'
-import type { Member } from '../ledger/reader.js'
+import type { Member } from '../ledger/results.js'
 import type { Peers } from '../node/status.js'
 import type { LedgerNode } from '../node/node.js'
 import { ApiServer } from '../http/server.js'

@@ -4,6 +4,7 @@ import { LedgerError } from '../errors.js'
 import { parseBootstrap } from '../net/bootstrap.js'
 import type { DhtOptions } from '../net/dht.js'
 import { writeFileAtomic } from './files.js'
+import { isCanonicalId } from '../ledger/ids.js'
 
 export const DEFAULT_DIR = './autoledger-data'
 export const CONFIG_VERSION = 1
@@ -104,7 +105,7 @@ function checkConfig (v: unknown, file: string): NodeConfig {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not an object')
   const c = v as Record<string, unknown>
   if (c.version !== CONFIG_VERSION) bad(`unknown config version ${JSON.stringify(c.version)}`)
-  if (typeof c.key !== 'string' || !/^[0-9a-f]{64}$/.test(c.key)) bad('"key" must be 64 hex characters')
+  if (!isCanonicalId('ledger key', c.key)) bad('"key" must be 64 hex characters')
   const optional = (name: string, type: string): void => {
     if (c[name] !== null && c[name] !== undefined && typeof c[name] !== type) bad(`"${name}" must be a ${type} or null`)
   }
@@ -123,7 +124,7 @@ function checkConfig (v: unknown, file: string): NodeConfig {
   }
   if (typeof c.host === 'string' && c.host.trim().length === 0) bad('"host" must be an address, e.g. 127.0.0.1')
   if (typeof c.dhtPort === 'number' && (!Number.isInteger(c.dhtPort) || c.dhtPort < 0 || c.dhtPort > 65535)) bad('"dhtPort" must be a port from 0 to 65535')
-  if (c.blocked !== undefined && (!Array.isArray(c.blocked) || !c.blocked.every(k => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)))) {
+  if (c.blocked !== undefined && (!Array.isArray(c.blocked) || !c.blocked.every(k => isCanonicalId('swarm key', k)))) {
     bad('"blocked" must be a list of swarm keys (64 hex characters each)')
   }
   if (typeof c.http === 'string') {

@@ -1,5 +1,5 @@
 import http from 'http'
-import type { RangeOptions, Head, Member } from '../ledger/reader.js'
+import type { RangeOptions, Head, Member } from '../ledger/results.js'
 import type { Peers } from '../node/status.js'
 import { ApiError, LedgerError } from '../errors.js'
 import type { ErrorCode } from '../errors.js'

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'http'
 import { LedgerError, codeOf, messageOf, oneLine } from '../errors.js'
-import type { RangeOptions } from '../ledger/reader.js'
+import type { RangeOptions } from '../ledger/results.js'
 import type { HistoryRange } from '../api/operations.js'
 import type { ErrorCode } from '../errors.js'
 

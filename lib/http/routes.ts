@@ -2,6 +2,7 @@ import { LedgerError } from '../errors.js'
 import { DEFAULT_SUBMIT_WAIT_MS, MAX_SUBMIT_WAIT_MS, WAIT_MODES } from '../api/operations.js'
 import type { LedgerApi, SubmitOptions, SubmitResult, WaitMode } from '../api/operations.js'
 import { intParam, rangeParams, historyParams } from './request.js'
+import { parseWriterKey, toHex } from '../ledger/ids.js'
 
 export type Method = 'GET' | 'POST' | 'DELETE'
 
@@ -84,8 +85,9 @@ function position (text: string): number {
 function author (query: URLSearchParams): string | undefined {
   const text = query.get('author')
   if (text === null) return undefined
-  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw invalid('query parameter "author" is a writer key: 64 hex characters')
-  return text.toLowerCase()
+  const key = parseWriterKey(text)
+  if (key === null) throw invalid('query parameter "author" is a writer key: 64 hex characters')
+  return toHex(key)
 }
 
 function recordKey (key: string): string {

@@ -38,6 +38,26 @@ export function createApply ({ supportedVersion = FORMAT_VERSION }: ApplyOptions
   }
 }
 
+/** Where a transaction came from: its author, its block's index in the author's log, its index in that block. */
+interface Source {
+  author: Uint8Array
+  writerSeq: number
+  index: number
+}
+
+/** One outcome to record. */
+interface Outcome {
+  source: Source
+  /** Null when the bytes have none: a rejected block, or a transaction too short to hold one. */
+  id: Uint8Array | null
+  /** The transaction's bytes; empty for a rejected block. */
+  tx: Uint8Array
+  /** Null for accepted. */
+  reason: RejectReason | null
+  /** What the digest covers when it is not `tx`: a rejected block's bytes. */
+  whole?: Uint8Array
+}
+
 class ApplyRun {
   private readonly state: StateTxn
   private meta!: Meta
@@ -59,13 +79,13 @@ class ApplyRun {
     await this.state.flush()
   }
 
-  private record (writer: Uint8Array, writerSeq: number, index: number, id: Uint8Array | null, tx: Uint8Array, reason: RejectReason | null, whole?: Uint8Array): void {
+  private record ({ source, id, tx, reason, whole }: Outcome): void {
     const kept = tx.byteLength <= MAX_TX_BYTES ? tx : EMPTY
     const { bytes, hash } = sealEntry({
       seq: this.meta.length,
-      writer,
-      writerSeq,
-      index,
+      writer: source.author,
+      writerSeq: source.writerSeq,
+      index: source.index,
       id,
       tx: kept,
       digest: digest(whole ?? tx),
@@ -85,19 +105,25 @@ class ApplyRun {
       this.state.putMember(author, { admin: true, indexer: true, since: 0 })
       this.meta.admins = 1
     }
-    if (value.byteLength > MAX_BLOCK_BYTES) return this.record(author, writerSeq, 0, null, EMPTY, 'TOO_LARGE', value)
+    if (value.byteLength > MAX_BLOCK_BYTES) return this.rejectBlock(author, writerSeq, value, 'TOO_LARGE')
     const block = decodeBlock(value)
-    if (block.version > this.meta.version) return this.record(author, writerSeq, 0, null, EMPTY, 'VERSION_NOT_ACTIVE', value)
-    if (!block.ok) return this.record(author, writerSeq, 0, null, EMPTY, 'BAD_ENCODING', value)
-    if (block.txs.length > MAX_BLOCK_TXS) return this.record(author, writerSeq, 0, null, EMPTY, 'TOO_LARGE', value)
-    for (let i = 0; i < block.txs.length; i++) {
-      if (await this.tx(author, writerSeq, i, block.txs[i]) === INTERRUPT) return INTERRUPT
+    if (block.version > this.meta.version) return this.rejectBlock(author, writerSeq, value, 'VERSION_NOT_ACTIVE')
+    if (!block.ok) return this.rejectBlock(author, writerSeq, value, 'BAD_ENCODING')
+    if (block.txs.length > MAX_BLOCK_TXS) return this.rejectBlock(author, writerSeq, value, 'TOO_LARGE')
+    for (let index = 0; index < block.txs.length; index++) {
+      if (await this.tx({ author, writerSeq, index }, block.txs[index]) === INTERRUPT) return INTERRUPT
     }
   }
 
-  private async tx (author: Uint8Array, writerSeq: number, index: number, bytes: Uint8Array): Promise<void | typeof INTERRUPT> {
+  /** A block rejected whole makes one entry: no id, no transaction bytes, the digest of the block. */
+  private rejectBlock (author: Uint8Array, writerSeq: number, value: Uint8Array, reason: RejectReason): void {
+    this.record({ source: { author, writerSeq, index: 0 }, id: null, tx: EMPTY, reason, whole: value })
+  }
+
+  private async tx (source: Source, bytes: Uint8Array): Promise<void | typeof INTERRUPT> {
+    const { author } = source
     const header = readTxHeader(bytes)
-    if (header === null) return this.record(author, writerSeq, index, null, bytes, 'BAD_ENCODING')
+    if (header === null) return this.record({ source, id: null, tx: bytes, reason: 'BAD_ENCODING' })
     const id = b4a.from(header.id) // own copy: the entry outlives the block buffer
     let reason: RejectReason | null | typeof INTERRUPT
     // Ids are scoped per author: only the same writer's earlier use makes this a duplicate. Another
@@ -113,7 +139,7 @@ class ApplyRun {
       this.host.interrupt('The ledger activated a format version this release does not support: upgrade autoledger')
       return INTERRUPT
     }
-    this.record(author, writerSeq, index, id, bytes, reason)
+    this.record({ source, id, tx: bytes, reason })
   }
 
   private async check (author: Uint8Array, version: number, bytes: Uint8Array): Promise<RejectReason | null | typeof INTERRUPT> {

@@ -38,8 +38,11 @@ export function reasonTag (reason: RejectReason): number {
   return REJECT_REASONS.indexOf(reason) + 1
 }
 
+/** The reason an entry records: one this release knows, or `REASON_<tag>` for the tag of a newer release's reason. */
+export type EntryReason = RejectReason | `REASON_${number}`
+
 /** The reason for an outcome tag, or null for accepted. An unknown tag (a newer release) reads as its number. */
-export function reasonOf (tag: number): RejectReason | `REASON_${number}` | null {
+export function reasonOf (tag: number): EntryReason | null {
   if (tag === ACCEPTED) return null
   return REJECT_REASONS[tag - 1] ?? `REASON_${tag}`
 }

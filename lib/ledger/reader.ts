@@ -2,87 +2,18 @@ import b4a from 'b4a'
 import { openEntry, GENESIS_HASH } from './entry.js'
 import type { EntryRecord } from './entry.js'
 import { decodeTx, subjectsOf } from './tx.js'
-import type { Tx, TxType, Role } from './tx.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta } from './layout.js'
-import { reasonOf } from './outcome.js'
 import { WRITER_KEY_BYTES } from './limits.js'
+import { toHex } from './ids.js'
+import type { TxId, WriterKey } from './ids.js'
+import { presentEntry, presentMember } from './present.js'
+import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from './results.js'
 import type { LedgerView } from './view.js'
 
 export const DEFAULT_PAGE = 100
 export const MAX_PAGE = 1000
 
-/** A decoded transaction as the API returns it: ids and keys in hex, record values parsed. */
-export type Transaction = { id: string, type: TxType, version: number, timestamp: number } & (
-  | { type: 'put', key: string, value: unknown }
-  | { type: 'del', key: string }
-  | { type: 'open-account', account: string }
-  | { type: 'mint', account: string, amount: bigint }
-  | { type: 'transfer', from: string, to: string, amount: bigint, memo: string }
-  | { type: 'add-writer', key: string, role: Role, indexer: boolean }
-  | { type: 'remove-writer', key: string }
-  | { type: 'set-version', format: number }
-  | { type: 'add-owner', account: string, key: string }
-)
-
-export interface Entry {
-  position: number
-  /** Writer key (hex) of the block's author. */
-  writer: string
-  /** Index of the block in the writer's log. */
-  writerPosition: number
-  /** Index of the transaction in its block. */
-  index: number
-  id: string | null
-  /** Null when the bytes did not decode (see `reason`) or were too large to keep. */
-  tx: Transaction | null
-  outcome: 'accepted' | 'rejected'
-  reason: string | null
-  digest: string
-  prevHash: string
-  hash: string
-  /** Signed by the indexer quorum: its position and outcome can no longer change. */
-  final: boolean
-}
-
-export interface Page<T> {
-  items: T[]
-  /** Pass as `gte` (or `lt` when reverse) for the next page; null when this is the last. */
-  next: number | null
-}
-
-export interface HistoryOptions {
-  /** Only entries before this position; pass the previous page's `next` to page on. */
-  lt?: number
-  limit?: number
-}
-
-export interface RangeOptions {
-  gte?: number
-  lt?: number
-  limit?: number
-  reverse?: boolean
-}
-
-export interface Head {
-  length: number
-  hash: string
-  final: { length: number, hash: string }
-}
-
-export interface RecordResult { key: string, value: unknown, position: number, final: boolean }
-export interface BalanceResult {
-  account: string
-  balance: bigint
-  /** Writer keys that may debit it; empty for a writer-key account (owned by that writer). */
-  owners: string[]
-  /** Position of the entry that last changed it; null if it never held value. */
-  position: number | null
-  final: boolean
-}
-export interface Member { key: string, role: Role, indexer: boolean, since: number, final: boolean }
-
-const hex = (b: Uint8Array): string => b4a.toString(b, 'hex')
 /** The highest writer key: the end of the range of one id's tx keys. */
 const MAX_KEY = b4a.alloc(WRITER_KEY_BYTES, 0xff)
 
@@ -108,8 +39,8 @@ export class LedgerReader {
     const finalLength = this.finalLength
     return {
       length,
-      hash: hex(await this.hashAt(length)),
-      final: { length: finalLength, hash: hex(await this.hashAt(finalLength)) }
+      hash: toHex(await this.hashAt(length)),
+      final: { length: finalLength, hash: toHex(await this.hashAt(finalLength)) }
     }
   }
 
@@ -128,7 +59,7 @@ export class LedgerReader {
 
   async entry (position: number): Promise<Entry | null> {
     const record = await this.record(position)
-    return record === null ? null : this.present(record)
+    return record === null ? null : presentEntry(record, record.seq < this.finalLength)
   }
 
   async entries ({ gte = 0, lt, limit, reverse = false }: RangeOptions = {}): Promise<Page<Entry>> {
@@ -150,7 +81,7 @@ export class LedgerReader {
    * collide by accident, so that is the only one unless a writer copied the id; to find your own
    * transaction whatever others did with its id, pass its author.
    */
-  async transaction (id: Uint8Array, author?: Uint8Array): Promise<Entry | null> {
+  async transaction (id: TxId, author?: WriterKey): Promise<Entry | null> {
     if (author !== undefined) {
       const node = await this.view.state.get(keys.tx(id, author))
       if (node?.value == null) return null
@@ -204,7 +135,7 @@ export class LedgerReader {
     while (position >= 0 && items.length < size) {
       const record = await this.record(position)
       if (record === null) break
-      items.push(this.present(record))
+      items.push(presentEntry(record, record.seq < this.finalLength))
       position = linkOf(record, subject) ?? -1
     }
     return { items, next: position >= 0 && items.length > 0 ? items[items.length - 1].position : null }
@@ -227,7 +158,7 @@ export class LedgerReader {
     return {
       account,
       balance: value.balance,
-      owners: value.owners.map(hex),
+      owners: value.owners.map(toHex),
       position: value.seq,
       final: value.seq < this.finalLength
     }
@@ -238,54 +169,10 @@ export class LedgerReader {
     const members: Member[] = []
     for await (const node of this.view.state.createReadStream(prefixRange(prefix))) {
       if (node.value === null) continue
-      const m = decodeValue(values.member, node.value)
-      members.push({
-        key: hex(node.key.subarray(prefix.byteLength)),
-        role: m.admin ? 'admin' : 'writer',
-        indexer: m.indexer,
-        since: m.since,
-        final: m.since < this.finalLength
-      })
+      const member = decodeValue(values.member, node.value)
+      members.push(presentMember(node.key.subarray(prefix.byteLength), member, member.since < this.finalLength))
     }
     return members
-  }
-
-  private present (r: EntryRecord): Entry {
-    const tx = r.tx.byteLength > 0 ? decodeTx(r.tx) : null
-    return {
-      position: r.seq,
-      writer: hex(r.writer),
-      writerPosition: r.writerSeq,
-      index: r.index,
-      id: r.id === null ? null : hex(r.id),
-      tx: tx === null || typeof tx === 'string' ? null : presentTx(tx),
-      outcome: r.outcome === 0 ? 'accepted' : 'rejected',
-      reason: reasonOf(r.outcome),
-      digest: hex(r.digest),
-      prevHash: hex(r.prev),
-      hash: hex(r.hash),
-      final: r.seq < this.finalLength
-    }
-  }
-}
-
-export function presentTx (tx: Tx): Transaction {
-  const base = { id: hex(tx.id), version: tx.version, timestamp: tx.timestamp }
-  switch (tx.type) {
-    case 'put': return { ...base, type: tx.type, key: tx.key, value: parseOrText(tx.value) }
-    case 'add-writer': return { ...base, type: tx.type, key: hex(tx.key), role: tx.role, indexer: tx.indexer }
-    case 'remove-writer': return { ...base, type: tx.type, key: hex(tx.key) }
-    case 'add-owner': return { ...base, type: tx.type, account: tx.account, key: hex(tx.key) }
-    default: return { ...base, ...tx, id: base.id }
-  }
-}
-
-/** Rejected puts may hold text that is not JSON: show it as a string rather than fail the read. */
-function parseOrText (text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
   }
 }
 

@@ -2,24 +2,13 @@ import c from 'compact-encoding'
 import b4a from 'b4a'
 import { strictString, amount, decodeExact } from './primitives.js'
 import type { RejectReason } from './outcome.js'
+import { isCanonicalId } from './ids.js'
+import type { TxType, TxBody } from './tx-types.js'
 import {
   MAX_AMOUNT, MAX_KEY_BYTES, MAX_MEMO_BYTES, MAX_VALUE_BYTES, TX_ID_BYTES, WRITER_KEY_BYTES
 } from './limits.js'
 
-export type Role = 'admin' | 'writer'
-
-export type TxBody =
-  | { type: 'put', key: string, value: string }
-  | { type: 'del', key: string }
-  | { type: 'open-account', account: string }
-  | { type: 'mint', account: string, amount: bigint }
-  | { type: 'transfer', from: string, to: string, amount: bigint, memo: string }
-  | { type: 'add-writer', key: Uint8Array, role: Role, indexer: boolean }
-  | { type: 'remove-writer', key: Uint8Array }
-  | { type: 'set-version', format: number }
-  | { type: 'add-owner', account: string, key: Uint8Array }
-
-export type TxType = TxBody['type']
+export type { Role, TxType, TxBody } from './tx-types.js'
 
 export interface TxHeader {
   /** Format version the transaction is encoded with. */
@@ -184,7 +173,6 @@ export function subjectsOf (tx: Tx): string[] {
 }
 
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
-const WRITER_ACCOUNT = /^[0-9a-f]{64}$/
 
 export function isAccountName (name: string): boolean {
   return ACCOUNT_NAME.test(name)
@@ -192,7 +180,7 @@ export function isAccountName (name: string): boolean {
 
 /** Accounts named by a writer key in lowercase hex belong to that writer without being opened. */
 export function isWriterAccount (name: string): boolean {
-  return WRITER_ACCOUNT.test(name)
+  return isCanonicalId('writer key', name)
 }
 
 /** Named accounts are opened (and may be shared); writer-key accounts are neither. */

@@ -1,11 +1,22 @@
 import Hyperswarm from 'hyperswarm'
-import b4a from 'b4a'
 import type HyperDHT from 'hyperdht'
 import type Autobase from 'autobase'
 import { createDht } from './dht.js'
 import type { DhtOptions } from './dht.js'
+import { toHex } from '../ledger/ids.js'
+import type { SwarmKey } from '../ledger/ids.js'
 
 export type NetworkOptions = DhtOptions | { dht: HyperDHT }
+
+export interface LedgerNetworkOptions {
+  base: Autobase<unknown>
+  network: NetworkOptions
+  /** The node's identity on the swarm: kept across restarts, so peers can name (and block) it. */
+  keyPair: { publicKey: Buffer, secretKey: Buffer }
+  /** Swarm keys (hex) to refuse from the start. */
+  blocked: string[]
+  onPeers: (peers: number, added: boolean) => void
+}
 
 /** While a node has no peer it looks the topic up again this often (hyperswarm alone waits minutes). */
 export const ALONE_REFRESH_MS = 5000
@@ -23,20 +34,16 @@ export class LedgerNetwork {
   /** Swarm keys (hex) of peers this node refuses to replicate with, until unblocked or restarted. */
   private readonly blockedKeys = new Set<string>()
 
-  /** `keyPair` is the node's identity on the swarm: kept across restarts, so peers can name (and block) it. */
-  constructor (
-    private readonly base: Autobase<unknown>,
-    opts: NetworkOptions,
-    keyPair: { publicKey: Buffer, secretKey: Buffer },
-    blocked: string[],
-    onPeers: (peers: number, added: boolean) => void
-  ) {
+  private readonly base: Autobase<unknown>
+
+  constructor ({ base, network, keyPair, blocked, onPeers }: LedgerNetworkOptions) {
+    this.base = base
     for (const key of blocked) this.blockedKeys.add(key)
-    const dht = 'dht' in opts ? opts.dht : createDht(opts)
-    this.swarm = new Hyperswarm({ dht, keyPair, firewall: key => this.blockedKeys.has(hex(key)) })
+    const dht = 'dht' in network ? network.dht : createDht(network)
+    this.swarm = new Hyperswarm({ dht, keyPair, firewall: key => this.blockedKeys.has(toHex(key)) })
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {
       conn.on('error', () => {}) // a peer dropping is routine; replication resumes on reconnect
-      if (this.blockedKeys.has(hex(conn.remotePublicKey))) {
+      if (this.blockedKeys.has(toHex(conn.remotePublicKey))) {
         conn.destroy()
         return
       }
@@ -51,8 +58,8 @@ export class LedgerNetwork {
   }
 
   /** This node's key on the swarm: what other nodes see as its peer key. */
-  get publicKey (): Buffer {
-    return this.swarm.keyPair.publicKey
+  get publicKey (): SwarmKey & Buffer {
+    return this.swarm.keyPair.publicKey as SwarmKey & Buffer
   }
 
   /** The UDP port the DHT node is bound to. */
@@ -62,7 +69,7 @@ export class LedgerNetwork {
 
   /** Swarm keys (hex) of the peers connected now. */
   peerKeys (): string[] {
-    return [...this.swarm.connections].map(c => hex(c.remotePublicKey))
+    return [...this.swarm.connections].map(c => toHex(c.remotePublicKey))
   }
 
   blocked (): string[] {
@@ -72,7 +79,7 @@ export class LedgerNetwork {
   /** Stop replicating with a peer: drop its connections (resolves once they are closed) and refuse new ones, both ways. */
   async block (key: string): Promise<void> {
     this.blockedKeys.add(key)
-    const closing = [...this.swarm.connections].filter(c => hex(c.remotePublicKey) === key).map(conn => {
+    const closing = [...this.swarm.connections].filter(c => toHex(c.remotePublicKey) === key).map(conn => {
       const closed = new Promise(resolve => conn.once('close', resolve))
       conn.destroy()
       return closed
@@ -110,8 +117,4 @@ export class LedgerNetwork {
     clearTimeout(timer)
     if (!done) await this.swarm.destroy({ force: true })
   }
-}
-
-function hex (key: Uint8Array): string {
-  return b4a.toString(key, 'hex')
 }

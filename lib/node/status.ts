@@ -1,7 +1,8 @@
 import b4a from 'b4a'
 import type Autobase from 'autobase'
 import type { LedgerView } from '../ledger/view.js'
-import type { LedgerReader, Member } from '../ledger/reader.js'
+import type { LedgerReader } from '../ledger/reader.js'
+import type { Member } from '../ledger/results.js'
 import type { Alarms } from './health/monitor.js'
 
 export interface Peers {

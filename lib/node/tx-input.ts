@@ -1,26 +1,17 @@
-import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
 import { LedgerError } from '../errors.js'
 import { validateTx } from '../ledger/tx.js'
-import type { Tx, Role } from '../ledger/tx.js'
-import { TX_ID_BYTES, WRITER_KEY_BYTES } from '../ledger/limits.js'
+import type { Tx } from '../ledger/tx.js'
+import { ID_BYTES, parseId } from '../ledger/ids.js'
+import type { Id, IdKind, KeyInput } from '../ledger/ids.js'
+import type { AmountInput, TxInputBody } from '../ledger/tx-types.js'
+import { TX_ID_BYTES } from '../ledger/limits.js'
 
-/** Amounts are exact integers: a bigint, a safe integer, or a string of decimal digits. */
-export type AmountInput = bigint | number | string
-export type KeyInput = string | Uint8Array
+export type { AmountInput } from '../ledger/tx-types.js'
+export type { KeyInput } from '../ledger/ids.js'
 
 /** A transaction as callers write it. `id` defaults to a new time-ordered id (see newTxId), `timestamp` to now. */
-export type TxInput = { id?: KeyInput, timestamp?: number } & (
-  | { type: 'put', key: string, value: unknown }
-  | { type: 'del', key: string }
-  | { type: 'open-account', account: string }
-  | { type: 'mint', account: string, amount: AmountInput }
-  | { type: 'transfer', from: string, to: string, amount: AmountInput, memo?: string }
-  | { type: 'add-writer', key: KeyInput, role?: Role, indexer?: boolean }
-  | { type: 'remove-writer', key: KeyInput }
-  | { type: 'set-version', format: number }
-  | { type: 'add-owner', account: string, key: KeyInput }
-)
+export type TxInput = { id?: KeyInput, timestamp?: number } & TxInputBody
 
 /** Turn caller input into a transaction, or throw a LedgerError naming what is wrong with it. */
 export function toTx (input: TxInput, version: number): Tx {
@@ -28,7 +19,7 @@ export function toTx (input: TxInput, version: number): Tx {
   const timestamp = input.timestamp ?? Date.now()
   const header = {
     version,
-    id: input.id === undefined ? newTxId(timestamp) : toBytes(input.id, TX_ID_BYTES, 'id'),
+    id: input.id === undefined ? newTxId(timestamp) : requireId('tx id', input.id, 'id'),
     timestamp
   }
   if (!Number.isSafeInteger(header.timestamp) || header.timestamp < 0) throw invalid('timestamp must be a non-negative integer (ms)')
@@ -56,13 +47,13 @@ function toBody (input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'
       const role = input.role ?? 'writer'
       if (role !== 'admin' && role !== 'writer') throw invalid('role must be "admin" or "writer"')
       if (input.indexer !== undefined && input.indexer !== null && typeof input.indexer !== 'boolean') throw invalid('indexer must be true or false')
-      return { ...header, type: 'add-writer', key: toBytes(input.key, WRITER_KEY_BYTES, 'key'), role, indexer: input.indexer === true }
+      return { ...header, type: 'add-writer', key: requireId('writer key', input.key, 'key'), role, indexer: input.indexer === true }
     }
-    case 'remove-writer': return { ...header, type: 'remove-writer', key: toBytes(input.key, WRITER_KEY_BYTES, 'key') }
+    case 'remove-writer': return { ...header, type: 'remove-writer', key: requireId('writer key', input.key, 'key') }
     case 'set-version':
       if (!Number.isSafeInteger(input.format)) throw invalid('format must be an integer')
       return { ...header, type: 'set-version', format: input.format }
-    case 'add-owner': return { ...header, type: 'add-owner', account: str(input.account, 'account'), key: toBytes(input.key, WRITER_KEY_BYTES, 'key') }
+    case 'add-owner': return { ...header, type: 'add-owner', account: str(input.account, 'account'), key: requireId('writer key', input.key, 'key') }
     default:
       throw new LedgerError('UNKNOWN_TYPE', `unknown transaction type ${JSON.stringify((input as { type: unknown }).type)}`)
   }
@@ -98,14 +89,12 @@ export function toAmount (n: AmountInput): bigint {
   throw new LedgerError('INVALID_AMOUNT', 'amount must be a whole number: a bigint, a safe integer or a decimal string')
 }
 
-/** Hex string or bytes of exactly `size` bytes. */
-export function toBytes (v: KeyInput, size: number, name: string): Uint8Array {
-  if (typeof v === 'string') {
-    if (v.length !== size * 2 || !/^[0-9a-fA-F]+$/.test(v)) throw invalid(`${name} must be ${size} bytes as ${size * 2} hex characters`)
-    return b4a.from(v, 'hex')
-  }
-  if (v instanceof Uint8Array && v.byteLength === size) return v
-  throw invalid(`${name} must be ${size} bytes`)
+/** An id of `kind` given as hex or bytes, or INVALID_ARGUMENT naming the argument (`name`) and the size it must have. */
+export function requireId<K extends IdKind> (kind: K, v: unknown, name: string): Id<K> {
+  const id = parseId(kind, v)
+  if (id !== null) return id
+  const size = ID_BYTES[kind]
+  throw invalid(typeof v === 'string' ? `${name} must be ${size} bytes as ${size * 2} hex characters` : `${name} must be ${size} bytes`)
 }
 
 function str (v: unknown, name: string): string {

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
 import { short } from '../output.js'
+import { isWriterAccount } from '../../ledger/tx.js'
 
 export const balance: Command = {
   name: 'balance',
@@ -12,7 +13,7 @@ export const balance: Command = {
     ctx.out.item(b, () => ctx.out.table([
       ['account', b.account],
       ['balance', b.balance],
-      ['owners', b.owners.length === 0 ? (/^[0-9a-f]{64}$/.test(b.account) ? 'its writer' : '-') : b.owners.map(short).join(', ')],
+      ['owners', b.owners.length === 0 ? (isWriterAccount(b.account) ? 'its writer' : '-') : b.owners.map(short).join(', ')],
       ['changed at', b.position === null ? 'never' : `position ${b.position}, ${b.final ? 'final' : 'not final yet'}`]
     ]))
   }

@@ -14,7 +14,7 @@ export const tx: Command = {
   async run (ctx) {
     const id = txId(ctx.positionals[0])
     const given = str(ctx, 'author')
-    const author = given === undefined ? undefined : hexKey(given, '--author')
+    const author = given === undefined ? undefined : hexKey(given, 'writer key', '--author')
     const e = await withLedger(ctx.dir, ({ ops }) => ops.transaction(id, author))
     ctx.out.item(e, () => ctx.out.table([
       ['id', e.id ?? '-'],

@@ -1,0 +1,51 @@
+/** What stored entries and transactions look like to readers: hex instead of bytes, parsed values, the reason by name. */
+import { decodeTx } from './tx.js'
+import type { Tx } from './tx.js'
+import type { EntryRecord } from './entry.js'
+import { reasonOf } from './outcome.js'
+import { toHex } from './ids.js'
+import type { MemberValue } from './layout.js'
+import type { Entry, Member, Transaction } from './results.js'
+
+/** An entry as queries return it; `final` says whether the quorum has signed it. */
+export function presentEntry (r: EntryRecord, final: boolean): Entry {
+  const tx = r.tx.byteLength > 0 ? decodeTx(r.tx) : null
+  return {
+    position: r.seq,
+    writer: toHex(r.writer),
+    writerPosition: r.writerSeq,
+    index: r.index,
+    id: r.id === null ? null : toHex(r.id),
+    tx: tx === null || typeof tx === 'string' ? null : presentTx(tx),
+    outcome: r.outcome === 0 ? 'accepted' : 'rejected',
+    reason: reasonOf(r.outcome),
+    digest: toHex(r.digest),
+    prevHash: toHex(r.prev),
+    hash: toHex(r.hash),
+    final
+  }
+}
+
+export function presentTx (tx: Tx): Transaction {
+  const base = { id: toHex(tx.id), version: tx.version, timestamp: tx.timestamp }
+  switch (tx.type) {
+    case 'put': return { ...base, type: tx.type, key: tx.key, value: parseOrText(tx.value) }
+    case 'add-writer': return { ...base, type: tx.type, key: toHex(tx.key), role: tx.role, indexer: tx.indexer }
+    case 'remove-writer': return { ...base, type: tx.type, key: toHex(tx.key) }
+    case 'add-owner': return { ...base, type: tx.type, account: tx.account, key: toHex(tx.key) }
+    default: return { ...base, ...tx, id: base.id }
+  }
+}
+
+export function presentMember (key: Uint8Array, m: MemberValue, final: boolean): Member {
+  return { key: toHex(key), role: m.admin ? 'admin' : 'writer', indexer: m.indexer, since: m.since, final }
+}
+
+/** Rejected puts may hold text that is not JSON: show it as a string rather than fail the read. */
+function parseOrText (text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
