@@ -35,7 +35,7 @@ export async function openForDaemon (paths: DataPaths, opts: OpenLocalOptions, l
       const pid = store ? null : await new DirLock(paths.lock, paths.dir).owner()
       const holder = store ? 'another process (it has the store open)' : pid === null ? 'another process' : `pid ${pid}`
       if (Date.now() - started >= RUN_LOCK_WAIT_MS) {
-        throw new LedgerError('LOCKED', `${paths.dir} is still in use by ${holder} after waiting ${RUN_LOCK_WAIT_MS / 1000} s: stop that process first (if no autoledger process uses the directory, remove ${paths.lock})`, { cause: err })
+        throw new LedgerError('LOCKED', `${paths.dir} is still in use by ${holder} after waiting ${RUN_LOCK_WAIT_MS / 1000} s: stop that process first`, { cause: err })
       }
       if (logged !== holder) {
         log.warn('waiting-for-dir', { pid, held: store ? 'store' : 'lock', maxMs: RUN_LOCK_WAIT_MS })

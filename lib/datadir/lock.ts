@@ -1,45 +1,53 @@
 import fs from 'fs/promises'
+import { constants } from 'fs'
+import { tryLock } from 'fs-native-extensions'
 import { LedgerError } from '../errors.js'
-import { pidAlive } from './files.js'
 
-/** A lock file that does not hold a pid is taken over once it is this old (ms): it was left half written. */
-export const UNREADABLE_LOCK_MS = 2000
 /** How long `autoledger run` waits for a directory that a process other than a daemon holds (ms): a command finishing. */
 export const RUN_LOCK_WAIT_MS = 10_000
 
+/** Attempts to lock the file at the path before giving up: each retry follows a holder removing it as we opened it. */
+const LOCK_ATTEMPTS = 5
+
 /**
- * An exclusive claim on a data directory: a file holding the owner's process id, created with
- * O_EXCL. A lock left by a process that no longer exists (kill -9, power loss) is taken over, and
- * so is one that holds no pid (empty or garbage) once it is UNREADABLE_LOCK_MS old. The store's
- * own RocksDB lock stays the final guard; this one fails earlier with a clear message.
+ * An exclusive claim on a data directory: an operating-system lock on its lock file (the kind the
+ * store itself uses), held while the process runs and released by the kernel when it exits, even by
+ * kill -9: there is no stale lock to detect and take over, so two processes can never both hold it.
+ * The file holds the owner's process id, for messages and for the daemon announcement check.
  */
 export class DirLock {
-  private held = false
+  private handle: fs.FileHandle | null = null
 
   constructor (readonly file: string, readonly dir: string) {}
 
   /** Take the lock, or throw LOCKED naming the process that holds it. */
   async acquire (): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      const handle = await fs.open(this.file, constants.O_RDWR | constants.O_CREAT, 0o644)
+      let locked = false
       try {
-        await fs.writeFile(this.file, `${process.pid}\n`, { flag: 'wx', mode: 0o644 })
-        this.held = true
-        return
+        locked = tryLock(handle.fd)
+        // A holder removes the file as it lets go: locking the file it removed claims nothing.
+        if (locked && await isAtPath(handle, this.file)) {
+          await handle.truncate(0)
+          await handle.write(`${process.pid}\n`, 0)
+          this.handle = handle
+          return
+        }
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+        await handle.close()
+        throw err
       }
-      const owner = await this.owner()
-      if (owner !== null && owner !== process.pid && pidAlive(owner)) {
-        throw new LedgerError('LOCKED', `${this.dir} is in use by another autoledger process (pid ${owner}): stop it first, or run one daemon per directory (if pid ${owner} is not autoledger, remove ${this.file})`)
+      await handle.close()
+      if (!locked) {
+        const owner = await this.owner()
+        throw new LedgerError('LOCKED', `${this.dir} is in use by another autoledger process${owner === null ? '' : ` (pid ${owner})`}: stop it first, or run one daemon per directory`)
       }
-      // A stale lock (its process is gone), or one without a pid that is old enough to be left over; a
-      // newer one without a pid is being written right now: look again.
-      if (owner !== null || await this.age() > UNREADABLE_LOCK_MS) await fs.rm(this.file, { force: true })
     }
-    throw new LedgerError('LOCKED', `could not lock ${this.dir}: remove ${this.file} if no autoledger process uses the directory`)
+    throw new LedgerError('LOCKED', `could not lock ${this.dir}: other processes kept taking and releasing it`)
   }
 
-  /** The pid in the lock file, or null if there is none (or it is half written). */
+  /** The pid written in the lock file, or null if there is none (no holder, or one still writing it). A killed holder's pid stays: check that it is alive. */
   async owner (): Promise<number | null> {
     try {
       const text = (await fs.readFile(this.file, 'utf8')).trim()
@@ -50,18 +58,23 @@ export class DirLock {
     }
   }
 
-  /** How long ago (ms) the lock file was last written; 0 if it is gone. */
-  private async age (): Promise<number> {
-    try {
-      return Date.now() - (await fs.stat(this.file)).mtimeMs
-    } catch {
-      return 0
-    }
-  }
-
   async release (): Promise<void> {
-    if (!this.held) return
-    this.held = false
-    if (await this.owner() === process.pid) await fs.rm(this.file, { force: true })
+    const handle = this.handle
+    if (handle === null) return
+    this.handle = null
+    // Removed while still locked, so that a process that opens the path from now on gets a new file.
+    if (await isAtPath(handle, this.file)) await fs.rm(this.file, { force: true })
+    await handle.close()
+  }
+}
+
+/** Whether the open file is still the one at `file` (not removed or replaced since it was opened). */
+async function isAtPath (handle: fs.FileHandle, file: string): Promise<boolean> {
+  try {
+    const [open, named] = await Promise.all([handle.stat(), fs.stat(file)])
+    return open.ino === named.ino && open.dev === named.dev
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
   }
 }
