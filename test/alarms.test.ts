@@ -4,6 +4,7 @@ import { createNode, link, converged } from './helpers/nodes.js'
 import type { MakeNode } from './helpers/nodes.js'
 import { tmpdir } from './helpers/temp.js'
 import { untilWritable } from './helpers/wait.js'
+import { STEP_TIMEOUT_MS } from './helpers/timeouts.js'
 import { DoubleApplyNode, HeldApplyNode } from './helpers/skewed-apply.js'
 import { serveAsDaemon } from './helpers/in-process-daemon.js'
 import { cli } from './helpers/cli.js'
@@ -15,12 +16,11 @@ import type { AlarmEvent, AlarmName } from '../lib/index.js'
 
 /** Blocks holding this are applied twice by a DoubleApplyNode. */
 const MARKER = 'applied-twice'
-const EVENT_TIMEOUT_MS = 30_000
 
-/** The next `event` of a node, or a failure after EVENT_TIMEOUT_MS. */
+/** The next `event` of a node, or a failure after STEP_TIMEOUT_MS. */
 function next<E extends 'alarm' | 'alarm-cleared'> (node: LedgerNode, event: E): Promise<E extends 'alarm' ? AlarmEvent : AlarmName> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${EVENT_TIMEOUT_MS} ms`)), EVENT_TIMEOUT_MS)
+    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS)
     node.once(event, ((value: AlarmEvent | AlarmName) => {
       clearTimeout(timer)
       resolve(value as E extends 'alarm' ? AlarmEvent : AlarmName)

@@ -4,6 +4,7 @@ import type { LedgerNodeOptions } from '../../lib/index.js'
 import { tempDir, tmpdir } from './temp.js'
 import type { TempDir } from './temp.js'
 import { nextUpdate } from './wait.js'
+import { CONVERGE_TIMEOUT_MS } from './timeouts.js'
 
 /** What the fixtures open a node with unless told otherwise: acks quickly, so tests reach finality fast. */
 export const TEST_ACK_INTERVAL_MS = 50
@@ -85,7 +86,7 @@ export function mesh (nodes: LedgerNode[]): () => void {
  * with `final`, until that whole head is also final everywhere. Returns the head hash. Fails if a
  * node raised the `diverged` alarm, unless `allowDiverged` (tests of the alarm itself).
  */
-export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = 60_000, allowDiverged = false } = {}): Promise<string> {
+export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = CONVERGE_TIMEOUT_MS, allowDiverged = false } = {}): Promise<string> {
   const deadline = Date.now() + timeout
   for (;;) {
     await Promise.all(nodes.map(n => n.update()))

@@ -1,5 +1,6 @@
 import type { Random } from '../helpers/random.js'
 import { seededReport } from './report.js'
+import { CONVERGE_TIMEOUT_MS } from '../helpers/timeouts.js'
 import type { Report } from './report.js'
 import { median } from '../../bench/harness/stats.js'
 import { Cluster, checkAcknowledged, fund, stopAndAudit } from './cluster.js'
@@ -157,7 +158,7 @@ async function killWhileStarting (d: Daemon, ms: number): Promise<boolean> {
 /** One final head on every node, or null (with the failed check recorded) when they never agree. */
 async function finalHead (cluster: Cluster, report: Report): Promise<Head | null> {
   try {
-    const { head, ms } = await cluster.converged(60_000)
+    const { head, ms } = await cluster.converged(CONVERGE_TIMEOUT_MS)
     report.figures.convergeAfterLastKillMs = ms
     report.figures.entries = head.length
     report.check('all nodes reach the same final head hash', true, `${head.length} entries, ${head.hash.slice(0, 16)}`)

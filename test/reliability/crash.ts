@@ -1,4 +1,5 @@
 import { seededReport } from './report.js'
+import { CONVERGE_TIMEOUT_MS } from '../helpers/timeouts.js'
 import type { Report } from './report.js'
 import { median } from '../../bench/harness/stats.js'
 import { Cluster, checkAcknowledged, fund, replayAndAudit } from './cluster.js'
@@ -56,7 +57,7 @@ export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill
     load.record(report)
     report.count('submits answered', load.latencies.length)
 
-    const { head, ms } = await cluster.converged(60_000)
+    const { head, ms } = await cluster.converged(CONVERGE_TIMEOUT_MS)
     report.figures.convergeAfterLastKillMs = ms
     report.figures.entries = head.length
     report.figures.restartP50Ms = median(restartMs)

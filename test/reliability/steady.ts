@@ -1,6 +1,7 @@
 import fs from 'fs/promises'
 import path from 'path'
 import { seededReport } from './report.js'
+import { CONVERGE_TIMEOUT_MS } from '../helpers/timeouts.js'
 import type { Report } from './report.js'
 import { Cluster, checkAcknowledged, fund, replayAndAudit } from './cluster.js'
 import { Load, POOL } from './load.js'
@@ -113,7 +114,7 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
       report.check(`storage grows in proportion to the ledger (bytes per entry at most ${FLAT.bytesPerEntry}x the first)`, bpe <= FLAT.bytesPerEntry, `${bpe.toFixed(2)}x`)
     }
 
-    const { head } = await cluster.converged(60_000)
+    const { head } = await cluster.converged(CONVERGE_TIMEOUT_MS)
     report.figures.entries = head.length
     report.check('all nodes end with the same final head hash', true, `${head.length} entries, ${head.hash.slice(0, 16)}`)
     await checkAcknowledged(cluster, load.acks, report, { identical: false })

@@ -28,6 +28,7 @@ import { seedFromEnv } from '../../helpers/random.js'
 import type { Random } from '../../helpers/random.js'
 import { LoopbackDaemons } from '../../helpers/daemon.js'
 import { pool } from '../../helpers/pool.js'
+import { STEP_TIMEOUT_MS } from '../../helpers/timeouts.js'
 import { seededReport } from '../report.js'
 import type { Report } from '../report.js'
 import { DOCUMENTED_CODES } from './replies.js'
@@ -153,7 +154,7 @@ export async function cliBadInput (sizes: CliSizes = {}): Promise<Report> {
     })
     await pool(operational, sizes.concurrency ?? 4, async c => {
       report.count(`cli operational: ${c.kind}`)
-      const res = await cli(c.argv, { timeout: 30_000 })
+      const res = await cli(c.argv, { timeout: STEP_TIMEOUT_MS })
       const lines = res.stderr.split('\n').filter(l => l.length > 0)
       const what = `autoledger ${c.argv.map(a => JSON.stringify(a.slice(0, 40))).join(' ')}`
       const m = /^autoledger: ([A-Z_]+): \S/.exec(lines[0] ?? '')

@@ -7,6 +7,7 @@ import { cli } from '../../helpers/cli.js'
 import { LoopbackDaemons } from '../../helpers/daemon.js'
 import { pool } from '../../helpers/pool.js'
 import { finished } from '../../helpers/process.js'
+import { STEP_TIMEOUT_MS } from '../../helpers/timeouts.js'
 import { Report } from '../report.js'
 import { offlineStatus, treeDigest, exists } from './store.js'
 import { mountTmpfs, remount, umount } from './tmpfs.js'
@@ -102,7 +103,7 @@ export async function fileBadInput (): Promise<Report> {
       const dir = c.opens === true ? base : path.join(root, `case-${n++}`)
       if (c.opens !== true) await fs.cp(base, dir, { recursive: true })
       await c.setup(dir)
-      const res = await cli([...c.argv, '--dir', dir], { timeout: 30_000 })
+      const res = await cli([...c.argv, '--dir', dir], { timeout: STEP_TIMEOUT_MS })
       const what = `${c.kind}: autoledger ${c.argv.join(' ')}`
       if (!expectExit(what, res, c.code ?? null)) return
       if (c.untouched === true && await treeDigest(path.join(dir, 'store')) !== baseStore) fail(`${what}: the store was modified`)
@@ -115,7 +116,7 @@ export async function fileBadInput (): Promise<Report> {
     for (const [i, [kind, dirArgs]] of fileCases.entries()) {
       for (const argv of i === 0 ? [['status'], ['init'], ['run']] : [['put', 'k', '1'], ['join', 'ab'.repeat(32)]]) {
         report.count(`file: ${kind}`)
-        const res = await cli([...argv, ...dirArgs], { timeout: 30_000 })
+        const res = await cli([...argv, ...dirArgs], { timeout: STEP_TIMEOUT_MS })
         expectExit(`${kind}: autoledger ${argv.join(' ')}`, res, 'BAD_DIR')
       }
       if (await fs.readFile(file, 'utf8') !== 'not a directory\n') fail(`${kind}: the file was changed`)
@@ -140,7 +141,7 @@ export async function fileBadInput (): Promise<Report> {
     report.count('file: token file is a directory')
     await fs.rm(path.join(base, 'token'), { force: true })
     await fs.mkdir(path.join(base, 'token'))
-    const refused = await cli(['run', '--json', '--dir', base], { timeout: 30_000 })
+    const refused = await cli(['run', '--json', '--dir', base], { timeout: STEP_TIMEOUT_MS })
     expectExit('token file is a directory: run', refused, 'BAD_CONFIG')
     await fs.rmdir(path.join(base, 'token'))
 
@@ -155,7 +156,7 @@ export async function fileBadInput (): Promise<Report> {
         if (!await remount(ro, 'ro')) throw new Error('remount read-only failed')
         for (const argv of [['status', '--json'], ['put', 'k', '1'], ['run']]) {
           report.count('file: read-only data dir')
-          expectExit(`read-only data dir: autoledger ${argv.join(' ')}`, await cli([...argv, '--dir', dir], { timeout: 30_000 }), 'BAD_DIR')
+          expectExit(`read-only data dir: autoledger ${argv.join(' ')}`, await cli([...argv, '--dir', dir], { timeout: STEP_TIMEOUT_MS }), 'BAD_DIR')
         }
         await remount(ro, 'rw')
         if (await treeDigest(path.join(dir, 'store')) !== before) fail('read-only data dir: the store changed')
