@@ -1,32 +1,26 @@
 import test from 'brittle'
 import { PassThrough } from 'stream'
-import { tmpdir, link, converged } from './helpers/nodes.js'
+import { createNode, link, converged } from './helpers/nodes.js'
+import type { MakeNode } from './helpers/nodes.js'
+import { tmpdir } from './helpers/temp.js'
+import { untilWritable } from './helpers/wait.js'
+import { STEP_TIMEOUT_MS } from './helpers/timeouts.js'
 import { DoubleApplyNode, HeldApplyNode } from './helpers/skewed-apply.js'
 import { serveAsDaemon } from './helpers/in-process-daemon.js'
 import { cli } from './helpers/cli.js'
 import { Logger } from '../lib/daemon/log.js'
 import { logAlarms } from '../lib/daemon/alarm-log.js'
 import { LedgerNode } from '../lib/index.js'
-import type { LedgerNodeOptions, AlarmEvent, AlarmName } from '../lib/index.js'
+import { exitStatusOf } from '../lib/errors.js'
+import type { AlarmEvent, AlarmName } from '../lib/index.js'
 
 /** Blocks holding this are applied twice by a DoubleApplyNode. */
 const MARKER = 'applied-twice'
-const EVENT_TIMEOUT_MS = 30_000
 
-async function openNode<T extends LedgerNode> (t: test.Test, node: T): Promise<T> {
-  t.teardown(() => node.close())
-  await node.ready()
-  return node
-}
-
-function nodeOptions (storage: string, opts: Partial<LedgerNodeOptions> = {}): LedgerNodeOptions {
-  return { storage, ackInterval: 50, ...opts }
-}
-
-/** The next `event` of a node, or a failure after EVENT_TIMEOUT_MS. */
+/** The next `event` of a node, or a failure after STEP_TIMEOUT_MS. */
 function next<E extends 'alarm' | 'alarm-cleared'> (node: LedgerNode, event: E): Promise<E extends 'alarm' ? AlarmEvent : AlarmName> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${EVENT_TIMEOUT_MS} ms`)), EVENT_TIMEOUT_MS)
+    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS)
     node.once(event, ((value: AlarmEvent | AlarmName) => {
       clearTimeout(timer)
       resolve(value as E extends 'alarm' ? AlarmEvent : AlarmName)
@@ -40,17 +34,16 @@ function countAlarms (node: LedgerNode): AlarmEvent[] {
   return seen
 }
 
-type Make = (opts: LedgerNodeOptions) => LedgerNode
-const plain: Make = opts => new LedgerNode(opts)
-const doubleApply: Make = opts => new DoubleApplyNode(opts, MARKER)
+const plain: MakeNode = opts => new LedgerNode(opts)
+const doubleApply: MakeNode = opts => new DoubleApplyNode(opts, MARKER)
 
 /** A ledger creator (the only indexer) and a writer, linked, the writer added. */
-async function pair (t: test.Test, indexer: Make, writer: Make): Promise<[LedgerNode, LedgerNode]> {
-  const a = await openNode(t, indexer(nodeOptions(await tmpdir(t))))
-  const b = await openNode(t, writer(nodeOptions(await tmpdir(t), { key: a.key })))
+async function pair (t: test.Test, indexer: MakeNode, writer: MakeNode): Promise<[LedgerNode, LedgerNode]> {
+  const a = await createNode(t, {}, indexer)
+  const b = await createNode(t, { key: a.key }, writer)
   link(a, b)
   await a.submit({ type: 'add-writer', key: b.writerKey, role: 'writer' })
-  await b.waitUntil(async () => (b.writable ? true : null))
+  await untilWritable(b)
   return [a, b]
 }
 
@@ -103,12 +96,12 @@ test('alarms - a writer whose indexer signed a different ledger raises diverged 
   await serveAsDaemon(t, a, dirA)
   await serveAsDaemon(t, b, dirB)
   const bad = await cli(['status', '--check', '--dir', dirB])
-  t.is(bad.code, 1, 'status --check exits 1 while diverged')
+  t.is(bad.code, exitStatusOf('ALARM'), 'status --check fails with ALARM while diverged')
   t.ok(/^autoledger: ALARM: DIVERGED at position \d+: own head [0-9a-f]{16}\.\.\. differed from the signed [0-9a-f]{16}\.\.\. at length \d+; follows the signed ledger now/.test(bad.stderr), bad.stderr)
   t.is(bad.stderr.trim().split('\n').length, 1, 'one line on stderr')
   t.ok(/health\s+DIVERGED/.test(bad.stdout), 'the health line names the alarm')
   const json = await cli(['status', '--check', '--json', '--dir', dirB])
-  t.is(json.code, 1)
+  t.is(json.code, exitStatusOf('ALARM'))
   t.is((json.lines[0] as { diverged: { position: number } }).diverged.position, twice[1].position)
   const good = await cli(['status', '--check', '--dir', dirA])
   t.is(good.code, 0, good.stderr)
@@ -131,11 +124,11 @@ test('alarms - a node whose own apply differs raises diverged and follows the si
 })
 
 test('alarms - a node opened without fast-forward raises diverged but keeps its own derivation (an audit of the signed ledger)', async t => {
-  const a = await openNode(t, doubleApply(nodeOptions(await tmpdir(t))))
+  const a = await createNode(t, {}, doubleApply)
   await a.submit({ type: 'put', key: 'before', value: 1 })
   await a.submit({ type: 'put', key: MARKER, value: 2 })
   await a.submit({ type: 'put', key: 'after', value: 3 })
-  const c = await openNode(t, plain(nodeOptions(await tmpdir(t), { key: a.key, fastForward: false })))
+  const c = await createNode(t, { key: a.key, fastForward: false })
   const raised = next(c, 'alarm')
   link(a, c)
   const event = await raised
@@ -148,8 +141,8 @@ test('alarms - a node opened without fast-forward raises diverged but keeps its 
 })
 
 test('alarms - stalled while a peer is final ahead and this node cannot apply, cleared once it can', async t => {
-  const a = await openNode(t, new LedgerNode(nodeOptions(await tmpdir(t))))
-  const b = await openNode(t, new HeldApplyNode(nodeOptions(await tmpdir(t), { key: a.key, stalledAfter: 1000 })))
+  const a = await createNode(t)
+  const b = await createNode(t, { key: a.key, stalledAfter: 1000 }, opts => new HeldApplyNode(opts))
   t.teardown(() => b.release(), { order: -2 }) // before anything closes: a held apply blocks close
   link(a, b)
   await a.submit({ type: 'put', key: 'x', value: 1 })
@@ -172,7 +165,7 @@ test('alarms - stalled while a peer is final ahead and this node cannot apply, c
   const dir = await tmpdir(t)
   await serveAsDaemon(t, b, dir)
   const check = await cli(['status', '--check', '--dir', dir])
-  t.is(check.code, 1)
+  t.is(check.code, exitStatusOf('ALARM'))
   t.ok(/^autoledger: ALARM: STALLED: final length 2 for \d+ s while a peer is final at 3$/m.test(check.stderr), check.stderr)
 
   const cleared = next(b, 'alarm-cleared')

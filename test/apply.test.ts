@@ -1,10 +1,10 @@
 import test from 'brittle'
-import { Random, seedFromEnv } from './helpers/random.js'
+import { Random, testSeed } from './helpers/random.js'
 import b4a from 'b4a'
 import { LedgerError } from '../lib/index.js'
 import type { LedgerNode, Entry } from '../lib/index.js'
 import { encodeTx } from '../lib/ledger/tx.js'
-import type { Tx, TxBody } from '../lib/ledger/tx.js'
+import type { TxBody } from '../lib/ledger/tx.js'
 import { encodeBlock, decodeBlock } from '../lib/ledger/block.js'
 import { openEntry, digest } from '../lib/ledger/entry.js'
 import { reasonTag } from '../lib/ledger/outcome.js'
@@ -12,8 +12,11 @@ import type { RejectReason } from '../lib/ledger/outcome.js'
 import { keys, values, decodeValue } from '../lib/ledger/layout.js'
 import { MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_TX_BYTES, MAX_VALUE_BYTES } from '../lib/ledger/limits.js'
 import { createNode, link, converged } from './helpers/nodes.js'
+import { rawTx } from './helpers/raw-tx.js'
+import type { RawTx } from './helpers/raw-tx.js'
+import { STEP_TIMEOUT_MS as WAIT_MS } from './helpers/timeouts.js'
+import { untilWritable, within } from './helpers/wait.js'
 
-const WAIT_MS = 30_000
 const hex = (b: Uint8Array): string => b4a.toString(b, 'hex')
 
 // ---------------------------------------------------------------------------------------------
@@ -38,8 +41,7 @@ interface Pair {
 }
 
 async function createPair (t: test.Test): Promise<Pair> {
-  const seed = seedFromEnv()
-  t.comment(`seed ${seed} (replay with AUTOLEDGER_SEED=${seed})`)
+  const seed = testSeed(t)
   const admin = await createNode(t)
   const writer = await createNode(t, { key: admin.key })
   const errors: Error[] = []
@@ -58,7 +60,7 @@ async function createPair (t: test.Test): Promise<Pair> {
     together: () => { cut(); cut = link(admin, writer) }
   }
   await admin.submit({ type: 'add-writer', key: writer.writerKey, role: 'writer' })
-  await writer.waitUntil(async () => (writer.writable ? true : null), WAIT_MS, 'the writer to become writable')
+  await untilWritable(writer, WAIT_MS)
   // Value to steal: the admin's own account, a named account the admin opened, and a little for the writer.
   const [, , , last] = await admin.submit([
     { type: 'mint', account: p.adminAccount, amount: 1000n },
@@ -71,9 +73,15 @@ async function createPair (t: test.Test): Promise<Pair> {
 }
 
 /** A hand-built transaction (version 1 unless given) with a fresh id from the seeded PRNG. */
-function tx (rnd: Random, body: TxBody, version = 1): { id: Uint8Array, bytes: Uint8Array } {
-  const id = rnd.bytes(16)
-  return { id, bytes: encodeTx({ version, id, timestamp: 0, ...body } as Tx) }
+function tx (rnd: Random, body: TxBody, version = 1): RawTx {
+  return rawTx(rnd, body, { version })
+}
+
+/** A block of `txs` whose version byte says `version` (the block layout is version 1's). */
+function blockOfVersion (version: number, txs: Uint8Array[]): Uint8Array {
+  const block = encodeBlock(txs)
+  block[0] = version
+  return block
 }
 
 function goodPut (rnd: Random, key = 'ok-' + hex(rnd.bytes(4))): { id: Uint8Array, bytes: Uint8Array, key: string } {
@@ -163,12 +171,6 @@ async function sumOfBalances (node: LedgerNode): Promise<bigint> {
   return sum
 }
 
-function withTimeout<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms) })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 // ---------------------------------------------------------------------------------------------
 // The hostile cases. Each is run on a fresh pair (one test each) and then all of them in a row
 // on one pair (the hostile run), so each must hold whatever ran before it.
@@ -206,8 +208,7 @@ const CASES: Record<string, Case> = {
 
   async 'rejects a block with version byte 0 whole' (t, p) {
     const put = goodPut(p.rnd)
-    const block = encodeBlock([put.bytes])
-    block[0] = 0
+    const block = blockOfVersion(0, [put.bytes])
     const fed = await feed(p.writer, block, 1)
     expectEntry(t, fed.entries[0], { reason: 'BAD_ENCODING', id: null, digestOf: block }, 'version-0 block')
     t.is(await p.writer.get(put.key), null, 'its transaction was not applied')
@@ -218,8 +219,7 @@ const CASES: Record<string, Case> = {
 
   async 'rejects a block whose version is above the active one whole' (t, p) {
     const put = goodPut(p.rnd)
-    const block = encodeBlock([put.bytes])
-    block[0] = 2
+    const block = blockOfVersion(2, [put.bytes])
     const fed = await feed(p.writer, block, 1)
     expectEntry(t, fed.entries[0], { reason: 'VERSION_NOT_ACTIVE', id: null, digestOf: block }, 'version-2 block')
     t.is(await p.writer.get(put.key), null, 'its transaction was not applied')
@@ -318,10 +318,10 @@ const CASES: Record<string, Case> = {
 
   async 'rejects zero, non-canonical and overflowing amounts' (t, p) {
     const { writer, admin, writerAccount, adminAccount } = p
-    const transfer = (amount: bigint): { id: Uint8Array, bytes: Uint8Array } =>
+    const transfer = (amount: bigint): RawTx =>
       tx(p.rnd, { type: 'transfer', from: writerAccount, to: adminAccount, amount, memo: '' })
     /** The same transfer with its amount field (the bytes before the empty memo) replaced. */
-    const patched = (amountHex: string): { id: Uint8Array, bytes: Uint8Array } => {
+    const patched = (amountHex: string): RawTx => {
       const base = transfer(1n) // ... amount 01 01, memo 00
       return { id: base.id, bytes: b4a.concat([base.bytes.subarray(0, base.bytes.byteLength - 3), b4a.from(amountHex + '00', 'hex')]) }
     }
@@ -500,9 +500,7 @@ test('apply - a hostile run of every case on one ledger keeps the nodes identica
 // ---------------------------------------------------------------------------------------------
 
 test('apply - a follower on an older release stops with upgrade-required while the upgraded node continues', async t => {
-  const seed = seedFromEnv()
-  t.comment(`seed ${seed} (replay with AUTOLEDGER_SEED=${seed})`)
-  const rnd = new Random(seed)
+  const rnd = new Random(testSeed(t))
   const admin = await createNode(t, { formatVersion: 2 }) // accepts format 2; the ledger still starts at 1
   const follower = await createNode(t, { key: admin.key }) // this release's own version: 1
   const errors: Error[] = []
@@ -513,14 +511,13 @@ test('apply - a follower on an older release stops with upgrade-required while t
 
   // Until it is activated, format 2 is not accepted even by a node that supports it.
   const early = tx(rnd, { type: 'put', key: 'v2-early', value: '1' }, 2)
-  const earlyBlock = encodeBlock([early.bytes])
-  earlyBlock[0] = 2
+  const earlyBlock = blockOfVersion(2, [early.bytes])
   const rejected = await feed(admin, earlyBlock, 1)
   expectEntry(t, rejected.entries[0], { reason: 'VERSION_NOT_ACTIVE', id: null }, 'a version-2 block before activation')
   await converged([admin, follower], { timeout: WAIT_MS })
   const stoppedAt = follower.length
 
-  const upgrade = withTimeout(new Promise<string>(resolve => follower.once('upgrade-required', resolve)), WAIT_MS, 'upgrade-required')
+  const upgrade = within(new Promise<string>(resolve => follower.once('upgrade-required', resolve)), WAIT_MS, 'upgrade-required')
   const { id } = await admin.submit({ type: 'set-version', format: 2 })
   t.is((await admin.waitForTransaction(id, { timeout: WAIT_MS })).outcome, 'accepted', 'the admin activates format 2')
   t.is((await admin.status()).formatVersion, 2)
@@ -543,8 +540,7 @@ test('apply - a follower on an older release stops with upgrade-required while t
   const next = await admin.submit({ type: 'put', key: 'after-upgrade', value: 1 })
   t.is((await admin.waitForTransaction(next.id, { timeout: WAIT_MS })).outcome, 'accepted', 'the admin keeps applying')
   const v2 = tx(rnd, { type: 'put', key: 'v2-late', value: '2' }, 2)
-  const v2Block = encodeBlock([v2.bytes])
-  v2Block[0] = 2
+  const v2Block = blockOfVersion(2, [v2.bytes])
   const accepted = await feed(admin, v2Block, 1)
   expectEntry(t, accepted.entries[0], { reason: null, id: v2.id }, 'a version-2 block after activation')
   t.is(follower.length, stoppedAt, 'the follower is still stopped')

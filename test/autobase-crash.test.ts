@@ -2,25 +2,21 @@ import test from 'brittle'
 import { spawn } from 'child_process'
 import { fileURLToPath } from 'url'
 import readline from 'readline'
-import os from 'os'
-import path from 'path'
-import fs from 'fs/promises'
-import { Random, seedFromEnv } from './helpers/random.js'
+import { Random, testSeed } from './helpers/random.js'
+import { tmpdir } from './helpers/temp.js'
+import { runProcess } from './helpers/process.js'
+import { STEP_TIMEOUT_MS } from './helpers/timeouts.js'
 
 const WORKER = fileURLToPath(new URL('./helpers/autobase-crash-worker.js', import.meta.url))
 const KILLS = 20
-const STEP_TIMEOUT_MS = 30_000
 /** About one append-and-apply round here (ms): a kill lands at a random point within one. */
 const APPEND_MS = 8
 
 // Unpatched autobase 7.28.1 failed this in every run of 20 kills tried (6-8 blocks applied twice):
 // an indexer flushed its views before the boot record and update list that say what they hold.
 test('autobase - a SIGKILL at any moment of append and apply never applies a block twice', { timeout: 180_000 }, async t => {
-  const seed = seedFromEnv()
-  t.comment(`seed ${seed} (replay with AUTOLEDGER_SEED=${seed})`)
-  const rnd = new Random(seed)
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-autobase-'))
-  t.teardown(() => fs.rm(dir, { recursive: true, force: true }))
+  const rnd = new Random(testSeed(t))
+  const dir = await tmpdir(t, 'autobase')
 
   for (let k = 0; k < KILLS; k++) await appendUntilKilled(dir, `p${k}`, 1 + rnd.int(40), rnd.next() * APPEND_MS)
   t.is((await run(dir, 'once', 'last')).code, 0, 'a clean run after the kills appends and closes')
@@ -48,11 +44,5 @@ async function appendUntilKilled (dir: string, label: string, appends: number, d
 }
 
 async function run (dir: string, mode: string, label?: string): Promise<{ code: number | null, stdout: string }> {
-  const child = spawn(process.execPath, [WORKER, dir, mode, ...(label === undefined ? [] : [label])], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let stdout = ''
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-  const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS)
-  const code = await new Promise<number | null>(resolve => child.once('close', code => resolve(code)))
-  clearTimeout(timer)
-  return { code, stdout }
+  return runProcess(process.execPath, [WORKER, dir, mode, ...(label === undefined ? [] : [label])], { timeout: STEP_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'inherit'] })
 }

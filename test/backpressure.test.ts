@@ -2,6 +2,7 @@ import test from 'brittle'
 import { LedgerError, BUSY_WAIT_MS } from '../lib/index.js'
 import type { LedgerNode } from '../lib/index.js'
 import { createNode, link, converged } from './helpers/nodes.js'
+import { untilWritable } from './helpers/wait.js'
 
 const put = (n: number): { type: 'put', key: string, value: number } => ({ type: 'put', key: `k${n}`, value: n })
 
@@ -11,7 +12,7 @@ async function writerOfIndexer (t: test.Test, maxPending: number): Promise<{ a: 
   const b = await createNode(t, { key: a.key, maxPending })
   const cut = link(a, b)
   await a.submit({ type: 'add-writer', key: b.writerKey })
-  await b.waitUntil(async () => (b.writable ? true : null))
+  await untilWritable(b)
   return { a, b, cut }
 }
 

@@ -1,28 +1,29 @@
 import test from 'brittle'
-import { httpBadInput, cliBadInput, fileBadInput, diskFull } from './reliability/bad-input.js'
+import { httpBadInput } from './reliability/bad-input/http.js'
+import { cliBadInput } from './reliability/bad-input/cli.js'
+import { fileBadInput } from './reliability/bad-input/files.js'
+import { diskFull } from './reliability/bad-input/disk-full.js'
 import type { Report } from './reliability/report.js'
-import { seedFromEnv } from './helpers/random.js'
+import { assertChecks, assertTried } from './reliability/assert.js'
+import { seedFromEnv, commentSeed } from './helpers/random.js'
 
 const SEED = seedFromEnv()
 
 /** Every guarantee of a scenario as an assertion, and at least `minimum` of each kind of thing tried. */
 function assertReport (t: test.Test, report: Report, minimum: Record<string, number> = {}): void {
   t.comment(`${report.scenario}: tried ${JSON.stringify(report.tried)}; ${JSON.stringify(report.figures)}`)
-  for (const check of report.checks) t.ok(check.ok, check.ok ? check.name : `${check.name}: ${check.detail ?? ''}`)
-  for (const [what, n] of Object.entries(minimum)) {
-    const tried = Object.entries(report.tried).filter(([k]) => k.startsWith(what)).reduce((s, [, v]) => s + v, 0)
-    t.ok(tried >= n, `tried ${tried} ${what} (at least ${n})`)
-  }
+  assertChecks(t, report)
+  assertTried(t, report, minimum)
 }
 
 test('bad input - HTTP API: thousands of bad requests get documented replies; the daemon and its store are unharmed', async t => {
-  t.comment(`seed ${SEED} (replay with AUTOLEDGER_SEED=${SEED})`)
+  commentSeed(t, SEED)
   const report = await httpBadInput({ httpCases: 4000, seed: SEED })
   assertReport(t, report, { 'http:': 3500, 'good writes': 50 })
 })
 
 test('bad input - CLI: generated bad arguments for every command exit 2 or 1 with the documented output', async t => {
-  t.comment(`seed ${SEED} (replay with AUTOLEDGER_SEED=${SEED})`)
+  commentSeed(t, SEED)
   const report = await cliBadInput({ cliCases: 80, seed: SEED })
   assertReport(t, report, { 'cli usage:': 80, 'cli operational:': 15 })
 })

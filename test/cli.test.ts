@@ -1,9 +1,13 @@
 import test from 'brittle'
 import path from 'path'
 import fs from 'fs/promises'
-import { tmpdir } from './helpers/nodes.js'
-import { cli, cliJson, startBootstrap, startDaemon, until, request } from './helpers/cli.js'
+import { tmpdir } from './helpers/temp.js'
+import { cli, cliJson } from './helpers/cli.js'
+import { ledgerDir, startBootstrap, startDaemon } from './helpers/daemon.js'
+import { request } from './helpers/http.js'
+import { until } from './helpers/wait.js'
 import { RUN_LOCK_WAIT_MS } from '../lib/datadir/lock.js'
+import { exitStatusOf } from '../lib/errors.js'
 
 interface StatusJson {
   key: string
@@ -41,7 +45,7 @@ test('cli - usage errors exit 2 with a message', async t => {
   const results = await Promise.all(cases.map(([args]) => cli([...args, '--dir', dir])))
   results.forEach((r, i) => {
     const [args, message] = cases[i]
-    t.is(r.code, 2, `${args.join(' ')} exits 2`)
+    t.is(r.code, exitStatusOf('USAGE'), `${args.join(' ')} exits ${exitStatusOf('USAGE')}`)
     t.ok(message.test(r.stderr), `${args.join(' ')} says why: ${r.stderr.split('\n')[0]}`)
     t.is(r.stdout, '', 'nothing on stdout')
   })
@@ -56,34 +60,34 @@ test('cli - operational errors exit 1 with one line naming the code', async t =>
   const a = path.join(root, 'a')
   const b = path.join(root, 'b')
   const missing = await cli(['status', '--dir', path.join(root, 'none')])
-  t.is(missing.code, 1)
+  t.is(missing.code, exitStatusOf('NOT_INITIALIZED'))
   t.ok(/^autoledger: NOT_INITIALIZED: .*autoledger init/.test(missing.stderr), missing.stderr.trim())
   t.is(missing.stderr.trim().split('\n').length, 1, 'one line')
 
   const created = await cliJson<{ key: string, writerKey: string }>(t, ['init', '--dir', a])
   t.is(created.key.length, 64)
   const again = await cli(['init', '--dir', a])
-  t.is(again.code, 1)
+  t.is(again.code, exitStatusOf('ALREADY_INITIALIZED'))
   t.ok(again.stderr.startsWith('autoledger: ALREADY_INITIALIZED:'), again.stderr.trim())
 
   const noBootstrap = await cli(['run', '--dir', a])
-  t.is(noBootstrap.code, 1)
+  t.is(noBootstrap.code, exitStatusOf('BOOTSTRAP_REQUIRED'))
   t.ok(/^autoledger: BOOTSTRAP_REQUIRED: .*--bootstrap/.test(noBootstrap.stderr), noBootstrap.stderr.trim())
 
   // Without a daemon, commands open the store themselves.
   const rejected = await cli(['transfer', 'bob', '5', '--dir', a, '--json'])
-  t.is(rejected.code, 1, 'a rejected transaction exits 1')
+  t.is(rejected.code, exitStatusOf('REJECTED'), `a rejected transaction exits ${exitStatusOf('REJECTED')}`)
   t.ok(/^autoledger: REJECTED: transfer at position \d+ was rejected: ACCOUNT_NOT_FOUND/.test(rejected.stderr), rejected.stderr.trim())
   const entry = rejected.lines[0] as { entry: { outcome: string, reason: string } }
   t.is(entry.entry.outcome, 'rejected', 'the rejection is still printed as data')
 
   const notFound = await cli(['get', 'nothing-here', '--dir', a])
-  t.is(notFound.code, 1)
+  t.is(notFound.code, exitStatusOf('NOT_FOUND'))
   t.ok(notFound.stderr.startsWith('autoledger: NOT_FOUND:'), notFound.stderr.trim())
 
   await cliJson(t, ['join', created.key, '--dir', b])
   const notWriter = await cli(['put', 'k', '1', '--dir', b])
-  t.is(notWriter.code, 1)
+  t.is(notWriter.code, exitStatusOf('NOT_WRITABLE'))
   t.ok(/^autoledger: NOT_WRITABLE: .*add its writer key/.test(notWriter.stderr), notWriter.stderr.trim())
 })
 
@@ -157,13 +161,11 @@ test('cli - two nodes: init, run, join, add-writer, writes via CLI and HTTP, ide
 })
 
 test('cli - a second daemon on the same directory is refused at once', async t => {
-  const bootstrap = await startBootstrap(t)
-  const dir = path.join(await tmpdir(t), 'a')
-  await cliJson(t, ['init', '--dir', dir, '--bootstrap', bootstrap])
+  const dir = await ledgerDir(t)
   const first = await startDaemon(t, dir)
   const started = Date.now()
   const second = await cli(['run', '--dir', dir])
-  t.is(second.code, 1)
+  t.is(second.code, exitStatusOf('LOCKED'))
   t.ok(new RegExp(`^autoledger: LOCKED: .*running daemon \\(pid ${first.ready.pid}`, 'm').test(second.stderr), second.stderr.trim())
   t.ok(Date.now() - started < RUN_LOCK_WAIT_MS / 2, 'fails at once: a daemon does not let go, so there is no waiting for it')
   t.absent(second.stderr.includes('waiting-for-dir'), 'without waiting')
@@ -172,9 +174,7 @@ test('cli - a second daemon on the same directory is refused at once', async t =
 })
 
 test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothing acknowledged', async t => {
-  const bootstrap = await startBootstrap(t)
-  const dir = path.join(await tmpdir(t), 'a')
-  await cliJson(t, ['init', '--dir', dir, '--bootstrap', bootstrap])
+  const dir = await ledgerDir(t)
   const first = await startDaemon(t, dir)
   const put = await cliJson<{ id: string, entry: { position: number } }>(t, ['put', 'kept', '"across restarts"', '--dir', dir])
   const stranger = 'ab'.repeat(32)
@@ -211,9 +211,7 @@ test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothin
 })
 
 test('cli - direct mode: commands work without a daemon, a daemon started later sees their writes', async t => {
-  const bootstrap = await startBootstrap(t)
-  const dir = path.join(await tmpdir(t), 'a')
-  await cliJson(t, ['init', '--dir', dir, '--bootstrap', bootstrap])
+  const dir = await ledgerDir(t)
   const opened = await cli(['open-account', 'pool', '--dir', dir, '--json'])
   t.is(opened.code, 0, opened.stderr)
   const minted = await cliJson<{ entry: { outcome: string } }>(t, ['mint', '500', '--to', 'pool', '--dir', dir])

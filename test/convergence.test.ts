@@ -4,6 +4,7 @@ import type { LedgerNode, TxInput } from '../lib/index.js'
 import { createNode, mesh, converged } from './helpers/nodes.js'
 import { audit } from './helpers/audit.js'
 import { Random, seedFromEnv } from './helpers/random.js'
+import { untilWritable } from './helpers/wait.js'
 
 const ROUNDS = 6
 const RUNS = 3 // seeds per `npm test`; each run is a different network size and schedule
@@ -28,7 +29,7 @@ async function randomRun (t: test.Test, seed: number): Promise<void> {
 
   // Two indexers (admin and node 1), everyone else a plain writer; funds in every writer account and a shared pool.
   await admin.submit(nodes.slice(1).map((n, i) => ({ type: 'add-writer', key: n.writerKey, role: 'writer', indexer: i === 0 }) as TxInput))
-  await Promise.all(nodes.map(n => n.waitUntil(async () => (n.writable ? true : null))))
+  await Promise.all(nodes.map(n => untilWritable(n)))
   await admin.submit([
     ...nodes.map(n => ({ type: 'mint', account: hex(n), amount: 1000n }) as TxInput),
     { type: 'open-account', account: 'pool' },

@@ -1,6 +1,6 @@
 import test from 'brittle'
 import fs from 'fs/promises'
-import { tmpdir } from './helpers/nodes.js'
+import { tmpdir } from './helpers/temp.js'
 import { cli, spawnCli } from './helpers/cli.js'
 
 interface Row { node: string, role: string, written: number, rejected: number, finalLength: number, finalHead: string, dir: string }

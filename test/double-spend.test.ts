@@ -2,6 +2,7 @@ import test from 'brittle'
 import type { Entry } from '../lib/index.js'
 import { createNode, mesh, converged } from './helpers/nodes.js'
 import { audit } from './helpers/audit.js'
+import { untilWritable } from './helpers/wait.js'
 
 test('double spend - two partitioned owners spend the same funds: after the merge exactly one is accepted, for good', async t => {
   const a = await createNode(t)
@@ -15,7 +16,7 @@ test('double spend - two partitioned owners spend the same funds: after the merg
     { type: 'add-writer', key: b.writerKey, indexer: true },
     { type: 'add-writer', key: c.writerKey }
   ])
-  await Promise.all([b, c].map(n => n.waitUntil(async () => (n.writable ? true : null))))
+  await Promise.all([b, c].map(n => untilWritable(n)))
   const open = await b.submit([{ type: 'open-account', account: 'treasury' }, { type: 'add-owner', account: 'treasury', key: c.writerKey }])
   await a.waitForTransaction(open[1].id)
   await a.submit({ type: 'mint', account: 'treasury', amount: 100n })

@@ -4,8 +4,11 @@ import fs from 'fs/promises'
 import { spawn, spawnSync } from 'child_process'
 import Corestore from 'corestore'
 import { WalSync } from '../lib/node/wal-sync.js'
-import { createNode, tmpdir } from './helpers/nodes.js'
-import { MAIN_JS, cliJson, startBootstrap, startDaemon } from './helpers/cli.js'
+import { createNode } from './helpers/nodes.js'
+import { tmpdir } from './helpers/temp.js'
+import { MAIN_JS } from './helpers/cli.js'
+import { ledgerDir, startDaemon } from './helpers/daemon.js'
+import { within } from './helpers/wait.js'
 
 const HAS_STRACE = spawnSync('strace', ['-V']).status === 0
 
@@ -39,17 +42,6 @@ function watchSyncs (t: test.Test): { calls: () => number, hold: () => HeldSync 
       held = { gate, started }
       return { started: start, release: () => { held = null; release() } }
     }
-  }
-}
-
-/** Resolve with `promise`, or throw after `ms`. */
-async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms) })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
   }
 }
 
@@ -155,9 +147,7 @@ function syncsBeforeAnswer (lines: string[]): { written: string, synced: string[
 }
 
 test('durable - run --no-durable / --durable set the config key; commands follow it (syscalls seen with strace)', { skip: !HAS_STRACE }, async t => {
-  const bootstrap = await startBootstrap(t)
-  const dir = path.join(await tmpdir(t), 'a')
-  await cliJson(t, ['init', '--dir', dir, '--bootstrap', bootstrap])
+  const dir = await ledgerDir(t)
   const config = async (): Promise<unknown> => (JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as { durable: unknown }).durable
 
   const durableLine = (lines: string[]): unknown => (JSON.parse(lines.find(l => l.includes('"event":"ready"'))!) as { durable: unknown }).durable

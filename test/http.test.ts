@@ -2,15 +2,17 @@ import test from 'brittle'
 import path from 'path'
 import fs from 'fs/promises'
 import net from 'net'
-import { tmpdir } from './helpers/nodes.js'
-import { cliJson, startBootstrap, startDaemon, request } from './helpers/cli.js'
-import type { Ready, Spawned } from './helpers/cli.js'
+import type { Spawned } from './helpers/cli.js'
+import { ledgerDir, startDaemon } from './helpers/daemon.js'
+import type { Ready } from './helpers/daemon.js'
+import { request } from './helpers/http.js'
+import { LOOPBACK } from './helpers/loopback.js'
+import { httpStatusOf } from '../lib/errors.js'
+import { MAX_TXS_PER_SUBMIT } from '../lib/api/operations.js'
 
 /** One initialized node with its daemon running, for the whole file (teardown at the end). */
 async function daemon (t: test.Test): Promise<{ dir: string, ready: Ready, token: string, proc: Spawned, url: string }> {
-  const bootstrap = await startBootstrap(t)
-  const dir = path.join(await tmpdir(t), 'node')
-  await cliJson(t, ['init', '--dir', dir, '--bootstrap', bootstrap])
+  const dir = await ledgerDir(t, 'node')
   const { proc, ready, token } = await startDaemon(t, dir)
   return { dir, ready, token, proc, url: ready.url }
 }
@@ -90,41 +92,43 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
   const post = (body: string | undefined, opts: { token?: string, path?: string, headers?: Record<string, string> } = {}): ReturnType<typeof request> =>
     request(url + (opts.path ?? '/v1/transactions'), { method: 'POST', token: 'token' in opts ? opts.token : token, ...(body === undefined ? {} : { body }), ...(opts.headers === undefined ? {} : { headers: opts.headers }) })
 
-  const cases: Array<[string, () => ReturnType<typeof request>, number, string]> = [
-    ['bad JSON', () => post('{"type": "put",'), 400, 'BAD_JSON'],
-    ['empty body', () => post(''), 400, 'BAD_JSON'],
-    ['not an object', () => post('"put"'), 400, 'INVALID_ARGUMENT'],
-    ['null', () => post('null'), 400, 'INVALID_ARGUMENT'],
-    ['empty array', () => post('[]'), 400, 'INVALID_ARGUMENT'],
-    ['nested array', () => post('[[{"type":"put"}]]'), 400, 'INVALID_ARGUMENT'],
-    ['unknown type', () => post('{"type":"steal"}'), 400, 'UNKNOWN_TYPE'],
-    ['wrong key type', () => post('{"type":"put","key":5,"value":1}'), 400, 'INVALID_ARGUMENT'],
-    ['wrong amount type', () => post('{"type":"mint","account":"pool","amount":[1]}'), 400, 'INVALID_AMOUNT'],
-    ['fractional amount', () => post('{"type":"mint","account":"pool","amount":1.5}'), 400, 'INVALID_AMOUNT'],
-    ['bad account', () => post('{"type":"mint","account":"UPPER","amount":1}'), 400, 'INVALID_ACCOUNT'],
-    ['bad id', () => post('{"type":"put","key":"k","value":1,"id":"xyz"}'), 400, 'INVALID_ARGUMENT'],
-    ['bad timestamp', () => post('{"type":"put","key":"k","value":1,"timestamp":-1}'), 400, 'INVALID_ARGUMENT'],
-    ['deep nesting', () => post('{"type":"put","key":"k","value":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'), 400, 'INVALID_VALUE'],
-    ['too many', () => post(JSON.stringify(Array.from({ length: 1001 }, () => ({ type: 'del', key: 'k' })))), 400, 'INVALID_ARGUMENT'],
-    ['bad wait', () => post('{"type":"del","key":"k"}', { path: '/v1/transactions?wait=maybe' }), 400, 'INVALID_ARGUMENT'],
-    ['huge body', () => post('[' + '"x",'.repeat(300_000) + '"x"]'), 413, 'PAYLOAD_TOO_LARGE'],
-    ['missing token', () => post('{"type":"del","key":"k"}', { token: undefined }), 401, 'UNAUTHORIZED'],
-    ['wrong token', () => post('{"type":"del","key":"k"}', { token: 'f'.repeat(64) }), 401, 'UNAUTHORIZED'],
-    ['member body', () => post('{"key":7}', { path: '/v1/members' }), 400, 'INVALID_ARGUMENT'],
-    ['member flags', () => post(`{"key":"${'ab'.repeat(32)}","admin":"yes"}`, { path: '/v1/members' }), 400, 'INVALID_ARGUMENT'],
-    ['unknown route', () => request(url + '/v1/nothing'), 404, 'ROUTE_NOT_FOUND'],
-    ['root', () => request(url + '/'), 404, 'ROUTE_NOT_FOUND'],
-    ['wrong method', () => request(url + '/v1/status', { method: 'DELETE', token }), 405, 'METHOD_NOT_ALLOWED'],
-    ['bad position', () => request(url + '/v1/entries/-1'), 400, 'INVALID_ARGUMENT'],
-    ['missing entry', () => request(url + '/v1/entries/99999'), 404, 'NOT_FOUND'],
-    ['bad tx id', () => request(url + '/v1/transactions/zz'), 400, 'INVALID_ARGUMENT'],
-    ['missing tx', () => request(url + '/v1/transactions/' + '00'.repeat(16)), 404, 'NOT_FOUND'],
-    ['bad paging', () => request(url + '/v1/entries?limit=-3'), 400, 'INVALID_ARGUMENT'],
-    ['bad reverse', () => request(url + '/v1/entries?reverse=sideways'), 400, 'INVALID_ARGUMENT'],
-    ['bad encoding', () => request(url + '/v1/records/%E0%A4%A'), 400, 'INVALID_ARGUMENT'],
-    ['missing record', () => request(url + '/v1/records/none'), 404, 'NOT_FOUND'],
+  // Each case names the code it must get; the status is the one the code has (ERRORS).
+  const cases: Array<[string, () => ReturnType<typeof request>, string]> = [
+    ['bad JSON', () => post('{"type": "put",'), 'BAD_JSON'],
+    ['empty body', () => post(''), 'BAD_JSON'],
+    ['not an object', () => post('"put"'), 'INVALID_ARGUMENT'],
+    ['null', () => post('null'), 'INVALID_ARGUMENT'],
+    ['empty array', () => post('[]'), 'INVALID_ARGUMENT'],
+    ['nested array', () => post('[[{"type":"put"}]]'), 'INVALID_ARGUMENT'],
+    ['unknown type', () => post('{"type":"steal"}'), 'UNKNOWN_TYPE'],
+    ['wrong key type', () => post('{"type":"put","key":5,"value":1}'), 'INVALID_ARGUMENT'],
+    ['wrong amount type', () => post('{"type":"mint","account":"pool","amount":[1]}'), 'INVALID_AMOUNT'],
+    ['fractional amount', () => post('{"type":"mint","account":"pool","amount":1.5}'), 'INVALID_AMOUNT'],
+    ['bad account', () => post('{"type":"mint","account":"UPPER","amount":1}'), 'INVALID_ACCOUNT'],
+    ['bad id', () => post('{"type":"put","key":"k","value":1,"id":"xyz"}'), 'INVALID_ARGUMENT'],
+    ['bad timestamp', () => post('{"type":"put","key":"k","value":1,"timestamp":-1}'), 'INVALID_ARGUMENT'],
+    ['deep nesting', () => post('{"type":"put","key":"k","value":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'), 'INVALID_VALUE'],
+    ['too many', () => post(JSON.stringify(Array.from({ length: MAX_TXS_PER_SUBMIT + 1 }, () => ({ type: 'del', key: 'k' })))), 'INVALID_ARGUMENT'],
+    ['bad wait', () => post('{"type":"del","key":"k"}', { path: '/v1/transactions?wait=maybe' }), 'INVALID_ARGUMENT'],
+    ['huge body', () => post('[' + '"x",'.repeat(300_000) + '"x"]'), 'PAYLOAD_TOO_LARGE'],
+    ['missing token', () => post('{"type":"del","key":"k"}', { token: undefined }), 'UNAUTHORIZED'],
+    ['wrong token', () => post('{"type":"del","key":"k"}', { token: 'f'.repeat(64) }), 'UNAUTHORIZED'],
+    ['member body', () => post('{"key":7}', { path: '/v1/members' }), 'INVALID_ARGUMENT'],
+    ['member flags', () => post(`{"key":"${'ab'.repeat(32)}","admin":"yes"}`, { path: '/v1/members' }), 'INVALID_ARGUMENT'],
+    ['unknown route', () => request(url + '/v1/nothing'), 'ROUTE_NOT_FOUND'],
+    ['root', () => request(url + '/'), 'ROUTE_NOT_FOUND'],
+    ['wrong method', () => request(url + '/v1/status', { method: 'DELETE', token }), 'METHOD_NOT_ALLOWED'],
+    ['bad position', () => request(url + '/v1/entries/-1'), 'INVALID_ARGUMENT'],
+    ['missing entry', () => request(url + '/v1/entries/99999'), 'NOT_FOUND'],
+    ['bad tx id', () => request(url + '/v1/transactions/zz'), 'INVALID_ARGUMENT'],
+    ['missing tx', () => request(url + '/v1/transactions/' + '00'.repeat(16)), 'NOT_FOUND'],
+    ['bad paging', () => request(url + '/v1/entries?limit=-3'), 'INVALID_ARGUMENT'],
+    ['bad reverse', () => request(url + '/v1/entries?reverse=sideways'), 'INVALID_ARGUMENT'],
+    ['bad encoding', () => request(url + '/v1/records/%E0%A4%A'), 'INVALID_ARGUMENT'],
+    ['missing record', () => request(url + '/v1/records/none'), 'NOT_FOUND'],
   ]
-  for (const [name, send, status, code] of cases) {
+  for (const [name, send, code] of cases) {
+    const status = httpStatusOf(code)
     const res = await send()
     t.is(res.status, status, `${name}: ${status}`)
     t.is(res.json?.code, code, `${name}: ${code}`)
@@ -134,13 +138,13 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
   // Raw garbage and a body cut off half way.
   const { port } = new URL(url)
   const garbage = await rawExchange(Number(port), 'NOT HTTP AT ALL\r\n\r\n')
-  t.ok(garbage.startsWith('HTTP/1.1 400'), 'garbage on the socket gets 400')
+  t.ok(garbage.startsWith(`HTTP/1.1 ${httpStatusOf('BAD_REQUEST')}`), `garbage on the socket gets ${httpStatusOf('BAD_REQUEST')}`)
   const rebound = await rawExchange(Number(port), 'GET /v1/status HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n')
-  t.ok(rebound.startsWith('HTTP/1.1 403') && rebound.includes('"code":"FORBIDDEN"'), 'a non-loopback Host header gets 403 (DNS rebinding)')
+  t.ok(rebound.startsWith(`HTTP/1.1 ${httpStatusOf('FORBIDDEN')}`) && rebound.includes('"code":"FORBIDDEN"'), `a non-loopback Host header gets ${httpStatusOf('FORBIDDEN')} (DNS rebinding)`)
   const chunk = 'x'.repeat(64 * 1024)
   const chunked = await rawExchange(Number(port), `POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\n\r\n` +
     `${chunk.length.toString(16)}\r\n${chunk}\r\n`.repeat(20) + '0\r\n\r\n')
-  t.ok(chunked.startsWith('HTTP/1.1 413') && chunked.includes('"code":"PAYLOAD_TOO_LARGE"'), 'a chunked body over the cap gets 413')
+  t.ok(chunked.startsWith(`HTTP/1.1 ${httpStatusOf('PAYLOAD_TOO_LARGE')}`) && chunked.includes('"code":"PAYLOAD_TOO_LARGE"'), `a chunked body over the cap gets ${httpStatusOf('PAYLOAD_TOO_LARGE')}`)
   await rawExchange(Number(port), `POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 1000\r\n\r\n{"type":`, true)
 
   t.ok(proc.running, 'the daemon is still running')
@@ -159,7 +163,7 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
 /** Write raw bytes; resolve with what comes back (or, with `hangUp`, after closing our side early). */
 async function rawExchange (port: number, data: string, hangUp = false): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
+    const socket = net.connect(port, LOOPBACK, () => {
       socket.write(data)
       if (hangUp) socket.destroy()
     })

@@ -1,10 +1,7 @@
 import test from 'brittle'
 import { LedgerError } from '../lib/index.js'
-import type { LedgerNode } from '../lib/index.js'
 import { createNode, mesh, converged } from './helpers/nodes.js'
-
-const writable = (n: LedgerNode): Promise<boolean> => n.waitUntil(async () => (n.writable ? true : null))
-const notWritable = (n: LedgerNode): Promise<boolean> => n.waitUntil(async () => (n.writable ? null : true))
+import { untilWritable as writable, untilNotWritable as notWritable } from './helpers/wait.js'
 
 test('membership - non-admins cannot add or remove writers, mint, or change the format', async t => {
   const a = await createNode(t)

@@ -1,5 +1,6 @@
 import test from 'brittle'
 import { createNode, link, converged } from './helpers/nodes.js'
+import { untilWritable } from './helpers/wait.js'
 
 test('node - a new ledger starts with a genesis entry and its creator as admin', async t => {
   const node = await createNode(t)
@@ -39,7 +40,7 @@ test('node - two writers converge to one head hash', async t => {
   const b = await createNode(t, { key: a.key })
   link(a, b)
   await a.submit({ type: 'add-writer', key: b.writerKey, role: 'writer' })
-  await b.waitUntil(async () => (b.writable ? true : null))
+  await untilWritable(b)
   await Promise.all([
     a.submit({ type: 'put', key: 'x', value: 1 }),
     b.submit({ type: 'put', key: 'y', value: 2 })

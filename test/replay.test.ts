@@ -2,6 +2,7 @@ import test from 'brittle'
 import b4a from 'b4a'
 import type { LedgerNode } from '../lib/index.js'
 import { createNode, link, converged } from './helpers/nodes.js'
+import { untilWritable } from './helpers/wait.js'
 import { replay } from './reliability/replay.js'
 import type { ReadableLedger, EntryFields, ReplayOptions } from './reliability/replay.js'
 
@@ -14,7 +15,7 @@ async function ledger (t: test.Test): Promise<{ a: LedgerNode, b: LedgerNode, op
   const cut = link(a, b)
   t.teardown(cut)
   await a.submit({ type: 'add-writer', key: b.writerKey })
-  await b.waitUntil(async () => (b.writable ? true : null))
+  await untilWritable(b)
   for (let i = 0; i < 5; i++) {
     await Promise.all([
       a.submit([{ type: 'put', key: `a${i}`, value: i }, { type: 'put', key: `a${i}x`, value: i }]),

@@ -2,19 +2,21 @@ import test from 'brittle'
 import fs from 'fs/promises'
 import path from 'path'
 import { LedgerNode } from '../lib/index.js'
-import { tmpdir, link, converged } from './helpers/nodes.js'
+import { link, converged, TEST_ACK_INTERVAL_MS } from './helpers/nodes.js'
+import { tmpdir } from './helpers/temp.js'
+import { untilWritable } from './helpers/wait.js'
 
 test('restart - close and reopen from disk: nothing acknowledged is missing', async t => {
   const dirA = await tmpdir(t)
   const dirB = await tmpdir(t)
-  let a = new LedgerNode({ storage: dirA, ackInterval: 50 })
+  let a = new LedgerNode({ storage: dirA, ackInterval: TEST_ACK_INTERVAL_MS })
   await a.ready()
   const key = a.key
-  let b = new LedgerNode({ storage: dirB, key, ackInterval: 50 })
+  let b = new LedgerNode({ storage: dirB, key, ackInterval: TEST_ACK_INTERVAL_MS })
   await b.ready()
   let cut = link(a, b)
   await a.submit({ type: 'add-writer', key: b.writerKey, indexer: true })
-  await b.waitUntil(async () => (b.writable ? true : null))
+  await untilWritable(b)
 
   // Submit from both, and close as soon as the submits are acknowledged.
   const ids = [
@@ -25,8 +27,8 @@ test('restart - close and reopen from disk: nothing acknowledged is missing', as
   await Promise.all([a.close(), b.close()])
 
   // Reopen: a without the key (its store holds the ledger), b with it.
-  a = new LedgerNode({ storage: dirA, ackInterval: 50 })
-  b = new LedgerNode({ storage: dirB, key, ackInterval: 50 })
+  a = new LedgerNode({ storage: dirA, ackInterval: TEST_ACK_INTERVAL_MS })
+  b = new LedgerNode({ storage: dirB, key, ackInterval: TEST_ACK_INTERVAL_MS })
   t.teardown(() => a.close())
   t.teardown(() => b.close())
   await Promise.all([a.ready(), b.ready()])
@@ -45,10 +47,10 @@ test('restart - close and reopen from disk: nothing acknowledged is missing', as
 
 test('restart - a node stopped by an unknown format activation resumes once reopened by a release that knows it', async t => {
   const dirB = await tmpdir(t)
-  const a = new LedgerNode({ storage: await tmpdir(t), ackInterval: 50, formatVersion: 2 })
+  const a = new LedgerNode({ storage: await tmpdir(t), ackInterval: TEST_ACK_INTERVAL_MS, formatVersion: 2 })
   t.teardown(() => a.close())
   await a.ready()
-  let b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: 50 }) // this release: format 1 only
+  let b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: TEST_ACK_INTERVAL_MS }) // this release: format 1 only
   await b.ready()
   let cut = link(a, b)
   const put = await a.submit({ type: 'put', key: 'before', value: 1 })
@@ -60,7 +62,7 @@ test('restart - a node stopped by an unknown format activation resumes once reop
   cut()
   await b.close()
 
-  b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: 50, formatVersion: 2 }) // the upgraded release
+  b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: TEST_ACK_INTERVAL_MS, formatVersion: 2 }) // the upgraded release
   t.teardown(() => b.close())
   await b.ready()
   cut = link(a, b)

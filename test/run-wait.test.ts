@@ -1,12 +1,12 @@
 import test from 'brittle'
-import path from 'path'
 import { spawn } from 'child_process'
 import { fileURLToPath } from 'url'
 import readline from 'readline'
-import { tmpdir } from './helpers/nodes.js'
-import { cli, cliJson, spawnCli, startBootstrap } from './helpers/cli.js'
+import { cli, spawnCli } from './helpers/cli.js'
 import type { Spawned } from './helpers/cli.js'
+import { ledgerDir } from './helpers/daemon.js'
 import { RUN_LOCK_WAIT_MS } from '../lib/datadir/lock.js'
+import { exitStatusOf } from '../lib/errors.js'
 
 const HOLD_DIR_JS = fileURLToPath(new URL('./helpers/hold-dir.js', import.meta.url))
 
@@ -27,14 +27,6 @@ async function holdDir (t: test.Test, dir: string, mode: 'command' | 'store'): P
     child.once('exit', code => reject(new Error(`the holder exited (${code}) before holding ${dir}`)))
   })
   return { pid: Number(line.split(' ')[1]), release }
-}
-
-/** An initialized data directory with a private bootstrap node, ready for `run`. */
-async function ledgerDir (t: test.Test): Promise<string> {
-  const bootstrap = await startBootstrap(t)
-  const dir = path.join(await tmpdir(t), 'a')
-  await cliJson(t, ['init', '--dir', dir, '--bootstrap', bootstrap])
-  return dir
 }
 
 type LogLine = Record<string, unknown> & { event: string }
@@ -70,7 +62,7 @@ test('run - fails with LOCKED (exit 1) once the wait for a held directory is ove
   const started = Date.now()
   const r = await cli(['run', '--json', '--dir', dir])
   const ms = Date.now() - started
-  t.is(r.code, 1)
+  t.is(r.code, exitStatusOf('LOCKED'))
   t.ok(new RegExp(`^autoledger: LOCKED: .*still in use by pid ${holder.pid} after waiting ${RUN_LOCK_WAIT_MS / 1000} s`, 'm').test(r.stderr), r.stderr.trim().split('\n').pop())
   t.ok(ms >= RUN_LOCK_WAIT_MS, `gave up after ${ms} ms`)
   t.is(r.stderr.split('\n').filter(l => l.includes('"waiting-for-dir"')).length, 1, 'one waiting line for one holder')

@@ -5,7 +5,3 @@
 export function now (): number {
   return Number(process.hrtime.bigint()) / 1e6
 }
-
-export function sleep (ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms))
-}

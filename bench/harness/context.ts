@@ -1,8 +1,7 @@
-import fs from 'fs/promises'
-import path from 'path'
-import os from 'os'
-import createTestnet from 'hyperdht/testnet.js'
 import type { BenchConfig } from './config.js'
+import { loopbackTestnet } from '../../test/helpers/loopback.js'
+import type { LoopbackTestnet } from '../../test/helpers/loopback.js'
+import { tempDir } from '../../test/helpers/temp.js'
 
 /** What a scenario gets from the runner. */
 export interface BenchContext {
@@ -11,28 +10,33 @@ export interface BenchContext {
   log (message: string): void
 }
 
-/** A fresh private DHT on loopback: nothing the bench creates ever bootstraps off this machine. */
-export interface LoopbackNet {
-  bootstrap: Array<{ host: string, port: number }>
-  destroy (): Promise<void>
+/** Registers a cleanup with the run's teardown (see withTeardown). */
+export type Defer = (cleanup: () => Promise<unknown>) => void
+
+/** A fresh private DHT on loopback for one run, destroyed at its teardown: nothing the bench creates ever bootstraps off this machine. */
+export async function runNet (defer: Defer): Promise<LoopbackTestnet> {
+  const net = await loopbackTestnet()
+  defer(() => net.destroy())
+  return net
 }
 
-export async function loopbackNet (): Promise<LoopbackNet> {
-  const testnet = await createTestnet(3, { host: '127.0.0.1' })
-  return { bootstrap: testnet.bootstrap, destroy: () => testnet.destroy() }
+/** A temporary directory for one run's stores, removed at its teardown. */
+export async function runDir (defer: Defer, label: string): Promise<string> {
+  const tmp = await tempDir(`bench-${label}`)
+  defer(() => tmp.remove())
+  return tmp.dir
 }
 
-/** A temporary directory for one run's stores. */
-export async function scratch (label: string): Promise<{ dir: string, remove (): Promise<void> }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `autoledger-bench-${label}-`))
-  return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) }
+/** The longest wait for one step of a run: a minute in a smoke run, else `fullMs`. */
+export function runTimeout (config: BenchConfig, fullMs = 600_000): number {
+  return config.smoke ? 60_000 : fullMs
 }
 
 /**
  * Untimed setup, then the timed part, then teardown in reverse order whatever happened. Each
  * `defer`red cleanup runs even when the run fails, so a failed run leaves no process behind.
  */
-export async function withTeardown<T> (fn: (defer: (cleanup: () => Promise<unknown>) => void) => Promise<T>): Promise<T> {
+export async function withTeardown<T> (fn: (defer: Defer) => Promise<T>): Promise<T> {
   const cleanups: Array<() => Promise<unknown>> = []
   try {
     return await fn(cleanup => { cleanups.push(cleanup) })
@@ -60,7 +64,13 @@ export function assertEqual (what: string, actual: number, expected: number): vo
   if (actual !== expected) throw new SanityError(`${what} is ${actual}, expected ${expected}`)
 }
 
-/** A generous timeout for something expected to take `expectedMs`. */
-export function timeoutFor (expectedMs: number): number {
-  return Math.max(60_000, expectedMs * 10)
+/**
+ * The timed part of a run: every peer's wait is started, then every peer submits; the time is
+ * from the first submit anywhere until the last peer is done.
+ */
+export async function timeToDone<D extends { at: number }> (wait: () => Promise<D[]>, submit: () => Promise<Array<{ firstSubmitAt: number }>>): Promise<{ done: D[], ms: number }> {
+  const waiting = wait()
+  const submitted = await submit()
+  const done = await waiting
+  return { done, ms: Math.max(...done.map(d => d.at)) - Math.min(...submitted.map(s => s.firstSubmitAt)) }
 }

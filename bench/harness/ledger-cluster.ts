@@ -3,13 +3,14 @@ import { PeerProcess } from './peer-process.js'
 import type { LedgerPeerApi, HeadReport } from '../peer/ledger-peer.js'
 import { setupTransactions, setupLength } from './workload.js'
 import { assertSame, assertEqual } from './context.js'
-import type { LoopbackNet } from './context.js'
+import type { Defer } from './context.js'
+import type { LoopbackTestnet } from '../../test/helpers/loopback.js'
 import b4a from 'b4a'
 
 export type LedgerPeerProcess = PeerProcess<LedgerPeerApi>
 
 export interface LedgerClusterOptions {
-  net: LoopbackNet
+  net: LoopbackTestnet
   dir: string
   writers: number
   /** Nodes that replicate but never write. Default 0. */
@@ -24,7 +25,7 @@ export interface LedgerClusterOptions {
   /** Node flags for peer i (e.g. `--cpu-prof`). */
   execArgv?: (i: number) => string[]
   /** Register a cleanup (the cluster's shutdown) with the caller's teardown. */
-  defer (cleanup: () => Promise<unknown>): void
+  defer: Defer
   timeoutMs: number
 }
 
@@ -43,12 +44,7 @@ export interface LedgerCluster {
  */
 export async function startLedgerCluster (opts: LedgerClusterOptions): Promise<LedgerCluster> {
   const count = opts.writers + (opts.followers ?? 0)
-  const peers: LedgerPeerProcess[] = []
-  for (let i = 0; i < count; i++) {
-    const peer = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: `ledger-${i}`, execArgv: opts.execArgv?.(i) ?? [] })
-    peers.push(peer)
-    opts.defer(() => peer.shutdown())
-  }
+  const peers = Array.from({ length: count }, (_, i) => PeerProcess.start<LedgerPeerApi>(opts.defer, 'ledger', { name: `ledger-${i}`, execArgv: opts.execArgv?.(i) ?? [] }))
   const open = (i: number, key?: string): Promise<{ key: string, writerKey: string }> => peers[i].call('open', {
     dir: path.join(opts.dir, `node-${i}`),
     bootstrap: opts.net.bootstrap,

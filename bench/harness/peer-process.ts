@@ -3,6 +3,7 @@ import type { ChildProcess } from 'child_process'
 import path from 'path'
 import { fileURLToPath } from 'url'
 import type { PeerBase, PeerRole, Request, Reply } from '../peer/protocol.js'
+import type { Defer } from './context.js'
 
 const PEER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'peer', 'main.js')
 const SHUTDOWN_TIMEOUT_MS = 20_000
@@ -51,6 +52,13 @@ export class PeerProcess<Api extends PeerBase> {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     })
     return new PeerProcess<Api>(child, opts.name ?? role)
+  }
+
+  /** Spawn a peer that is shut down at the run's teardown. */
+  static start<Api extends PeerBase> (defer: Defer, role: PeerRole | 'orbitdb', opts: SpawnOptions = {}): PeerProcess<Api> {
+    const peer = PeerProcess.spawn<Api>(role, opts)
+    defer(() => peer.shutdown())
+    return peer
   }
 
   get pid (): number | undefined {

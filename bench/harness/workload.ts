@@ -1,4 +1,5 @@
 import type { TxInput } from '../../lib/index.js'
+import { Random } from '../../test/helpers/random.js'
 
 /**
  * The benchmark's transactions: deterministic for a seed, so every scenario (and the local
@@ -38,34 +39,8 @@ export function accountName (i: number): string {
   return `acct-${String(i).padStart(4, '0')}`
 }
 
-/** mulberry32: small, fast, good enough to spread keys and ids. */
-export class Prng {
-  private state: number
-  constructor (seed: number) { this.state = seed >>> 0 }
-  next (): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0)
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-
-  int (n: number): number { return Math.floor(this.next() * n) }
-
-  bytes (n: number): Uint8Array {
-    const out = new Uint8Array(n)
-    for (let i = 0; i < n; i++) out[i] = this.int(256)
-    return out
-  }
-
-  text (n: number): string {
-    let s = ''
-    for (let i = 0; i < n; i++) s += PAD_ALPHABET[this.int(PAD_ALPHABET.length)]
-    return s
-  }
-}
-
 export function generateWorkload (spec: WorkloadSpec): TxInput[] {
-  const rnd = new Prng(spec.seed * 1_000_003 + spec.writer * 7919 + 1)
+  const rnd = new Random(spec.seed * 1_000_003 + spec.writer * 7919 + 1)
   const share = spec.transferShare ?? TRANSFER_SHARE
   const txs: TxInput[] = []
   for (let n = 0; n < spec.count; n++) {
@@ -77,13 +52,13 @@ export function generateWorkload (spec: WorkloadSpec): TxInput[] {
       const to = (from + 1 + rnd.int(spec.accounts - 1)) % spec.accounts
       const amount = 1 + rnd.int(MAX_TRANSFER)
       // from, to: length byte + 9 chars each; amount: 2-3 bytes; memo: length byte + text.
-      const memo = rnd.text(TX_TARGET_BYTES - HEADER_BYTES - 20 - 3 - 1)
+      const memo = rnd.text(TX_TARGET_BYTES - HEADER_BYTES - 20 - 3 - 1, PAD_ALPHABET)
       txs.push({ type: 'transfer', id, timestamp, from: accountName(from), to: accountName(to), amount, memo })
     } else {
       const key = `w${String(spec.writer).padStart(2, '0')}/${String(n).padStart(7, '0')}`
       // key: length byte + 11 chars; value: length byte + {"n":N,"d":"..."}.
       const fixed = HEADER_BYTES + 1 + key.length + 1 + `{"n":${n},"d":""}`.length
-      txs.push({ type: 'put', id, timestamp, key, value: { n, d: rnd.text(Math.max(0, TX_TARGET_BYTES - fixed)) } })
+      txs.push({ type: 'put', id, timestamp, key, value: { n, d: rnd.text(Math.max(0, TX_TARGET_BYTES - fixed), PAD_ALPHABET) } })
     }
   }
   return txs

@@ -1,14 +1,16 @@
 import Corestore from 'corestore'
 import type HyperDHT from 'hyperdht'
 import b4a from 'b4a'
-import { LedgerNode, createDht } from '../../lib/index.js'
+import { LedgerNode } from '../../lib/index.js'
 import type { TxInput } from '../../lib/index.js'
 import { generateWorkload, interleave } from '../harness/workload.js'
 import type { WorkloadSpec } from '../harness/workload.js'
 import { encodedBytes } from '../harness/encode.js'
-import { now, sleep } from '../harness/clock.js'
-import { directoryBytes } from '../harness/disk.js'
-import { processStats, udxOf, dropDht } from './process-stats.js'
+import { now } from '../harness/clock.js'
+import { directoryBytes } from '../../test/helpers/disk.js'
+import { loopbackDht } from '../../test/helpers/loopback.js'
+import { pause, untilWritable } from '../../test/helpers/wait.js'
+import { processStats, dropDht } from './process-stats.js'
 import type { PeerBase, ProcessStats } from './protocol.js'
 import { LatencyObserver } from './latency-observer.js'
 import type { Sightings } from './latency-observer.js'
@@ -95,7 +97,7 @@ export class LedgerPeer implements LedgerPeerApi {
   async open (p: LedgerOpenParams): Promise<{ key: string, writerKey: string }> {
     this.dir = p.dir
     this.store = new Corestore(p.dir)
-    this.dht = p.bootstrap === null ? null : createDht({ bootstrap: p.bootstrap, host: '127.0.0.1', reachable: true })
+    this.dht = p.bootstrap === null ? null : loopbackDht(p.bootstrap, { reachable: true })
     this.node = new LedgerNode({
       storage: this.store,
       key: p.key ?? null,
@@ -122,8 +124,7 @@ export class LedgerPeer implements LedgerPeerApi {
   }
 
   async waitWritable ({ timeoutMs }: { timeoutMs: number }): Promise<void> {
-    const node = this.ledger
-    await node.waitUntil(async () => (node.writable ? true : null), timeoutMs, 'the node to become writable')
+    await untilWritable(this.ledger, timeoutMs)
   }
 
   async prepare ({ slices }: { slices: WorkloadSpec[] }): Promise<{ count: number, bytes: number }> {
@@ -156,7 +157,7 @@ export class LedgerPeer implements LedgerPeerApi {
     const start = now()
     for (let i = 0; i < this.txs.length; i++) {
       const wait = start + i * intervalMs - now()
-      if (wait > 0) await sleep(wait)
+      if (wait > 0) await pause(wait)
       const tx = this.txs[i]
       submitted[b4a.toString(tx.id as Uint8Array, 'hex')] = now()
       pending.push(node.submit(tx))
@@ -224,7 +225,7 @@ export class LedgerPeer implements LedgerPeerApi {
   }
 
   async stats (): Promise<ProcessStats> {
-    return processStats(this.dht === null ? null : udxOf(this.dht))
+    return processStats(this.dht)
   }
 
   async close ({ compact }: { compact: boolean }): Promise<CloseReport> {

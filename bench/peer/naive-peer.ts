@@ -1,15 +1,14 @@
 import Corestore from 'corestore'
 import Autobase from 'autobase'
 import Hyperbee from 'hyperbee'
-import type HyperDHT from 'hyperdht'
-import Hyperswarm from 'hyperswarm'
+import type Hyperswarm from 'hyperswarm'
 import b4a from 'b4a'
-import { createDht } from '../../lib/index.js'
 import { generateWorkload, interleave } from '../harness/workload.js'
 import type { WorkloadSpec } from '../harness/workload.js'
 import { encodeTransaction } from '../harness/encode.js'
 import { now } from '../harness/clock.js'
-import { processStats, udxOf, dropDht } from './process-stats.js'
+import { processStats } from './process-stats.js'
+import { PeerSwarm } from './swarm.js'
 import type { PeerBase, ProcessStats } from './protocol.js'
 import { waitFor } from './holepunch.js'
 import type Hypercore from 'hypercore'
@@ -43,8 +42,7 @@ export interface NaivePeerApi extends PeerBase {
 export class NaivePeer implements NaivePeerApi {
   private store: Corestore | null = null
   private base: Autobase<NaiveView> | null = null
-  private swarm: Hyperswarm | null = null
-  private dht: HyperDHT | null = null
+  private net: PeerSwarm | null = null
   private values: Uint8Array[] = []
   private truncations = 0
 
@@ -68,13 +66,7 @@ export class NaivePeer implements NaivePeerApi {
     base.on('error', () => {})
     await base.ready()
     base.view.core.on('truncate', () => { this.truncations++ })
-    this.dht = createDht({ bootstrap, host: '127.0.0.1', reachable: true })
-    const swarm = this.swarm = new Hyperswarm({ dht: this.dht })
-    swarm.on('connection', (conn: Hyperswarm.Connection) => {
-      conn.on('error', () => {})
-      base.replicate(conn)
-    })
-    swarm.join(base.discoveryKey, { server: true, client: true })
+    this.net = new PeerSwarm(bootstrap, base.discoveryKey, (conn: Hyperswarm.Connection) => base.replicate(conn))
     return { key: b4a.toString(base.key, 'hex'), writerKey: b4a.toString(base.local.key, 'hex') }
   }
 
@@ -111,15 +103,14 @@ export class NaivePeer implements NaivePeerApi {
   }
 
   async stats (): Promise<ProcessStats> {
-    return processStats(this.dht === null ? null : udxOf(this.dht))
+    return processStats(this.net?.dht ?? null)
   }
 
   async shutdown (): Promise<void> {
-    await dropDht(this.dht)
-    await this.swarm?.destroy()
+    await this.net?.destroy()
     await this.base?.close()
     await this.store?.close()
-    this.swarm = null
+    this.net = null
     this.base = null
     this.store = null
   }

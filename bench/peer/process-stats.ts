@@ -3,7 +3,9 @@ import type { ProcessStats } from './protocol.js'
 /** The UDX counters live on the DHT's UDX instance; a peer without a network reports zero. */
 export interface UdxCounters { bytesReceived: number, bytesTransmitted: number }
 
-export function processStats (udx: UdxCounters | null): ProcessStats {
+/** This process's figures; the UDX counters of `dht` (null: a peer without a network reports zero). */
+export function processStats (dht: unknown): ProcessStats {
+  const udx = dht === null ? null : udxOf(dht)
   const memory = process.memoryUsage()
   return {
     heapUsedBytes: memory.heapUsed,
@@ -15,7 +17,7 @@ export function processStats (udx: UdxCounters | null): ProcessStats {
 }
 
 /** The DHT instance's UDX, which the bench reads counters from (not part of the typed surface). */
-export function udxOf (dht: unknown): UdxCounters {
+function udxOf (dht: unknown): UdxCounters {
   return (dht as { udx: UdxCounters }).udx
 }
 

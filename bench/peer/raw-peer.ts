@@ -1,13 +1,12 @@
 import Corestore from 'corestore'
-import Hyperswarm from 'hyperswarm'
-import type HyperDHT from 'hyperdht'
+import type Hyperswarm from 'hyperswarm'
 import b4a from 'b4a'
-import { createDht } from '../../lib/index.js'
 import { generateWorkload, interleave } from '../harness/workload.js'
 import type { WorkloadSpec } from '../harness/workload.js'
 import { encodeTransaction, packBlocks } from '../harness/encode.js'
 import { now } from '../harness/clock.js'
-import { processStats, udxOf, dropDht } from './process-stats.js'
+import { processStats } from './process-stats.js'
+import { PeerSwarm } from './swarm.js'
 import type { PeerBase, ProcessStats } from './protocol.js'
 import { waitFor } from './holepunch.js'
 import type Hypercore from 'hypercore'
@@ -25,8 +24,7 @@ export interface RawPeerApi extends PeerBase {
 /** A plain hypercore writer that also replicates every other peer's core: no linearization. */
 export class RawPeer implements RawPeerApi {
   private store: Corestore | null = null
-  private swarm: Hyperswarm | null = null
-  private dht: HyperDHT | null = null
+  private net: PeerSwarm | null = null
   private core: Hypercore | null = null
   private readonly remotes = new Map<string, Hypercore>()
   private blocks: Uint8Array[] = []
@@ -35,13 +33,7 @@ export class RawPeer implements RawPeerApi {
     const store = this.store = new Corestore(dir)
     this.core = store.get({ name: 'bench' })
     await this.core.ready()
-    this.dht = createDht({ bootstrap, host: '127.0.0.1', reachable: true })
-    const swarm = this.swarm = new Hyperswarm({ dht: this.dht })
-    swarm.on('connection', (conn: Hyperswarm.Connection) => {
-      conn.on('error', () => {})
-      store.replicate(conn)
-    })
-    swarm.join(b4a.from(topic, 'hex'), { server: true, client: true })
+    this.net = new PeerSwarm(bootstrap, b4a.from(topic, 'hex'), (conn: Hyperswarm.Connection) => store.replicate(conn))
     return { key: b4a.toString(this.core.key, 'hex') }
   }
 
@@ -79,14 +71,13 @@ export class RawPeer implements RawPeerApi {
   }
 
   async stats (): Promise<ProcessStats> {
-    return processStats(this.dht === null ? null : udxOf(this.dht))
+    return processStats(this.net?.dht ?? null)
   }
 
   async shutdown (): Promise<void> {
-    await dropDht(this.dht)
-    await this.swarm?.destroy()
+    await this.net?.destroy()
     await this.store?.close()
-    this.swarm = null
+    this.net = null
     this.store = null
   }
 }

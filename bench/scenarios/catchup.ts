@@ -2,7 +2,7 @@ import path from 'path'
 import { PeerProcess } from '../harness/peer-process.js'
 import type { LedgerPeerApi, HeadReport } from '../peer/ledger-peer.js'
 import { checkHeads } from '../harness/ledger-cluster.js'
-import { loopbackNet, scratch, withTeardown } from '../harness/context.js'
+import { runNet, runDir, runTimeout, withTeardown } from '../harness/context.js'
 import type { BenchContext } from '../harness/context.js'
 import { setupTransactions, setupLength, workloadSlices } from '../harness/workload.js'
 import { now } from '../harness/clock.js'
@@ -28,14 +28,12 @@ export interface CatchupRun {
 export async function catchupScenario (ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
   const { config } = ctx
   const entries = config.catchupEntries
-  const timeoutMs = config.smoke ? 60_000 : Math.max(600_000, entries * 2)
+  const timeoutMs = runTimeout(config, Math.max(600_000, entries * 2))
   return withTeardown(async defer => {
-    const tmp = await scratch('catchup')
-    defer(() => tmp.remove())
-    const sourceDir = path.join(tmp.dir, 'source')
+    const root = await runDir(defer, 'catchup')
+    const sourceDir = path.join(root, 'source')
     const { key, built } = await withTeardown(async deferBuild => {
-      const source = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: 'catchup-source' })
-      deferBuild(() => source.shutdown())
+      const source = PeerProcess.start<LedgerPeerApi>(deferBuild, 'ledger', { name: 'catchup-source' })
       const { key } = await source.call('open', { dir: sourceDir, bootstrap: null })
       await source.call('submit', { txs: setupTransactions([], config.accounts, 1) })
       const base = setupLength(1, config.accounts)
@@ -54,7 +52,7 @@ export async function catchupScenario (ctx: BenchContext): Promise<Omit<Scenario
       for (const fastForward of [true, false]) {
         const mode = fastForward ? 'with fast-forward' : 'without fast-forward'
         try {
-          const run = await follow(ctx, { key, sourceDir, dir: path.join(tmp.dir, `follower-${r}-${fastForward ? 'ff' : 'full'}`), fastForward, source: built, timeoutMs })
+          const run = await follow(ctx, { key, sourceDir, dir: path.join(root, `follower-${r}-${fastForward ? 'ff' : 'full'}`), fastForward, source: built, timeoutMs })
           ctx.log(`  follower ${mode}: ${(run.ms / 1000).toFixed(2)} s, ${(run.bytesReceived / 1e6).toFixed(1)} MB received`)
           runs.push(run)
         } catch (err) {
@@ -89,14 +87,11 @@ export async function catchupScenario (ctx: BenchContext): Promise<Omit<Scenario
 
 async function follow (ctx: BenchContext, opts: { key: string, sourceDir: string, dir: string, fastForward: boolean, source: HeadReport, timeoutMs: number }): Promise<CatchupRun> {
   return withTeardown(async defer => {
-    const net = await loopbackNet()
-    defer(() => net.destroy())
-    const source = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: 'catchup-source' })
-    defer(() => source.shutdown())
+    const net = await runNet(defer)
+    const source = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: 'catchup-source' })
     await source.call('open', { dir: opts.sourceDir, key: opts.key, bootstrap: net.bootstrap })
     await source.call('flushed')
-    const follower = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: `follower${opts.fastForward ? '-ff' : ''}` })
-    defer(() => follower.shutdown())
+    const follower = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: `follower${opts.fastForward ? '-ff' : ''}` })
     await follower.call('stats') // the process is up: spawning it is not part of the timing
 
     const start = now()

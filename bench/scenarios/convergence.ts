@@ -2,7 +2,7 @@ import path from 'path'
 import { PeerProcess } from '../harness/peer-process.js'
 import type { LedgerPeerApi } from '../peer/ledger-peer.js'
 import { startLedgerCluster, checkHeads } from '../harness/ledger-cluster.js'
-import { loopbackNet, scratch, withTeardown, SanityError, assertEqual } from '../harness/context.js'
+import { runNet, runDir, runTimeout, withTeardown, SanityError, assertEqual } from '../harness/context.js'
 import type { BenchContext } from '../harness/context.js'
 import { setupTransactions, setupLength, workloadSlices } from '../harness/workload.js'
 import { figure } from '../harness/report.js'
@@ -45,14 +45,12 @@ export interface ConvergenceRun {
 /** One timed convergence run: W writer processes (plus followers) over a loopback swarm. */
 export async function convergenceRun (ctx: BenchContext, opts: ConvergenceOptions): Promise<ConvergenceRun> {
   const { config } = ctx
-  const timeoutMs = config.smoke ? 60_000 : 600_000
+  const timeoutMs = runTimeout(config)
   return withTeardown(async defer => {
-    const net = await loopbackNet()
-    defer(() => net.destroy())
-    const tmp = await scratch('convergence')
-    defer(() => tmp.remove())
+    const net = await runNet(defer)
+    const dir = await runDir(defer, 'convergence')
     const cluster = await startLedgerCluster({
-      net, dir: tmp.dir, writers: opts.writers, followers: opts.followers ?? 0, indexers: opts.indexers ?? config.indexers,
+      net, dir, writers: opts.writers, followers: opts.followers ?? 0, indexers: opts.indexers ?? config.indexers,
       accounts: config.accounts, execArgv: opts.execArgv, forceAckMs: config.forceAckMs, maxPending: config.maxPending, defer, timeoutMs
     })
     const slices = workloadSlices(config, opts.writers, opts.txs)
@@ -106,13 +104,11 @@ export interface LocalRun {
 /** The local ceiling: one node, no network, applying the same transactions as all W writers. */
 export async function localRun (ctx: BenchContext, writers: number, txs: number, execArgv: string[] = []): Promise<LocalRun> {
   const { config } = ctx
-  const timeoutMs = config.smoke ? 60_000 : 600_000
+  const timeoutMs = runTimeout(config)
   return withTeardown(async defer => {
-    const tmp = await scratch('local')
-    defer(() => tmp.remove())
-    const peer = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: 'local', execArgv })
-    defer(() => peer.shutdown())
-    await peer.call('open', { dir: path.join(tmp.dir, 'node'), bootstrap: null })
+    const dir = await runDir(defer, 'local')
+    const peer = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: 'local', execArgv })
+    await peer.call('open', { dir: path.join(dir, 'node'), bootstrap: null })
     await peer.call('submit', { txs: setupTransactions([], config.accounts, 1) })
     const base = setupLength(1, config.accounts)
     await peer.call('waitLength', { length: base, final: true, timeoutMs })

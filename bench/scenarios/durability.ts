@@ -1,7 +1,7 @@
 import path from 'path'
 import { PeerProcess } from '../harness/peer-process.js'
 import type { LedgerPeerApi } from '../peer/ledger-peer.js'
-import { scratch, withTeardown, SanityError, assertEqual } from '../harness/context.js'
+import { runDir, runTimeout, withTeardown, SanityError, assertEqual } from '../harness/context.js'
 import type { BenchContext } from '../harness/context.js'
 import { setupTransactions, setupLength, workloadSlices } from '../harness/workload.js'
 import { percentiles } from '../harness/stats.js'
@@ -26,14 +26,12 @@ export interface DurabilityRun {
 /** One node alone, no network, with or without a sync per block: the same three phases in one process. */
 async function durabilityRun (ctx: BenchContext, durable: boolean): Promise<DurabilityRun> {
   const { config } = ctx
-  const timeoutMs = config.smoke ? 60_000 : 600_000
+  const timeoutMs = runTimeout(config)
   const sizes = { window: config.txs, sequential: config.smoke ? 20 : 500, clients: config.smoke ? 100 : 4000 }
   return withTeardown(async defer => {
-    const tmp = await scratch('durability')
-    defer(() => tmp.remove())
-    const peer = PeerProcess.spawn<LedgerPeerApi>('ledger', { name: durable ? 'durable' : 'not-durable' })
-    defer(() => peer.shutdown())
-    await peer.call('open', { dir: path.join(tmp.dir, 'node'), bootstrap: null, durable })
+    const dir = await runDir(defer, 'durability')
+    const peer = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: durable ? 'durable' : 'not-durable' })
+    await peer.call('open', { dir: path.join(dir, 'node'), bootstrap: null, durable })
     await peer.call('submit', { txs: setupTransactions([], config.accounts, 1) })
     let length = setupLength(1, config.accounts)
     await peer.call('waitLength', { length, final: true, timeoutMs })

@@ -1,7 +1,7 @@
 import { startLedgerCluster, checkHeads } from '../harness/ledger-cluster.js'
 import { DEFAULT_ACK_INTERVAL_MS } from '../../lib/index.js'
 import { workloadSlices } from '../harness/workload.js'
-import { loopbackNet, scratch, withTeardown, SanityError } from '../harness/context.js'
+import { runNet, runDir, runTimeout, withTeardown, SanityError } from '../harness/context.js'
 import type { BenchContext } from '../harness/context.js'
 import { percentiles } from '../harness/stats.js'
 import type { Percentiles } from '../harness/stats.js'
@@ -30,13 +30,11 @@ export interface LatencyRun {
 /** Three writers submitting at the given pace; every node stamps each transaction id as it sees it. */
 export async function latencyRun (ctx: BenchContext, setup: LatencySetup): Promise<LatencyRun> {
   const { config } = ctx
-  const timeoutMs = config.smoke ? 60_000 : 300_000
+  const timeoutMs = runTimeout(config, 300_000)
   return withTeardown(async defer => {
-    const net = await loopbackNet()
-    defer(() => net.destroy())
-    const tmp = await scratch('latency')
-    defer(() => tmp.remove())
-    const cluster = await startLedgerCluster({ net, dir: tmp.dir, writers: WRITERS, indexers: setup.indexers, accounts: config.accounts, forceAckMs: config.forceAckMs, maxPending: config.maxPending, defer, timeoutMs })
+    const net = await runNet(defer)
+    const dir = await runDir(defer, 'latency')
+    const cluster = await startLedgerCluster({ net, dir, writers: WRITERS, indexers: setup.indexers, accounts: config.accounts, forceAckMs: config.forceAckMs, maxPending: config.maxPending, defer, timeoutMs })
     await Promise.all(cluster.peers.map(p => p.call('observe')))
     await Promise.all(cluster.writers.map((p, w) => p.call('prepare', { slices: [workloadSlices(config, WRITERS, setup.txsPerWriter)[w]] })))
     const length = cluster.setupLength + WRITERS * setup.txsPerWriter

@@ -3,7 +3,7 @@ import fs from 'fs'
 import { spawnSync } from 'child_process'
 import { fileURLToPath } from 'url'
 import { PeerProcess } from '../harness/peer-process.js'
-import { scratch, withTeardown, assertSame, assertEqual } from '../harness/context.js'
+import { runDir, runTimeout, timeToDone, withTeardown, assertSame, assertEqual } from '../harness/context.js'
 import type { BenchContext } from '../harness/context.js'
 import { generateWorkload, workloadSlices } from '../harness/workload.js'
 import { encodeTransaction } from '../harness/encode.js'
@@ -38,16 +38,11 @@ function ensureInstalled (ctx: BenchContext): { version: string } {
 export interface OrbitRun { totalTxs: number, bytes: number, ms: number, txPerSec: number }
 
 async function orbitRun (ctx: BenchContext, writers: number, txs: number): Promise<OrbitRun> {
-  const timeoutMs = ctx.config.smoke ? 60_000 : 600_000
+  const timeoutMs = runTimeout(ctx.config)
   return withTeardown(async defer => {
-    const tmp = await scratch('orbitdb')
-    defer(() => tmp.remove())
-    const peers = Array.from({ length: writers }, (_, i) => {
-      const p = PeerProcess.spawn<OrbitPeerApi>('orbitdb', { name: `orbitdb-${i}`, program: path.join(ORBITDB_DIR, 'peer.mjs') })
-      defer(() => p.shutdown())
-      return p
-    })
-    const opened = await Promise.all(peers.map((p, i) => p.call('open', { dir: path.join(tmp.dir, `node-${i}`) })))
+    const dir = await runDir(defer, 'orbitdb')
+    const peers = Array.from({ length: writers }, (_, i) => PeerProcess.start<OrbitPeerApi>(defer, 'orbitdb', { name: `orbitdb-${i}`, program: path.join(ORBITDB_DIR, 'peer.mjs') }))
+    const opened = await Promise.all(peers.map((p, i) => p.call('open', { dir: path.join(dir, `node-${i}`) })))
     for (let i = 1; i < writers; i++) await peers[i].call('dial', { addrs: opened.slice(0, i).flatMap(o => o.addrs) })
     const { address } = await peers[0].call('openDb', {})
     await Promise.all(peers.slice(1).map(p => p.call('openDb', { address })))
@@ -56,10 +51,7 @@ async function orbitRun (ctx: BenchContext, writers: number, txs: number): Promi
     await Promise.all(peers.map((p, i) => p.call('prepare', { values: slices[i] })))
     const total = writers * txs
 
-    const waiting = Promise.all(peers.map(p => p.call('waitCount', { count: total, timeoutMs })))
-    const submitted = await Promise.all(peers.map(p => p.call('run')))
-    const done = await waiting
-    const ms = Math.max(...done.map(d => d.at)) - Math.min(...submitted.map(s => s.firstSubmitAt))
+    const { done, ms } = await timeToDone(() => Promise.all(peers.map(p => p.call('waitCount', { count: total, timeoutMs }))), () => Promise.all(peers.map(p => p.call('run'))))
 
     for (const d of done) assertEqual('OrbitDB entries', d.entries, total)
     assertSame('OrbitDB heads', done.map(d => d.heads.join(',')))

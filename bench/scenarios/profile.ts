@@ -1,5 +1,5 @@
 import path from 'path'
-import { scratch } from '../harness/context.js'
+import { tempDir } from '../../test/helpers/temp.js'
 import type { BenchContext } from '../harness/context.js'
 import { summarizeProfiles } from '../harness/profile.js'
 import type { ProfileSummary } from '../harness/profile.js'
@@ -14,7 +14,7 @@ const cpuProf = (dir: string, name: string): string[] => ['--cpu-prof', '--cpu-p
  */
 export async function profileRun (ctx: BenchContext): Promise<ProfileSummary[]> {
   const { config } = ctx
-  const tmp = await scratch('profile')
+  const tmp = await tempDir('bench-profile')
   const networkDir = path.join(tmp.dir, 'convergence')
   const localDir = path.join(tmp.dir, 'local')
   ctx.log(`[profile] convergence ${config.writers} x ${config.txs} and the local ceiling with --cpu-prof; profiles in ${tmp.dir}`)

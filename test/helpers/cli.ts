@@ -2,14 +2,12 @@ import { spawn } from 'child_process'
 import type { ChildProcess } from 'child_process'
 import { fileURLToPath } from 'url'
 import readline from 'readline'
-import fs from 'fs/promises'
 import type test from 'brittle'
+import { runProcess } from './process.js'
+import { COMMAND_TIMEOUT_MS, STEP_TIMEOUT_MS } from './timeouts.js'
 
 /** The built CLI (this file runs from dist/test/helpers). */
 export const MAIN_JS = fileURLToPath(new URL('../../lib/cli/main.js', import.meta.url))
-
-/** A one-shot command fails the test if it runs longer than this (ms). */
-const COMMAND_TIMEOUT_MS = 60_000
 
 export interface Result {
   code: number | null
@@ -19,16 +17,9 @@ export interface Result {
   lines: unknown[]
 }
 
-/** Run `autoledger <args>` to completion. */
+/** Run `autoledger <args>` to completion; killed after `timeout` ms. */
 export async function cli (args: string[], { env = {}, timeout = COMMAND_TIMEOUT_MS }: { env?: NodeJS.ProcessEnv, timeout?: number } = {}): Promise<Result> {
-  const child = spawn(process.execPath, [MAIN_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeout)
-  const code = await new Promise<number | null>(resolve => child.once('close', code => resolve(code)))
-  clearTimeout(timer)
+  const { code, stdout, stderr } = await runProcess(process.execPath, [MAIN_JS, ...args], { env, timeout })
   const lines = stdout.split('\n').filter(l => l.trim().startsWith('{')).map(l => JSON.parse(l) as unknown)
   return { code, stdout, stderr, lines }
 }
@@ -39,8 +30,6 @@ export async function cliJson<T = Record<string, unknown>> (t: test.Test, args: 
   if (r.code !== 0) t.fail(`autoledger ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
   return r.lines[0] as T
 }
-
-export interface Ready { event: 'ready', pid: number, url: string, key: string, writerKey: string, writable: boolean, dir: string }
 
 /** A spawned long-running command (`run`, `bootstrap`, `demo --keep`): its output lines as they come. */
 export class Spawned {
@@ -62,7 +51,7 @@ export class Spawned {
   }
 
   /** Resolve with the first line (stdout or stderr, as chosen) that matches; fail if the process exits or time runs out. */
-  async line (match: (line: string) => boolean, { stream = 'stdout', timeout = 30_000 }: { stream?: 'stdout' | 'stderr', timeout?: number } = {}): Promise<string> {
+  async line (match: (line: string) => boolean, { stream = 'stdout', timeout = STEP_TIMEOUT_MS }: { stream?: 'stdout' | 'stderr', timeout?: number } = {}): Promise<string> {
     const deadline = Date.now() + timeout
     const lines = stream === 'stdout' ? this.stdoutLines : this.stderrLines
     for (;;) {
@@ -100,52 +89,4 @@ export function spawnCli (t: test.Test, args: string[], opts?: { ipc?: boolean }
   const p = new Spawned(args, opts)
   t.teardown(async () => { await p.stop() })
   return p
-}
-
-/** `autoledger run --json` on a directory; resolves once it is announced and serving. */
-export async function startDaemon (t: test.Test, dir: string, args: string[] = []): Promise<{ proc: Spawned, ready: Ready, token: string }> {
-  const proc = spawnCli(t, ['run', '--json', '--dir', dir, ...args])
-  const ready = JSON.parse(await proc.line(l => l.startsWith('{'))) as Ready
-  const token = (await fs.readFile(`${dir}/token`, 'utf8')).trim()
-  return { proc, ready, token }
-}
-
-/** A fresh private DHT: `autoledger bootstrap` on a free loopback port; stopped after the daemons (teardown order 1). */
-export async function startBootstrap (t: test.Test): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 20000)
-    const p = new Spawned(['bootstrap', '--json', '--host', '127.0.0.1', '--port', String(port)], { ipc: false })
-    try {
-      const ready = JSON.parse(await p.line(l => l.startsWith('{'), { timeout: 15_000 })) as { bootstrap: string }
-      t.teardown(async () => { await p.stop() }, { order: 1 })
-      return ready.bootstrap
-    } catch (err) {
-      await p.stop('SIGKILL')
-      if (attempt >= 4) throw err // the random port was taken, five times
-    }
-  }
-}
-
-/** Poll `check` until it returns non-null; throws after `timeout` ms. */
-export async function until<T> (check: () => Promise<T | null>, what: string, timeout = 30_000, interval = 100): Promise<T> {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const v = await check()
-    if (v !== null) return v
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, interval))
-  }
-}
-
-/** A minimal HTTP client for tests: raw status and parsed JSON body. */
-export async function request (url: string, { method = 'GET', body, token, headers = {} }: { method?: string, body?: string, token?: string, headers?: Record<string, string> } = {}): Promise<{ status: number, json: any }> {
-  const res = await fetch(url, {
-    method,
-    ...(body === undefined ? {} : { body }),
-    headers: { ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }), ...headers }
-  })
-  const text = await res.text()
-  let json: unknown = null
-  try { json = JSON.parse(text) } catch {}
-  return { status: res.status, json }
 }

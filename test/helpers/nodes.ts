@@ -1,42 +1,65 @@
-import os from 'os'
-import path from 'path'
-import fs from 'fs/promises'
 import type test from 'brittle'
 import { LedgerNode } from '../../lib/index.js'
 import type { LedgerNodeOptions } from '../../lib/index.js'
+import { tempDir, tmpdir } from './temp.js'
+import type { TempDir } from './temp.js'
+import { nextUpdate } from './wait.js'
+import { CONVERGE_TIMEOUT_MS } from './timeouts.js'
 
-/** A fresh temporary directory, removed when the test ends. */
-export async function tmpdir (t: test.Test): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-test-'))
-  t.teardown(() => fs.rm(dir, { recursive: true, force: true }), { order: Infinity })
-  return dir
+/** What the fixtures open a node with unless told otherwise: acks quickly, so tests reach finality fast. */
+export const TEST_ACK_INTERVAL_MS = 50
+
+/** How to build a node from its options: a plain LedgerNode, or a subclass a test needs. */
+export type MakeNode<T extends LedgerNode = LedgerNode> = (opts: LedgerNodeOptions) => T
+
+const plain: MakeNode = opts => new LedgerNode(opts)
+
+function options (storage: LedgerNodeOptions['storage'], opts: Partial<LedgerNodeOptions>): LedgerNodeOptions {
+  return { storage, ackInterval: TEST_ACK_INTERVAL_MS, ...opts }
 }
 
-/** Open a node on a fresh directory (or the given one); closed when the test ends. */
-export async function createNode (t: test.Test, opts: Partial<LedgerNodeOptions> = {}): Promise<LedgerNode> {
-  const node = new LedgerNode({ storage: opts.storage ?? await tmpdir(t), ackInterval: 50, ...opts })
+/** Open a node on a fresh directory (or the given storage); closed when the test ends. */
+export async function createNode (t: test.Test, opts?: Partial<LedgerNodeOptions>): Promise<LedgerNode>
+export async function createNode<T extends LedgerNode> (t: test.Test, opts: Partial<LedgerNodeOptions>, make: MakeNode<T>): Promise<T>
+export async function createNode (t: test.Test, opts: Partial<LedgerNodeOptions> = {}, make: MakeNode = plain): Promise<LedgerNode> {
+  const node = make(options(opts.storage ?? await tmpdir(t), opts))
   t.teardown(() => node.close())
   await node.ready()
   return node
+}
+
+/** Nodes on fresh temporary directories, for runs outside a test: `destroy` closes them all and removes their directories. */
+export class NodeGroup {
+  readonly nodes: LedgerNode[] = []
+  private readonly dirs: TempDir[] = []
+
+  constructor (private readonly label: string) {}
+
+  async open (opts: Partial<LedgerNodeOptions> = {}): Promise<LedgerNode> {
+    const tmp = await tempDir(this.label)
+    this.dirs.push(tmp)
+    const node = new LedgerNode(options(tmp.dir, opts))
+    this.nodes.push(node)
+    await node.ready()
+    return node
+  }
+
+  /** Close one node early and leave it out of the group (its directory goes at `destroy`). */
+  async drop (node: LedgerNode): Promise<void> {
+    await node.close()
+    this.nodes.splice(this.nodes.indexOf(node), 1)
+  }
+
+  async destroy (): Promise<void> {
+    for (const node of [...this.nodes].reverse()) await node.close().catch(() => {})
+    for (const tmp of this.dirs) await tmp.remove()
+  }
 }
 
 /** Autobase internals worth seeing when nodes fail to converge. */
 function diagnose (node: LedgerNode): Record<string, unknown> {
   const base = node.base as unknown as { isIndexer: boolean, writable: boolean, length: number, signedLength: number, heads (): unknown[], isFastForwarding (): boolean }
   return { indexer: base.isIndexer, writable: base.writable, system: `${base.signedLength}/${base.length}`, heads: base.heads().length, fastForwarding: base.isFastForwarding() }
-}
-
-/** Resolve on the next update of any node, or after `ms` (a re-check in case an update was missed). */
-function nextChange (nodes: LedgerNode[], ms: number): Promise<void> {
-  return new Promise(resolve => {
-    const done = (): void => {
-      clearTimeout(timer)
-      for (const n of nodes) n.off('update', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    for (const n of nodes) n.on('update', done)
-  })
 }
 
 /** Pipe replication streams between two in-process nodes; returns a function that cuts the link. */
@@ -63,7 +86,7 @@ export function mesh (nodes: LedgerNode[]): () => void {
  * with `final`, until that whole head is also final everywhere. Returns the head hash. Fails if a
  * node raised the `diverged` alarm, unless `allowDiverged` (tests of the alarm itself).
  */
-export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = 60_000, allowDiverged = false } = {}): Promise<string> {
+export async function converged (nodes: LedgerNode[], { final = false, length = 0, timeout = CONVERGE_TIMEOUT_MS, allowDiverged = false } = {}): Promise<string> {
   const deadline = Date.now() + timeout
   for (;;) {
     await Promise.all(nodes.map(n => n.update()))
@@ -80,6 +103,6 @@ export async function converged (nodes: LedgerNode[], { final = false, length = 
     if (Date.now() > deadline) {
       throw new Error('nodes did not converge: ' + JSON.stringify(heads.map((h, i) => ({ ...h, ...diagnose(nodes[i]) }))))
     }
-    await nextChange(nodes, 500)
+    await nextUpdate(nodes, 500)
   }
 }

@@ -1,4 +1,6 @@
-/** A small seeded PRNG (mulberry32), so a failing random test can be replayed from its seed. */
+import type test from 'brittle'
+
+/** A small seeded PRNG (mulberry32), so a failing random run can be replayed from its seed. */
 export class Random {
   private state: number
 
@@ -17,7 +19,7 @@ export class Random {
     return Math.floor(this.next() * n)
   }
 
-  pick<T> (list: T[]): T {
+  pick<T> (list: readonly T[]): T {
     return list[this.int(list.length)]
   }
 
@@ -26,10 +28,29 @@ export class Random {
     for (let i = 0; i < n; i++) out[i] = this.int(256)
     return out
   }
+
+  /** `n` characters drawn from `alphabet`. */
+  text (n: number, alphabet: string): string {
+    let s = ''
+    for (let i = 0; i < n; i++) s += alphabet[this.int(alphabet.length)]
+    return s
+  }
 }
 
 /** The seed from AUTOLEDGER_SEED, or a fresh one. Tests print it so a failure can be replayed. */
 export function seedFromEnv (): number {
   const env = process.env.AUTOLEDGER_SEED
   return env ? Number(env) : Math.floor(Math.random() * 2 ** 31)
+}
+
+/** Print how to replay a test run from its seed. */
+export function commentSeed (t: test.Test, seed: number): void {
+  t.comment(`seed ${seed} (replay with AUTOLEDGER_SEED=${seed})`)
+}
+
+/** The test's seed (AUTOLEDGER_SEED, or a fresh one), printed so a failure can be replayed. */
+export function testSeed (t: test.Test): number {
+  const seed = seedFromEnv()
+  commentSeed(t, seed)
+  return seed
 }

@@ -1,6 +1,4 @@
-import os from 'os'
 import path from 'path'
-import fs from 'fs/promises'
 import type HyperDHT from 'hyperdht'
 import { HttpClient } from '../../lib/http/client.js'
 import type { Head, Peers } from '../../lib/index.js'
@@ -14,10 +12,14 @@ import { joinLedger } from '../../lib/cli/commands/join.js'
 import { openLocal } from '../../lib/api/local.js'
 import type { LocalNode } from '../../lib/api/local.js'
 import { audit, verifyLog } from '../helpers/audit.js'
+import { tempDir } from '../helpers/temp.js'
+import { LOOPBACK } from '../helpers/loopback.js'
+import { STEP_TIMEOUT_MS } from '../helpers/timeouts.js'
+import { within } from '../helpers/wait.js'
 import type { Report } from './report.js'
+import { replayCluster } from './replay.js'
 import type { Ack } from './load.js'
 
-const STEP_TIMEOUT_MS = 30_000
 const AUDIT_TIMEOUT_MS = 60_000
 
 /** One daemon of a cluster: a data directory and, while it runs, its process and HTTP client. */
@@ -86,16 +88,16 @@ export interface ClusterOptions {
  * daemon processes on loopback, each with its own data directory, all writers of one ledger.
  */
 export class Cluster {
-  private constructor (readonly root: string, readonly dht: HyperDHT, readonly daemons: Daemon[], readonly key: string) {}
+  private constructor (readonly root: string, private readonly removeRoot: () => Promise<void>, readonly dht: HyperDHT, readonly daemons: Daemon[], readonly key: string) {}
 
   static async start ({ size = 3, indexers = size }: ClusterOptions = {}): Promise<Cluster> {
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-reliability-'))
-    const dht = await startBootstrapper('127.0.0.1', await freeUdpPort())
-    const flags = { bootstrap: `127.0.0.1:${dht.address().port}`, host: '127.0.0.1', reachable: true, http: '127.0.0.1:0' }
+    const { dir: root, remove } = await tempDir('reliability')
+    const dht = await startBootstrapper(LOOPBACK, await freeUdpPort())
+    const flags = { bootstrap: `${LOOPBACK}:${dht.address().port}`, host: LOOPBACK, reachable: true, http: `${LOOPBACK}:0` }
     const first = await initLedger(path.join(root, 'n0'), flags)
     const rest = await Promise.all(Array.from({ length: size - 1 }, (_, i) => joinLedger(path.join(root, `n${i + 1}`), first.key, flags)))
     const daemons = [first, ...rest].map((k, i) => new Daemon(`n${i}`, k.dir, k.writerKey))
-    const cluster = new Cluster(root, dht, daemons, first.key)
+    const cluster = new Cluster(root, remove, dht, daemons, first.key)
     try {
       // One after the other: each is announced before the next looks its peers up.
       for (const d of daemons) await d.start()
@@ -205,7 +207,7 @@ export class Cluster {
   async destroy (): Promise<void> {
     await Promise.all(this.daemons.map(async d => { if (d.running) await d.kill() }))
     await this.dht.destroy()
-    await fs.rm(this.root, { recursive: true, force: true })
+    await this.removeRoot()
   }
 }
 
@@ -248,6 +250,12 @@ export async function checkAcknowledged (cluster: Cluster, acks: Ack[], report: 
   report.check('every acknowledged transaction is in the ledger', lost.length === 0, lost.slice(0, 5).map(a => `${a.id} via ${a.node}`).join(', '))
 }
 
+/** The checks that end every cluster run: a fresh node's replay of the writer logs, then each store's audit at `head`. */
+export async function replayAndAudit (cluster: Cluster, head: Head, report: Report): Promise<void> {
+  await replayCluster(cluster, report)
+  await stopAndAudit(cluster, head, report)
+}
+
 /**
  * Stop every daemon (each must exit 0), then open each store in this process (no network) and
  * check it: it opens, holds `head`, every entry verifies against its own hash, and the full audit
@@ -270,7 +278,7 @@ async function auditStores (cluster: Cluster, head: Head): Promise<string[]> {
       if (h.length !== head.length || h.hash !== head.hash) problems.push(`${d.name} reopened at ${h.length}/${h.hash.slice(0, 8)}, expected ${head.length}/${head.hash.slice(0, 8)}`)
       if (!(await verifyLog(local.node))) problems.push(`${d.name}: an entry is missing or does not verify against its hash`)
       const timeout = AUDIT_TIMEOUT_MS + head.length // a soak's ledger takes a while to walk
-      await withTimeout(audit(local.node), timeout, `${d.name}: the audit did not finish in ${timeout} ms (a read is waiting for a block the store does not hold)`)
+      await within(audit(local.node), timeout, 'the audit to finish (a read may be waiting for a block the store does not hold)')
     } catch (err) {
       problems.push(`${d.name}: ${(err as Error).message}`)
     } finally {
@@ -278,14 +286,4 @@ async function auditStores (cluster: Cluster, head: Head): Promise<string[]> {
     }
   }
   return problems
-}
-
-async function withTimeout<T> (promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(message)), ms) })
-  try {
-    return await Promise.race([promise, late])
-  } finally {
-    clearTimeout(timer)
-  }
 }

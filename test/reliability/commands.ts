@@ -3,21 +3,15 @@ import type { ChildProcess } from 'child_process'
 import { MAIN_JS, pollUntil } from '../../lib/cli/processes.js'
 import { dataPaths } from '../../lib/datadir/config.js'
 import { DirLock } from '../../lib/datadir/lock.js'
+import { finished } from '../helpers/process.js'
+import { pause } from '../helpers/wait.js'
+import { COMMAND_TIMEOUT_MS } from '../helpers/timeouts.js'
 import { DaemonLoops } from './loops.js'
 import type { Daemon } from './cluster.js'
 import type { Ack } from './load.js'
 
 /** Failed commands whose stderr is kept for the report. */
 const MAX_FAILURES_KEPT = 3
-/** A command that has not finished after this long is killed and counted as hung (ms). */
-const COMMAND_TIMEOUT_MS = 60_000
-
-interface Finished {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
 
 /**
  * One short-lived `autoledger put <key> <value> --dir <dir>` after another on every daemon's
@@ -61,7 +55,7 @@ export class CommandWrites extends DaemonLoops {
     }
     const child = await pollUntil(holding, timeout, 'a command holding the directory', 10).catch(() => null)
     if (child === null || this.stopped) return false
-    await new Promise(resolve => setTimeout(resolve, this.rnd.int(delayMs + 1)))
+    await pause(this.rnd.int(delayMs + 1))
     if (child.exitCode !== null || child.signalCode !== null) return false
     this.signalled.add(child)
     child.kill(signal)
@@ -86,7 +80,7 @@ export class CommandWrites extends DaemonLoops {
       const kills = d.kills
       const child = spawn(process.execPath, [MAIN_JS, 'put', key, String(n), '--dir', d.dir, '--json', '--wait', wait], { stdio: ['ignore', 'pipe', 'pipe'] })
       this.running.set(d, child)
-      const done = await finished(child)
+      const done = await finished(child, COMMAND_TIMEOUT_MS)
       this.running.delete(d)
       if (this.signalled.delete(child)) {
         this.killed++
@@ -111,15 +105,4 @@ export class CommandWrites extends DaemonLoops {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
     if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(detail)
   }
-}
-
-async function finished (child: ChildProcess): Promise<Finished> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString() })
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString() })
-  const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_TIMEOUT_MS)
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.once('close', (c, s) => resolve([c, s])))
-  clearTimeout(timer)
-  return { code, signal, stdout, stderr }
 }

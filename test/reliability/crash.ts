@@ -1,10 +1,10 @@
-import { Random } from '../helpers/random.js'
-import { Report } from './report.js'
+import { seededReport } from './report.js'
+import { CONVERGE_TIMEOUT_MS } from '../helpers/timeouts.js'
+import type { Report } from './report.js'
 import { median } from '../../bench/harness/stats.js'
-import { Cluster, checkAcknowledged, fund, stopAndAudit } from './cluster.js'
+import { Cluster, checkAcknowledged, fund, replayAndAudit } from './cluster.js'
 import type { Daemon } from './cluster.js'
 import { Load, POOL } from './load.js'
-import { replayCluster } from './replay.js'
 
 export interface CrashOptions {
   /** SIGKILLs in all. */
@@ -26,9 +26,7 @@ export interface CrashOptions {
  * passes the audit.
  */
 export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill }: CrashOptions): Promise<Report> {
-  const report = new Report(`crash (${indexers} of ${size} indexers)`)
-  const rnd = new Random(seed)
-  report.figures.seed = seed
+  const { report, rnd } = seededReport(`crash (${indexers} of ${size} indexers)`, seed)
   const cluster = await Cluster.start({ size, indexers })
   const restartMs: number[] = []
   try {
@@ -56,12 +54,10 @@ export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill
       throw new Error(`${(err as Error).message}\n${await cluster.describe()}\n${cluster.logs(8)}`)
     }
     await load.stop()
-    report.count('transactions acknowledged', load.acks.length)
+    load.record(report)
     report.count('submits answered', load.latencies.length)
-    report.count('BUSY replies (back-pressure, retried)', load.busy)
-    report.check('no daemon answered a submit with an error', load.errors.size === 0, JSON.stringify(Object.fromEntries(load.errors)))
 
-    const { head, ms } = await cluster.converged(60_000)
+    const { head, ms } = await cluster.converged(CONVERGE_TIMEOUT_MS)
     report.figures.convergeAfterLastKillMs = ms
     report.figures.entries = head.length
     report.figures.restartP50Ms = median(restartMs)
@@ -69,8 +65,7 @@ export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill
     report.check('all nodes reach the same final head hash', true, `${head.length} entries, ${head.hash.slice(0, 16)}`)
 
     await checkAcknowledged(cluster, load.acks, report)
-    await replayCluster(cluster, report)
-    await stopAndAudit(cluster, head, report)
+    await replayAndAudit(cluster, head, report)
   } finally {
     await cluster.destroy()
   }

@@ -1,8 +1,10 @@
 import type { TxInput } from '../../lib/index.js'
 import { codeOf } from '../../lib/errors.js'
 import type { ErrorCode } from '../../lib/errors.js'
+import { pause } from '../helpers/wait.js'
 import { DaemonLoops } from './loops.js'
 import type { Daemon } from './cluster.js'
+import type { Report } from './report.js'
 
 /** Transactions per submit: 1 to this many. */
 const MAX_BATCH = 8
@@ -34,6 +36,13 @@ export class Load extends DaemonLoops {
   busy = 0
   /** Submit round trips (ms), acknowledged ones only. */
   readonly latencies: number[] = []
+
+  /** Record what the load did: acknowledged transactions (counted as `acked`), BUSY replies, and whether any reply was an error. */
+  record (report: Report, acked = 'transactions acknowledged'): void {
+    report.count(acked, this.acks.length)
+    report.count('BUSY replies (back-pressure, retried)', this.busy)
+    report.check('no daemon answered a submit with an error', this.errors.size === 0, JSON.stringify(Object.fromEntries(this.errors)))
+  }
 
   /** Resolves once `n` more transactions have been acknowledged; throws after `timeout` ms without. */
   async acked (n: number, timeout = 60_000): Promise<void> {
@@ -73,7 +82,7 @@ export class Load extends DaemonLoops {
         const code = codeOf(err)
         if (code === 'BUSY') this.busy++
         else this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
-        await new Promise(resolve => setTimeout(resolve, RETRY_MS))
+        await pause(RETRY_MS)
       }
     }
   }

@@ -1,7 +1,7 @@
-import { Random } from '../helpers/random.js'
-import { Report } from './report.js'
-import { replayCluster } from './replay.js'
-import { Cluster, fund, stopAndAudit } from './cluster.js'
+import type { Random } from '../helpers/random.js'
+import { seededReport } from './report.js'
+import type { Report } from './report.js'
+import { Cluster, fund, replayAndAudit } from './cluster.js'
 import type { Daemon } from './cluster.js'
 import { POOL } from './load.js'
 import { median } from '../../bench/harness/stats.js'
@@ -27,9 +27,7 @@ const CUTS = [[[0], [1, 2]], [[1], [0, 2]], [[2], [0, 1]], [[0], [1], [2]]]
  * accepted, no account negative, value conserved, and no entry that was ever seen final changed.
  */
 export async function runPartition ({ rounds, seed, writes = 20 }: PartitionOptions): Promise<Report> {
-  const report = new Report('partition')
-  report.figures.seed = seed
-  const rnd = new Random(seed)
+  const { report, rnd } = seededReport('partition', seed)
   const cluster = await Cluster.start({ size: 3 })
   const finalSeen = new Map<number, string>() // position -> hash + outcome of every entry ever seen final
   const changed: string[] = []
@@ -68,8 +66,7 @@ export async function runPartition ({ rounds, seed, writes = 20 }: PartitionOpti
     report.check('no entry ever seen final changed its hash, outcome or position', changed.length === 0, changed.slice(0, 10).join(', '))
     const { head } = await cluster.converged()
     report.figures.entries = head.length
-    await replayCluster(cluster, report)
-    await stopAndAudit(cluster, head, report)
+    await replayAndAudit(cluster, head, report)
   } finally {
     await cluster.destroy()
   }

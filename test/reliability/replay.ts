@@ -1,12 +1,12 @@
-import os from 'os'
-import path from 'path'
-import fs from 'fs/promises'
 import b4a from 'b4a'
 import type Hypercore from 'hypercore'
 import Hyperswarm from 'hyperswarm'
-import { LedgerNode, createDht } from '../../lib/index.js'
+import { LedgerNode } from '../../lib/index.js'
 import type { Head } from '../../lib/index.js'
 import { link } from '../helpers/nodes.js'
+import { tempDir } from '../helpers/temp.js'
+import { LOOPBACK, loopbackDht } from '../helpers/loopback.js'
+import { nextUpdate } from '../helpers/wait.js'
 import type { Report } from './report.js'
 import type { Cluster } from './cluster.js'
 
@@ -82,8 +82,8 @@ export async function replay (opts: ReplayOptions): Promise<ReplayResult> {
   const heads = await Promise.all(opts.nodes.map(async n => ({ name: n.name, ledger: n.ledger, head: await n.ledger.head() })))
   const longest = Math.max(0, ...heads.map(h => h.head.length))
   const timeout = opts.timeout ?? BASE_TIMEOUT_MS + MS_PER_ENTRY * longest
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-replay-'))
-  const fresh = new LedgerNode({ storage: dir, key: opts.key, fastForward: false })
+  const tmp = await tempDir('replay')
+  const fresh = new LedgerNode({ storage: tmp.dir, key: opts.key, fastForward: false })
   const logs: Hypercore[] = []
   let link: Link | null = null
   try {
@@ -110,7 +110,7 @@ export async function replay (opts: ReplayOptions): Promise<ReplayResult> {
     await link?.cut()
     await Promise.all(logs.map(l => l.close()))
     await fresh.close()
-    await fs.rm(dir, { recursive: true, force: true })
+    await tmp.remove()
   }
 }
 
@@ -154,7 +154,7 @@ function recordReplay (report: Report, result: ReplayResult): void {
  * after minutes), through a DHT node of its own on the cluster's loopback bootstrap node.
  */
 function swarmLink (fresh: LedgerNode, bootstrapPort: number, peers: Named[]): Link {
-  const swarm = new Hyperswarm({ dht: createDht({ bootstrap: [{ host: '127.0.0.1', port: bootstrapPort }], host: '127.0.0.1' }) })
+  const swarm = new Hyperswarm({ dht: loopbackDht([{ host: LOOPBACK, port: bootstrapPort }]) })
   swarm.on('connection', (conn: Hyperswarm.Connection) => {
     conn.on('error', () => {})
     fresh.replicate(conn)
@@ -298,17 +298,4 @@ async function duplicates (ledgers: Array<{ name: string, ledger: ReadableLedger
     if (found.length > 0) problems.push(`${name} holds ${found.slice(0, MAX_REPORTED).join(', ')}${found.length > MAX_REPORTED ? ` and ${found.length - MAX_REPORTED} more entries twice` : ''}`)
   }
   return problems
-}
-
-/** Resolve on the node's next update, or after `ms`. */
-function nextUpdate (node: LedgerNode, ms: number): Promise<void> {
-  return new Promise(resolve => {
-    const done = (): void => {
-      clearTimeout(timer)
-      node.off('update', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    node.on('update', done)
-  })
 }

@@ -1,3 +1,5 @@
+import { Random } from '../helpers/random.js'
+
 /** What one reliability scenario tried and whether each guarantee held: shared by `npm test` and `npm run soak`. */
 export interface Check {
   /** The guarantee, as a sentence: "every acknowledged transaction is present on every node". */
@@ -35,4 +37,11 @@ export class Report implements ScenarioReport {
   get ok (): boolean {
     return this.checks.length > 0 && this.checks.every(c => c.ok)
   }
+}
+
+/** The report of a seeded run, with the seed as its first figure, and the run's PRNG from that seed. */
+export function seededReport (scenario: string, seed: number): { report: Report, rnd: Random } {
+  const report = new Report(scenario)
+  report.figures.seed = seed
+  return { report, rnd: new Random(seed) }
 }

@@ -12,8 +12,11 @@ import { runCrash } from './crash.js'
 import { runCrashCommands } from './crash-commands.js'
 import { parseFlags } from './flags.js'
 import { runPartition } from './partition.js'
-import { hostileScenario } from './hostile.js'
-import { httpBadInput, cliBadInput, fileBadInput, diskFull } from './bad-input.js'
+import { hostileScenario } from './hostile/run.js'
+import { httpBadInput } from './bad-input/http.js'
+import { cliBadInput } from './bad-input/cli.js'
+import { fileBadInput } from './bad-input/files.js'
+import { diskFull } from './bad-input/disk-full.js'
 import type { Report } from './report.js'
 
 const SCENARIOS = ['steady', 'crash', 'crash-commands', 'partition', 'hostile', 'bad-input'] as const

@@ -1,11 +1,13 @@
 import fs from 'fs/promises'
 import path from 'path'
-import { Random } from '../helpers/random.js'
-import { Report } from './report.js'
-import { replayCluster } from './replay.js'
-import { Cluster, checkAcknowledged, fund, stopAndAudit } from './cluster.js'
+import { seededReport } from './report.js'
+import { CONVERGE_TIMEOUT_MS } from '../helpers/timeouts.js'
+import type { Report } from './report.js'
+import { Cluster, checkAcknowledged, fund, replayAndAudit } from './cluster.js'
 import { Load, POOL } from './load.js'
 import { median, percentile } from '../../bench/harness/stats.js'
+import { directoryBytes } from '../helpers/disk.js'
+import { pause } from '../helpers/wait.js'
 import type { StatusJson } from '../../lib/api/operations.js'
 
 export interface SteadyOptions {
@@ -51,14 +53,13 @@ const JUDGE_FLATNESS_MS = 5 * 60_000
  * bounded and storage grows in proportion to the entries, and the ledger ends identical everywhere.
  */
 export async function runSteady ({ durationMs, seed, samples = 20, onSample }: SteadyOptions): Promise<Report> {
-  const report = new Report('steady load')
-  report.figures.seed = seed
+  const { report, rnd } = seededReport('steady load', seed)
   report.figures.durationS = Math.round(durationMs / 1000)
   const cluster = await Cluster.start({ size: 3 })
   const taken: Sample[] = []
   try {
     await fund(cluster, POOL, 10n ** 15n)
-    const load = new Load(cluster.daemons, new Random(seed))
+    const load = new Load(cluster.daemons, rnd)
     const started = Date.now()
     load.start()
     const count = Math.max(4, samples)
@@ -84,10 +85,8 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
       onSample?.(sample, i, count)
     }
     await load.stop()
-    report.count('transactions acknowledged', load.acks.length)
+    load.record(report)
     report.count('samples', taken.length)
-    report.count('BUSY replies (back-pressure, retried)', load.busy)
-    report.check('no daemon answered a submit with an error', load.errors.size === 0, JSON.stringify(Object.fromEntries(load.errors)))
 
     const q = Math.max(1, Math.floor(taken.length / 4))
     const first = taken.slice(1, 1 + q) // the first sample includes start-up
@@ -115,12 +114,11 @@ export async function runSteady ({ durationMs, seed, samples = 20, onSample }: S
       report.check(`storage grows in proportion to the ledger (bytes per entry at most ${FLAT.bytesPerEntry}x the first)`, bpe <= FLAT.bytesPerEntry, `${bpe.toFixed(2)}x`)
     }
 
-    const { head } = await cluster.converged(60_000)
+    const { head } = await cluster.converged(CONVERGE_TIMEOUT_MS)
     report.figures.entries = head.length
     report.check('all nodes end with the same final head hash', true, `${head.length} entries, ${head.hash.slice(0, 16)}`)
     await checkAcknowledged(cluster, load.acks, report, { identical: false })
-    await replayCluster(cluster, report)
-    await stopAndAudit(cluster, head, report)
+    await replayAndAudit(cluster, head, report)
   } finally {
     await cluster.destroy()
   }
@@ -140,8 +138,7 @@ async function statusOfAll (cluster: Cluster): Promise<{ all: StatusJson[], ms: 
 
 /** Resolve at a moment of the schedule (the soak samples on a clock, by design). */
 async function untilTime (at: number): Promise<void> {
-  const left = at - Date.now()
-  if (left > 0) await new Promise(resolve => setTimeout(resolve, left))
+  await pause(at - Date.now())
 }
 
 async function rss (pid: number | undefined): Promise<number> {
@@ -157,7 +154,7 @@ async function rss (pid: number | undefined): Promise<number> {
 
 async function ledgerFigures (cluster: Cluster, { all, ms }: { all: StatusJson[], ms: number }): Promise<Omit<Sample, 'at' | 'txPerSec' | 'p50Ms' | 'p99Ms' | 'rssMiB'>> {
   const entries = all[0].length
-  const bytes = await du(path.join(cluster.daemons[0].dir, 'store'))
+  const bytes = await directoryBytes(path.join(cluster.daemons[0].dir, 'store'))
   return {
     bytesPerEntry: entries === 0 ? 0 : Math.round(bytes / entries),
     entries,
@@ -166,14 +163,4 @@ async function ledgerFigures (cluster: Cluster, { all, ms }: { all: StatusJson[]
     pending: Math.max(...all.map(s => s.pending)),
     statusMs: ms
   }
-}
-
-async function du (dir: string): Promise<number> {
-  let total = 0
-  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name)
-    if (entry.isDirectory()) total += await du(p)
-    else if (entry.isFile()) total += (await fs.stat(p)).size
-  }
-  return total
 }
