@@ -6,7 +6,7 @@ import type { ChildProcess } from 'child_process'
 import readline from 'readline'
 import { fileURLToPath } from 'url'
 import { DirLock } from '../lib/datadir/lock.js'
-import { tmpdir } from './helpers/nodes.js'
+import { tmpdir } from './helpers/temp.js'
 
 const WORKER = fileURLToPath(new URL('./helpers/lock-worker.js', import.meta.url))
 const RACERS = 6

@@ -4,7 +4,7 @@ import fs from 'fs/promises'
 import { execFile } from 'child_process'
 import { promisify } from 'util'
 import { fileURLToPath } from 'url'
-import { tmpdir } from './helpers/nodes.js'
+import { tmpdir } from './helpers/temp.js'
 
 /** The project (this file runs from dist/test). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
