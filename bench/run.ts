@@ -23,7 +23,10 @@ import { orbitdbScenario } from './scenarios/orbitdb.js'
 import { durabilityScenario } from './scenarios/durability.js'
 import { profileRun } from './scenarios/profile.js'
 
-type Scenario = (ctx: BenchContext, earlier: Map<string, ScenarioReport>) => Promise<Omit<ScenarioReport, 'seconds'>>
+type Scenario = (
+  ctx: BenchContext,
+  earlier: Map<string, ScenarioReport>
+) => Promise<Omit<ScenarioReport, 'seconds'>>
 
 const SCENARIO_FNS: Record<ScenarioName, Scenario> = {
   convergence: convergenceScenario,
@@ -36,7 +39,7 @@ const SCENARIO_FNS: Record<ScenarioName, Scenario> = {
   orbitdb: orbitdbScenario
 }
 
-async function main (): Promise<number> {
+async function main(): Promise<number> {
   let config: BenchConfig
   try {
     config = parseConfig(process.argv.slice(2))
@@ -44,7 +47,7 @@ async function main (): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`)
     return 2
   }
-  const ctx: BenchContext = { config, log: message => process.stderr.write(message + '\n') }
+  const ctx: BenchContext = { config, log: (message) => process.stderr.write(message + '\n') }
   const started = now()
   const startedAt = new Date().toISOString()
   const reports = new Map<string, ScenarioReport>()
@@ -53,25 +56,47 @@ async function main (): Promise<number> {
     const t0 = now()
     let report: ScenarioReport
     try {
-      report = { ...await SCENARIO_FNS[name](ctx, reports), seconds: (now() - t0) / 1000 }
+      report = { ...(await SCENARIO_FNS[name](ctx, reports)), seconds: (now() - t0) / 1000 }
     } catch (err) {
       const e = err as Error
       ctx.log(`  FAILED: ${e.stack ?? e.message}`)
-      report = { name, title: name, ok: false, error: e.message, params: {}, figures: {}, runs: [], notes: [], seconds: (now() - t0) / 1000 }
+      report = {
+        name,
+        title: name,
+        ok: false,
+        error: e.message,
+        params: {},
+        figures: {},
+        runs: [],
+        notes: [],
+        seconds: (now() - t0) / 1000
+      }
     }
     ctx.log(`  (${report.seconds.toFixed(1)} s)`)
     reports.set(name, report)
   }
   const profile = config.profile ? await profileRun(ctx) : null
   const { outDir, ...shown } = config // the output path is this machine's business, not a result
-  const results = { machine: machineInfo(), config: shown, startedAt, seconds: (now() - started) / 1000, scenarios: Object.fromEntries(reports), profile }
+  const results = {
+    machine: machineInfo(),
+    config: shown,
+    startedAt,
+    seconds: (now() - started) / 1000,
+    scenarios: Object.fromEntries(reports),
+    profile
+  }
   process.stdout.write(formatTable(results))
   const files = await writeResults(outDir, results)
   ctx.log(`wrote ${files.join(', ')}`)
-  return [...reports.values()].every(r => r.ok) ? 0 : 1
+  return [...reports.values()].every((r) => r.ok) ? 0 : 1
 }
 
-main().then(code => { process.exitCode = code }, err => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
-  process.exitCode = 1
-})
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
+    process.exitCode = 1
+  }
+)

@@ -36,7 +36,13 @@ console.log('alice added bob as a writer')
 const aliceAccount = alice.writerKey.toString('hex')
 const bobAccount = bob.writerKey.toString('hex')
 await alice.submit({ type: 'mint', account: aliceAccount, amount: 100n })
-const pay = await alice.submit({ type: 'transfer', from: aliceAccount, to: bobAccount, amount: 10n, memo: 'lunch' })
+const pay = await alice.submit({
+  type: 'transfer',
+  from: aliceAccount,
+  to: bobAccount,
+  amount: 10n,
+  memo: 'lunch'
+})
 console.log('transfer alice -> bob:', (await alice.waitForTransaction(pay.id)).outcome)
 
 const [, bad] = await bob.submit([
@@ -48,16 +54,22 @@ console.log(`transfer bob -> carol: ${rejected.outcome} (${rejected.reason})`)
 
 // Wait until both hold the same final head: every entry signed by the indexers.
 const length = 6
-await Promise.all([alice, bob].map(n => n.waitUntil(async () => (n.finalLength >= length ? true : null))))
+await Promise.all(
+  [alice, bob].map((n) => n.waitUntil(async () => (n.finalLength >= length ? true : null)))
+)
 const [ha, hb] = await Promise.all([alice.head(), bob.head()])
-console.log(`both final at length ${ha.final.length}, head ${ha.final.hash.slice(0, 4)}…: ${ha.final.hash === hb.final.hash ? 'same ledger' : 'DIFFERENT'}`)
-console.log(`alice ${(await bob.balance(aliceAccount)).balance}, bob ${(await alice.balance(bobAccount)).balance}; greeting = ${JSON.stringify((await alice.get('greeting'))?.value)}`)
+console.log(
+  `both final at length ${ha.final.length}, head ${ha.final.hash.slice(0, 4)}…: ${ha.final.hash === hb.final.hash ? 'same ledger' : 'DIFFERENT'}`
+)
+console.log(
+  `alice ${(await bob.balance(aliceAccount)).balance}, bob ${(await alice.balance(bobAccount)).balance}; greeting = ${JSON.stringify((await alice.get('greeting'))?.value)}`
+)
 
 await bob.close()
 await alice.close()
 await testnet.destroy()
 await fs.rm(dir, { recursive: true, force: true })
 
-function short (key: Buffer): string {
+function short(key: Buffer): string {
   return key.toString('hex').slice(0, 4) + '…'
 }

@@ -60,13 +60,13 @@ export const ERROR_CODES = Object.keys(ERRORS) as OperationalCode[]
 const REASONS = new Set<string>(REJECT_REASONS)
 
 /** The HTTP status for a code (a code this release does not know is 500). */
-export function httpStatusOf (code: string): number {
+export function httpStatusOf(code: string): number {
   if (REASONS.has(code)) return 400 // a transaction that could never be accepted
   return (ERRORS as Record<string, CodeInfo>)[code]?.status ?? 500
 }
 
 /** The exit status of a command that fails with this code. */
-export function exitStatusOf (code: string): number {
+export function exitStatusOf(code: string): number {
   return (ERRORS as Record<string, CodeInfo>)[code]?.exit ?? 1
 }
 
@@ -74,7 +74,7 @@ export function exitStatusOf (code: string): number {
 export class LedgerError extends Error {
   readonly code: ErrorCode
 
-  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'LedgerError'
     this.code = code
@@ -83,14 +83,18 @@ export class LedgerError extends Error {
 
 /** An error reply of a daemon's HTTP API: the daemon's code, and the HTTP status it came with. */
 export class ApiError extends LedgerError {
-  constructor (code: ErrorCode, message: string, readonly status: number) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly status: number
+  ) {
     super(code, message)
     this.name = 'ApiError'
   }
 }
 
 /** The code of any error: ours, a daemon's; LOCKED or DISK_FULL for those failures anywhere below; else INTERNAL. */
-export function codeOf (err: unknown): ErrorCode {
+export function codeOf(err: unknown): ErrorCode {
   if (err instanceof LedgerError) return err.code
   if (isStoreLockError(err)) return 'LOCKED'
   if (isDiskFull(err)) return 'DISK_FULL'
@@ -101,20 +105,28 @@ export function codeOf (err: unknown): ErrorCode {
  * Whether an error (or one it wraps) is the file system running out of space: ENOSPC from Node,
  * or RocksDB's "No space left on device" (rocksdb-native wraps it as "Batch was not applied").
  */
-export function isDiskFull (err: unknown): boolean {
+export function isDiskFull(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || /no space left on device/i.test(e.message)) return true
-    if (e instanceof AggregateError && e.errors.some(x => isDiskFull(x))) return true
+    if (
+      (e as NodeJS.ErrnoException).code === 'ENOSPC' ||
+      /no space left on device/i.test(e.message)
+    )
+      return true
+    if (e instanceof AggregateError && e.errors.some((x) => isDiskFull(x))) return true
   }
   return false
 }
 
 /** RocksDB's own lock: a second process opening the same store fails with this. */
-export function isStoreLockError (err: unknown): boolean {
-  return err instanceof Error && !(err instanceof LedgerError) && /could not be locked/i.test(err.message)
+export function isStoreLockError(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    !(err instanceof LedgerError) &&
+    /could not be locked/i.test(err.message)
+  )
 }
 
-export function messageOf (err: unknown): string {
+export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message
   return String(err)
 }
@@ -123,7 +135,7 @@ export function messageOf (err: unknown): string {
 export const MAX_MESSAGE_CHARS = 500
 
 /** A message as one line of at most `max` characters: line breaks and other control characters become spaces. */
-export function oneLine (text: string, max = MAX_MESSAGE_CHARS): string {
+export function oneLine(text: string, max = MAX_MESSAGE_CHARS): string {
   const line = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim()
   return line.length > max ? line.slice(0, max - 3) + '...' : line
 }

@@ -12,15 +12,38 @@
 export { LedgerNode } from './node/node.js'
 export { DEFAULT_ACK_INTERVAL_MS } from './node/options.js'
 export { DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './node/backlog.js'
-export type { LedgerNodeOptions, LedgerNodeEvents, Receipt, SubmitOptions, TransactionOptions, WaitForTransactionOptions } from './node/options.js'
+export type {
+  LedgerNodeOptions,
+  LedgerNodeEvents,
+  Receipt,
+  SubmitOptions,
+  TransactionOptions,
+  WaitForTransactionOptions
+} from './node/options.js'
 export type { Status, Peers } from './node/status.js'
 export { STALLED_AFTER_MS, HEALTH_CHECK_INTERVAL_MS } from './node/health/monitor.js'
-export type { Alarms, AlarmName, AlarmEvent, DivergedAlarm, StalledAlarm } from './node/health/monitor.js'
+export type {
+  Alarms,
+  AlarmName,
+  AlarmEvent,
+  DivergedAlarm,
+  StalledAlarm
+} from './node/health/monitor.js'
 export { LedgerError, ApiError, ERRORS, ERROR_CODES, httpStatusOf, exitStatusOf } from './errors.js'
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'
 export type { RejectReason } from './ledger/outcome.js'
-export type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member, Transaction } from './ledger/results.js'
+export type {
+  Entry,
+  Page,
+  RangeOptions,
+  HistoryOptions,
+  Head,
+  RecordResult,
+  BalanceResult,
+  Member,
+  Transaction
+} from './ledger/results.js'
 export type { TxInput, AmountInput, KeyInput } from './node/tx-input.js'
 export type { Role, TxType } from './ledger/tx.js'
 export { verifyEntry } from './ledger/entry.js'

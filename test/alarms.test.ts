@@ -18,9 +18,15 @@ import type { AlarmEvent, AlarmName } from '../lib/index.js'
 const MARKER = 'applied-twice'
 
 /** The next `event` of a node, or a failure after STEP_TIMEOUT_MS. */
-function next<E extends 'alarm' | 'alarm-cleared'> (node: LedgerNode, event: E): Promise<E extends 'alarm' ? AlarmEvent : AlarmName> {
+function next<E extends 'alarm' | 'alarm-cleared'>(
+  node: LedgerNode,
+  event: E
+): Promise<E extends 'alarm' ? AlarmEvent : AlarmName> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`no ${event} event within ${STEP_TIMEOUT_MS} ms`)),
+      STEP_TIMEOUT_MS
+    )
     node.once(event, ((value: AlarmEvent | AlarmName) => {
       clearTimeout(timer)
       resolve(value as E extends 'alarm' ? AlarmEvent : AlarmName)
@@ -28,17 +34,21 @@ function next<E extends 'alarm' | 'alarm-cleared'> (node: LedgerNode, event: E):
   })
 }
 
-function countAlarms (node: LedgerNode): AlarmEvent[] {
+function countAlarms(node: LedgerNode): AlarmEvent[] {
   const seen: AlarmEvent[] = []
-  node.on('alarm', e => seen.push(e))
+  node.on('alarm', (e) => seen.push(e))
   return seen
 }
 
-const plain: MakeNode = opts => new LedgerNode(opts)
-const doubleApply: MakeNode = opts => new DoubleApplyNode(opts, MARKER)
+const plain: MakeNode = (opts) => new LedgerNode(opts)
+const doubleApply: MakeNode = (opts) => new DoubleApplyNode(opts, MARKER)
 
 /** A ledger creator (the only indexer) and a writer, linked, the writer added. */
-async function pair (t: test.Test, indexer: MakeNode, writer: MakeNode): Promise<[LedgerNode, LedgerNode]> {
+async function pair(
+  t: test.Test,
+  indexer: MakeNode,
+  writer: MakeNode
+): Promise<[LedgerNode, LedgerNode]> {
   const a = await createNode(t, {}, indexer)
   const b = await createNode(t, { key: a.key }, writer)
   link(a, b)
@@ -48,7 +58,7 @@ async function pair (t: test.Test, indexer: MakeNode, writer: MakeNode): Promise
 }
 
 /** Both write around one block the double-applying node records twice; returns that transaction's id. */
-async function writeAround (a: LedgerNode, b: LedgerNode): Promise<string> {
+async function writeAround(a: LedgerNode, b: LedgerNode): Promise<string> {
   await a.submit({ type: 'put', key: 'before-a', value: 1 })
   await b.submit({ type: 'put', key: 'before-b', value: 2 })
   const { id } = await a.submit({ type: 'put', key: MARKER, value: 3 })
@@ -57,7 +67,7 @@ async function writeAround (a: LedgerNode, b: LedgerNode): Promise<string> {
   return id
 }
 
-test('alarms - a writer whose indexer signed a different ledger raises diverged and follows the signed one', async t => {
+test('alarms - a writer whose indexer signed a different ledger raises diverged and follows the signed one', async (t) => {
   const [a, b] = await pair(t, doubleApply, plain)
   const alarmsA = countAlarms(a)
   const alarmsB = countAlarms(b)
@@ -66,7 +76,7 @@ test('alarms - a writer whose indexer signed a different ledger raises diverged 
 
   const event = await raised
   t.is(event.name, 'diverged')
-  const twice = (await a.entries({ limit: 1000 })).items.filter(e => e.id === id)
+  const twice = (await a.entries({ limit: 1000 })).items.filter((e) => e.id === id)
   t.is(twice.length, 2, 'the indexer recorded the block twice')
   t.is(twice[1].reason, 'DUPLICATE_ID')
   if (event.name === 'diverged') {
@@ -79,7 +89,11 @@ test('alarms - a writer whose indexer signed a different ledger raises diverged 
   t.is((await b.head()).final.hash, head, 'the writer holds the signed ledger')
   t.is((await b.entry(twice[1].position))?.reason, 'DUPLICATE_ID')
   const { id: later } = await b.submit({ type: 'put', key: 'later', value: 6 })
-  t.is((await b.waitForTransaction(later, { final: true })).final, true, 'its new writes become final again')
+  t.is(
+    (await b.waitForTransaction(later, { final: true })).final,
+    true,
+    'its new writes become final again'
+  )
   await converged([a, b], { final: true, allowDiverged: true })
 
   const status = await b.status()
@@ -97,7 +111,12 @@ test('alarms - a writer whose indexer signed a different ledger raises diverged 
   await serveAsDaemon(t, b, dirB)
   const bad = await cli(['status', '--check', '--dir', dirB])
   t.is(bad.code, exitStatusOf('ALARM'), 'status --check fails with ALARM while diverged')
-  t.ok(/^autoledger: ALARM: DIVERGED at position \d+: own head [0-9a-f]{16}\.\.\. differed from the signed [0-9a-f]{16}\.\.\. at length \d+; follows the signed ledger now/.test(bad.stderr), bad.stderr)
+  t.ok(
+    /^autoledger: ALARM: DIVERGED at position \d+: own head [0-9a-f]{16}\.\.\. differed from the signed [0-9a-f]{16}\.\.\. at length \d+; follows the signed ledger now/.test(
+      bad.stderr
+    ),
+    bad.stderr
+  )
   t.is(bad.stderr.trim().split('\n').length, 1, 'one line on stderr')
   t.ok(/health\s+DIVERGED/.test(bad.stdout), 'the health line names the alarm')
   const json = await cli(['status', '--check', '--json', '--dir', dirB])
@@ -109,21 +128,30 @@ test('alarms - a writer whose indexer signed a different ledger raises diverged 
   t.is((await cli(['status', '--dir', dirB])).code, 0, 'without --check status exits 0')
 })
 
-test('alarms - a node whose own apply differs raises diverged and follows the signed ledger', async t => {
+test('alarms - a node whose own apply differs raises diverged and follows the signed ledger', async (t) => {
   const [a, b] = await pair(t, plain, doubleApply)
   const raised = next(b, 'alarm')
   const id = await writeAround(a, b)
   const event = await raised
   t.is(event.name, 'diverged')
-  const once = (await a.entries({ limit: 1000 })).items.filter(e => e.id === id)
+  const once = (await a.entries({ limit: 1000 })).items.filter((e) => e.id === id)
   t.is(once.length, 1)
-  if (event.name === 'diverged') t.is(event.alarm.position, once[0].position + 1, 'its derivation differs after the block it applied twice')
+  if (event.name === 'diverged')
+    t.is(
+      event.alarm.position,
+      once[0].position + 1,
+      'its derivation differs after the block it applied twice'
+    )
   const head = await converged([a, b], { final: true, allowDiverged: true })
   t.is((await b.head()).final.hash, head)
-  t.is((await b.entries({ limit: 1000 })).items.filter(e => e.id === id).length, 1, 'it holds the signed ledger, without the copy')
+  t.is(
+    (await b.entries({ limit: 1000 })).items.filter((e) => e.id === id).length,
+    1,
+    'it holds the signed ledger, without the copy'
+  )
 })
 
-test('alarms - a node opened without fast-forward raises diverged but keeps its own derivation (an audit of the signed ledger)', async t => {
+test('alarms - a node opened without fast-forward raises diverged but keeps its own derivation (an audit of the signed ledger)', async (t) => {
   const a = await createNode(t, {}, doubleApply)
   await a.submit({ type: 'put', key: 'before', value: 1 })
   await a.submit({ type: 'put', key: MARKER, value: 2 })
@@ -136,13 +164,20 @@ test('alarms - a node opened without fast-forward raises diverged but keeps its 
   await c.update()
   const alarm = c.alarms.diverged
   t.is(alarm?.followed, false, 'it does not jump to the signed state')
-  t.ok(c.finalLength <= (alarm?.position ?? 0), 'its final length stays where its own derivation parted')
+  t.ok(
+    c.finalLength <= (alarm?.position ?? 0),
+    'its final length stays where its own derivation parted'
+  )
   t.not((await c.head()).hash, (await a.head()).hash)
 })
 
-test('alarms - stalled while a peer is final ahead and this node cannot apply, cleared once it can', async t => {
+test('alarms - stalled while a peer is final ahead and this node cannot apply, cleared once it can', async (t) => {
   const a = await createNode(t)
-  const b = await createNode(t, { key: a.key, stalledAfter: 1000 }, opts => new HeldApplyNode(opts))
+  const b = await createNode(
+    t,
+    { key: a.key, stalledAfter: 1000 },
+    (opts) => new HeldApplyNode(opts)
+  )
   t.teardown(() => b.release(), { order: -2 }) // before anything closes: a held apply blocks close
   link(a, b)
   await a.submit({ type: 'put', key: 'x', value: 1 })
@@ -166,7 +201,12 @@ test('alarms - stalled while a peer is final ahead and this node cannot apply, c
   await serveAsDaemon(t, b, dir)
   const check = await cli(['status', '--check', '--dir', dir])
   t.is(check.code, exitStatusOf('ALARM'))
-  t.ok(/^autoledger: ALARM: STALLED: final length 2 for \d+ s while a peer is final at 3$/m.test(check.stderr), check.stderr)
+  t.ok(
+    /^autoledger: ALARM: STALLED: final length 2 for \d+ s while a peer is final at 3$/m.test(
+      check.stderr
+    ),
+    check.stderr
+  )
 
   const cleared = next(b, 'alarm-cleared')
   b.release()
@@ -176,16 +216,21 @@ test('alarms - stalled while a peer is final ahead and this node cannot apply, c
   t.is((await cli(['status', '--check', '--dir', dir])).code, 0)
 })
 
-test('alarms - the daemon logs diverged as one error line with both heads and the first differing position', async t => {
+test('alarms - the daemon logs diverged as one error line with both heads and the first differing position', async (t) => {
   const [a, b] = await pair(t, doubleApply, plain)
   const stream = new PassThrough()
   let text = ''
-  stream.on('data', (d: Buffer) => { text += d.toString() })
+  stream.on('data', (d: Buffer) => {
+    text += d.toString()
+  })
   logAlarms(b, new Logger({ json: true, stream: stream as unknown as NodeJS.WriteStream }))
   const raised = next(b, 'alarm')
   await writeAround(a, b)
   const event = await raised
-  const lines = text.trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
   t.is(lines.length, 1)
   t.is(lines[0].level, 'error')
   t.is(lines[0].event, 'diverged')

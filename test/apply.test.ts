@@ -10,7 +10,13 @@ import { openEntry, digest } from '../lib/ledger/entry.js'
 import { reasonTag } from '../lib/ledger/outcome.js'
 import type { RejectReason } from '../lib/ledger/outcome.js'
 import { keys, values, decodeValue } from '../lib/ledger/layout.js'
-import { MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_TX_BYTES, MAX_VALUE_BYTES } from '../lib/ledger/limits.js'
+import {
+  MAX_AMOUNT,
+  MAX_BLOCK_BYTES,
+  MAX_BLOCK_TXS,
+  MAX_TX_BYTES,
+  MAX_VALUE_BYTES
+} from '../lib/ledger/limits.js'
 import { createNode, link, converged } from './helpers/nodes.js'
 import { rawTx } from './helpers/raw-tx.js'
 import type { RawTx } from './helpers/raw-tx.js'
@@ -24,7 +30,6 @@ const hex = (b: Uint8Array): string => b4a.toString(b, 'hex')
 // linked in-process. Hostile bytes go straight into the writer's autobase log with
 // `base.append`, bypassing submit() and its checks.
 // ---------------------------------------------------------------------------------------------
-
 
 interface Pair {
   admin: LedgerNode
@@ -40,13 +45,13 @@ interface Pair {
   together: () => void
 }
 
-async function createPair (t: test.Test): Promise<Pair> {
+async function createPair(t: test.Test): Promise<Pair> {
   const seed = testSeed(t)
   const admin = await createNode(t)
   const writer = await createNode(t, { key: admin.key })
   const errors: Error[] = []
-  admin.on('error', err => errors.push(err))
-  writer.on('error', err => errors.push(err))
+  admin.on('error', (err) => errors.push(err))
+  writer.on('error', (err) => errors.push(err))
   let cut = link(admin, writer)
   t.teardown(() => cut(), { order: -1 })
   const p: Pair = {
@@ -57,7 +62,10 @@ async function createPair (t: test.Test): Promise<Pair> {
     adminAccount: hex(admin.writerKey),
     writerAccount: hex(writer.writerKey),
     apart: () => cut(),
-    together: () => { cut(); cut = link(admin, writer) }
+    together: () => {
+      cut()
+      cut = link(admin, writer)
+    }
   }
   await admin.submit({ type: 'add-writer', key: writer.writerKey, role: 'writer' })
   await untilWritable(writer, WAIT_MS)
@@ -73,45 +81,63 @@ async function createPair (t: test.Test): Promise<Pair> {
 }
 
 /** A hand-built transaction (version 1 unless given) with a fresh id from the seeded PRNG. */
-function tx (rnd: Random, body: TxBody, version = 1): RawTx {
+function tx(rnd: Random, body: TxBody, version = 1): RawTx {
   return rawTx(rnd, body, { version })
 }
 
 /** A block of `txs` whose version byte says `version` (the block layout is version 1's). */
-function blockOfVersion (version: number, txs: Uint8Array[]): Uint8Array {
+function blockOfVersion(version: number, txs: Uint8Array[]): Uint8Array {
   const block = encodeBlock(txs)
   block[0] = version
   return block
 }
 
-function goodPut (rnd: Random, key = 'ok-' + hex(rnd.bytes(4))): { id: Uint8Array, bytes: Uint8Array, key: string } {
+function goodPut(
+  rnd: Random,
+  key = 'ok-' + hex(rnd.bytes(4))
+): { id: Uint8Array; bytes: Uint8Array; key: string } {
   return { ...tx(rnd, { type: 'put', key, value: '"fine"' }), key }
 }
 
 /** Append raw bytes as one autobase node of `node`'s log; returns the block's position in that log. */
-async function appendRaw (node: LedgerNode, bytes: Uint8Array): Promise<number> {
+async function appendRaw(node: LedgerNode, bytes: Uint8Array): Promise<number> {
   await node.base.append(bytes)
   // An indexer's acks land in the same log at any time: find the block by its bytes, newest first.
   // (Autobase stores an empty value as null, like an ack: only non-indexers append empty blocks here.)
   for (let seq = node.base.local.length - 1; seq >= 0; seq--) {
-    const { node: oplog } = (await node.base.local.get(seq)) as unknown as { node: { value: Uint8Array | null } }
+    const { node: oplog } = (await node.base.local.get(seq)) as unknown as {
+      node: { value: Uint8Array | null }
+    }
     if (oplog.value === null ? bytes.byteLength === 0 : b4a.equals(oplog.value, bytes)) return seq
   }
   throw new Error('the appended block is not in the local log')
 }
 
 /** Wait until `node` has recorded `count` entries for block `writerSeq` of `author`; sorted by index. */
-async function entriesOf (node: LedgerNode, author: LedgerNode, writerSeq: number, count: number): Promise<Entry[]> {
+async function entriesOf(
+  node: LedgerNode,
+  author: LedgerNode,
+  writerSeq: number,
+  count: number
+): Promise<Entry[]> {
   const writer = hex(author.writerKey)
-  return node.waitUntil(async () => {
-    const page = await node.entries({ reverse: true, limit: 1000 })
-    const found = page.items.filter(e => e.writer === writer && e.writerPosition === writerSeq)
-    return found.length >= count ? found.sort((a, b) => a.index - b.index) : null
-  }, WAIT_MS, `${count} entries of block ${writerSeq}`)
+  return node.waitUntil(
+    async () => {
+      const page = await node.entries({ reverse: true, limit: 1000 })
+      const found = page.items.filter((e) => e.writer === writer && e.writerPosition === writerSeq)
+      return found.length >= count ? found.sort((a, b) => a.index - b.index) : null
+    },
+    WAIT_MS,
+    `${count} entries of block ${writerSeq}`
+  )
 }
 
 /** Append `bytes` raw from `from` and return the entries its block produced (as `from` sees them). */
-async function feed (from: LedgerNode, bytes: Uint8Array, count: number): Promise<{ seq: number, entries: Entry[] }> {
+async function feed(
+  from: LedgerNode,
+  bytes: Uint8Array,
+  count: number
+): Promise<{ seq: number; entries: Entry[] }> {
   const seq = await appendRaw(from, bytes)
   return { seq, entries: await entriesOf(from, from, seq, count) }
 }
@@ -124,7 +150,7 @@ interface Expect {
   digestOf?: Uint8Array
 }
 
-function expectEntry (t: test.Test, entry: Entry | undefined, want: Expect, what: string): void {
+function expectEntry(t: test.Test, entry: Entry | undefined, want: Expect, what: string): void {
   if (entry === undefined) return t.fail(`${what}: no entry`)
   t.is(entry.reason, want.reason, `${what}: ${want.reason ?? 'accepted'}`)
   t.is(entry.outcome, want.reason === null ? 'accepted' : 'rejected', `${what}: outcome`)
@@ -136,21 +162,49 @@ function expectEntry (t: test.Test, entry: Entry | undefined, want: Expect, what
  * After hostile input: both nodes still accept new work, saw no 'error', reach the same head hash,
  * recorded the checked block identically (raw outcome tags included), and conserve value.
  */
-async function settle (t: test.Test, p: Pair, checked: { author: LedgerNode, seq: number, entries: Entry[] }[] = []): Promise<void> {
+async function settle(
+  t: test.Test,
+  p: Pair,
+  checked: { author: LedgerNode; seq: number; entries: Entry[] }[] = []
+): Promise<void> {
   const { admin, writer } = p
   const [w, a] = [goodPut(p.rnd), goodPut(p.rnd)]
   await appendRaw(writer, encodeBlock([w.bytes]))
   const { id: adminId } = await admin.submit({ type: 'put', key: a.key, value: 'fine' })
-  t.is((await writer.waitForTransaction(w.id, { timeout: WAIT_MS })).outcome, 'accepted', 'the writer keeps applying: a later good tx is accepted')
-  t.is((await admin.waitForTransaction(adminId, { timeout: WAIT_MS })).outcome, 'accepted', 'the admin keeps applying: a later good tx is accepted')
+  t.is(
+    (await writer.waitForTransaction(w.id, { timeout: WAIT_MS })).outcome,
+    'accepted',
+    'the writer keeps applying: a later good tx is accepted'
+  )
+  t.is(
+    (await admin.waitForTransaction(adminId, { timeout: WAIT_MS })).outcome,
+    'accepted',
+    'the admin keeps applying: a later good tx is accepted'
+  )
   const hash = await converged([admin, writer], { timeout: WAIT_MS })
   const heads = await Promise.all([admin.head(), writer.head()])
-  t.alike(heads.map(h => h.hash), [hash, hash], 'both nodes end with the identical head hash')
+  t.alike(
+    heads.map((h) => h.hash),
+    [hash, hash],
+    'both nodes end with the identical head hash'
+  )
   for (const { author, seq, entries } of checked) {
     const there = await entriesOf(admin, author, seq, entries.length)
-    t.alike(there.map(e => [e.index, e.reason, e.digest]), entries.map(e => [e.index, e.reason, e.digest]), 'the other node recorded the same outcomes')
-    const raw = await Promise.all(there.map(async e => openEntry((await admin.base.view.log.get(e.position)) as Buffer).outcome))
-    t.alike(raw, there.map(e => (e.reason === null ? 0 : reasonTag(e.reason as RejectReason))), 'the stored outcome tags are the reason codes')
+    t.alike(
+      there.map((e) => [e.index, e.reason, e.digest]),
+      entries.map((e) => [e.index, e.reason, e.digest]),
+      'the other node recorded the same outcomes'
+    )
+    const raw = await Promise.all(
+      there.map(
+        async (e) => openEntry((await admin.base.view.log.get(e.position)) as Buffer).outcome
+      )
+    )
+    t.alike(
+      raw,
+      there.map((e) => (e.reason === null ? 0 : reasonTag(e.reason as RejectReason))),
+      'the stored outcome tags are the reason codes'
+    )
   }
   t.alike(p.errors.map(String), [], "no 'error' event fired")
   for (const node of [admin, writer]) {
@@ -160,7 +214,7 @@ async function settle (t: test.Test, p: Pair, checked: { author: LedgerNode, seq
 }
 
 /** Sum every account in the state view (not just the ones a test knows about). */
-async function sumOfBalances (node: LedgerNode): Promise<bigint> {
+async function sumOfBalances(node: LedgerNode): Promise<bigint> {
   const prefix = keys.account('')
   const end = b4a.from(prefix)
   end[end.byteLength - 1]++
@@ -179,7 +233,7 @@ async function sumOfBalances (node: LedgerNode): Promise<bigint> {
 type Case = (t: test.Test, p: Pair) => Promise<void>
 
 const CASES: Record<string, Case> = {
-  async 'skips an empty block on every node, as peers cannot tell it from an ack' (t, p) {
+  async 'skips an empty block on every node, as peers cannot tell it from an ack'(t, p) {
     // Autobase stores an empty value as null, which is what an indexer's ack carries: only the
     // author ever sees the empty bytes, so recording them would fork the author's ledger.
     const seq = await appendRaw(p.writer, b4a.alloc(0))
@@ -187,59 +241,102 @@ const CASES: Record<string, Case> = {
     await settle(t, p) // the writer's later blocks are applied, so this one has been too
     for (const node of [p.writer, p.admin]) {
       const page = await node.entries({ reverse: true, limit: 1000 })
-      t.is(page.items.filter(e => e.writer === p.writerAccount && e.writerPosition === seq).length, 0, 'no entry for it')
+      t.is(
+        page.items.filter((e) => e.writer === p.writerAccount && e.writerPosition === seq).length,
+        0,
+        'no entry for it'
+      )
     }
   },
 
-  async 'records random garbage as BAD_ENCODING, or VERSION_NOT_ACTIVE when its first byte is above 1' (t, p) {
+  async 'records random garbage as BAD_ENCODING, or VERSION_NOT_ACTIVE when its first byte is above 1'(
+    t,
+    p
+  ) {
     let garbage: Uint8Array
     do {
       garbage = p.rnd.bytes(1 + p.rnd.int(400))
       garbage[0] = 1
     } while (decodeBlock(garbage).ok)
     const bad = await feed(p.writer, garbage, 1)
-    expectEntry(t, bad.entries[0], { reason: 'BAD_ENCODING', id: null, digestOf: garbage }, 'garbage with version byte 1')
+    expectEntry(
+      t,
+      bad.entries[0],
+      { reason: 'BAD_ENCODING', id: null, digestOf: garbage },
+      'garbage with version byte 1'
+    )
     const later = p.rnd.bytes(1 + p.rnd.int(400))
     later[0] = 2 + p.rnd.int(254)
     const future = await feed(p.writer, later, 1)
-    expectEntry(t, future.entries[0], { reason: 'VERSION_NOT_ACTIVE', id: null, digestOf: later }, `garbage with version byte ${later[0]}`)
-    await settle(t, p, [{ author: p.writer, ...bad }, { author: p.writer, ...future }])
+    expectEntry(
+      t,
+      future.entries[0],
+      { reason: 'VERSION_NOT_ACTIVE', id: null, digestOf: later },
+      `garbage with version byte ${later[0]}`
+    )
+    await settle(t, p, [
+      { author: p.writer, ...bad },
+      { author: p.writer, ...future }
+    ])
   },
 
-  async 'rejects a block with version byte 0 whole' (t, p) {
+  async 'rejects a block with version byte 0 whole'(t, p) {
     const put = goodPut(p.rnd)
     const block = blockOfVersion(0, [put.bytes])
     const fed = await feed(p.writer, block, 1)
-    expectEntry(t, fed.entries[0], { reason: 'BAD_ENCODING', id: null, digestOf: block }, 'version-0 block')
+    expectEntry(
+      t,
+      fed.entries[0],
+      { reason: 'BAD_ENCODING', id: null, digestOf: block },
+      'version-0 block'
+    )
     t.is(await p.writer.get(put.key), null, 'its transaction was not applied')
     const retry = await feed(p.writer, encodeBlock([put.bytes]), 1)
-    expectEntry(t, retry.entries[0], { reason: null, id: put.id }, 'the same tx in a proper block: its id was not used up')
+    expectEntry(
+      t,
+      retry.entries[0],
+      { reason: null, id: put.id },
+      'the same tx in a proper block: its id was not used up'
+    )
     await settle(t, p, [{ author: p.writer, ...fed }])
   },
 
-  async 'rejects a block whose version is above the active one whole' (t, p) {
+  async 'rejects a block whose version is above the active one whole'(t, p) {
     const put = goodPut(p.rnd)
     const block = blockOfVersion(2, [put.bytes])
     const fed = await feed(p.writer, block, 1)
-    expectEntry(t, fed.entries[0], { reason: 'VERSION_NOT_ACTIVE', id: null, digestOf: block }, 'version-2 block')
+    expectEntry(
+      t,
+      fed.entries[0],
+      { reason: 'VERSION_NOT_ACTIVE', id: null, digestOf: block },
+      'version-2 block'
+    )
     t.is(await p.writer.get(put.key), null, 'its transaction was not applied')
     t.is(await p.writer.transaction(put.id), null, 'its transaction id was not recorded')
     await settle(t, p, [{ author: p.writer, ...fed }])
   },
 
-  async 'rejects a block of more than MAX_BLOCK_TXS transactions whole' (t, p) {
+  async 'rejects a block of more than MAX_BLOCK_TXS transactions whole'(t, p) {
     // Small under the byte bound, but one entry per transaction would amplify one block into thousands.
     const block = encodeBlock(Array.from({ length: MAX_BLOCK_TXS + 1 }, () => new Uint8Array(0)))
-    t.ok(block.byteLength < MAX_BLOCK_BYTES && decodeBlock(block).ok, `a decodable block of ${MAX_BLOCK_TXS + 1} transactions`)
+    t.ok(
+      block.byteLength < MAX_BLOCK_BYTES && decodeBlock(block).ok,
+      `a decodable block of ${MAX_BLOCK_TXS + 1} transactions`
+    )
     const fed = await feed(p.writer, block, 1)
-    expectEntry(t, fed.entries[0], { reason: 'TOO_LARGE', id: null, digestOf: block }, 'block with too many transactions')
+    expectEntry(
+      t,
+      fed.entries[0],
+      { reason: 'TOO_LARGE', id: null, digestOf: block },
+      'block with too many transactions'
+    )
     await settle(t, p, [{ author: p.writer, ...fed }])
   },
 
-  async 'rejects a block larger than MAX_BLOCK_BYTES whole' (t, p) {
+  async 'rejects a block larger than MAX_BLOCK_BYTES whole'(t, p) {
     // Well-formed and full of valid puts: only its size is wrong.
     const value = JSON.stringify('v'.repeat(MAX_VALUE_BYTES - 2))
-    const puts: Array<{ bytes: Uint8Array, key: string }> = []
+    const puts: Array<{ bytes: Uint8Array; key: string }> = []
     let size = 0
     while (size <= MAX_BLOCK_BYTES) {
       const key = 'big-' + hex(p.rnd.bytes(4))
@@ -247,31 +344,48 @@ const CASES: Record<string, Case> = {
       puts.push({ ...put, key })
       size += put.bytes.byteLength + 3
     }
-    const block = encodeBlock(puts.map(x => x.bytes))
-    t.ok(block.byteLength > MAX_BLOCK_BYTES && decodeBlock(block).ok, `a decodable block of ${block.byteLength} bytes`)
+    const block = encodeBlock(puts.map((x) => x.bytes))
+    t.ok(
+      block.byteLength > MAX_BLOCK_BYTES && decodeBlock(block).ok,
+      `a decodable block of ${block.byteLength} bytes`
+    )
     const fed = await feed(p.writer, block, 1)
-    expectEntry(t, fed.entries[0], { reason: 'TOO_LARGE', id: null, digestOf: block }, 'oversized block')
+    expectEntry(
+      t,
+      fed.entries[0],
+      { reason: 'TOO_LARGE', id: null, digestOf: block },
+      'oversized block'
+    )
     t.is(fed.entries[0]?.tx, null, 'its bytes are not kept')
     t.is(await p.writer.get(puts[0].key), null, 'none of its transactions was applied')
     await settle(t, p, [{ author: p.writer, ...fed }])
   },
 
-  async 'rejects unknown type tags and inactive tx versions inside a valid block' (t, p) {
+  async 'rejects unknown type tags and inactive tx versions inside a valid block'(t, p) {
     const [first, last] = [goodPut(p.rnd), goodPut(p.rnd)]
     const unknown = goodPut(p.rnd)
     const unknownBytes = b4a.from(unknown.bytes)
     unknownBytes[17] = 0xfc // the type tag follows version (1) and id (16)
     const future = tx(p.rnd, { type: 'put', key: 'from-the-future', value: '1' }, 2)
-    const fed = await feed(p.writer, encodeBlock([first.bytes, unknownBytes, future.bytes, last.bytes]), 4)
+    const fed = await feed(
+      p.writer,
+      encodeBlock([first.bytes, unknownBytes, future.bytes, last.bytes]),
+      4
+    )
     expectEntry(t, fed.entries[0], { reason: null, id: first.id }, 'good tx before')
-    expectEntry(t, fed.entries[1], { reason: 'UNKNOWN_TYPE', id: unknown.id, digestOf: unknownBytes }, 'unknown type tag')
+    expectEntry(
+      t,
+      fed.entries[1],
+      { reason: 'UNKNOWN_TYPE', id: unknown.id, digestOf: unknownBytes },
+      'unknown type tag'
+    )
     expectEntry(t, fed.entries[2], { reason: 'VERSION_NOT_ACTIVE', id: future.id }, 'tx version 2')
     expectEntry(t, fed.entries[3], { reason: null, id: last.id }, 'good tx after')
     t.is(await p.writer.get('from-the-future'), null)
     await settle(t, p, [{ author: p.writer, ...fed }])
   },
 
-  async 'rejects truncated and malformed transactions inside a valid block' (t, p) {
+  async 'rejects truncated and malformed transactions inside a valid block'(t, p) {
     const [first, last] = [goodPut(p.rnd), goodPut(p.rnd)]
     const cutField = goodPut(p.rnd)
     const truncated = cutField.bytes.subarray(0, cutField.bytes.byteLength - 3) // inside the value
@@ -281,15 +395,39 @@ const CASES: Record<string, Case> = {
     const utf8 = tx(p.rnd, { type: 'put', key: 'kk', value: '1' })
     const badUtf8 = b4a.from(utf8.bytes)
     badUtf8[badUtf8.byteLength - 4] = 0xff // the first key byte: the tx ends 02 'k' 'k' 01 '1'
-    const flags = tx(p.rnd, { type: 'add-writer', key: p.rnd.bytes(32), role: 'writer', indexer: false })
+    const flags = tx(p.rnd, {
+      type: 'add-writer',
+      key: p.rnd.bytes(32),
+      role: 'writer',
+      indexer: false
+    })
     const badFlags = b4a.from(flags.bytes)
     badFlags[badFlags.byteLength - 1] = 0x04 // an unknown role flag
-    const txs = [first.bytes, truncated, stub, withTrailing, badUtf8, badFlags, b4a.alloc(0), last.bytes]
+    const txs = [
+      first.bytes,
+      truncated,
+      stub,
+      withTrailing,
+      badUtf8,
+      badFlags,
+      b4a.alloc(0),
+      last.bytes
+    ]
     const fed = await feed(p.writer, encodeBlock(txs), txs.length)
     t.is(fed.entries.length, txs.length, 'one entry per transaction')
     expectEntry(t, fed.entries[0], { reason: null, id: first.id }, 'good tx before')
-    expectEntry(t, fed.entries[1], { reason: 'BAD_ENCODING', id: cutField.id, digestOf: truncated }, 'truncated value')
-    expectEntry(t, fed.entries[2], { reason: 'BAD_ENCODING', id: null, digestOf: stub }, 'shorter than a header')
+    expectEntry(
+      t,
+      fed.entries[1],
+      { reason: 'BAD_ENCODING', id: cutField.id, digestOf: truncated },
+      'truncated value'
+    )
+    expectEntry(
+      t,
+      fed.entries[2],
+      { reason: 'BAD_ENCODING', id: null, digestOf: stub },
+      'shorter than a header'
+    )
     expectEntry(t, fed.entries[3], { reason: 'BAD_ENCODING', id: trailing.id }, 'trailing byte')
     expectEntry(t, fed.entries[4], { reason: 'BAD_ENCODING', id: utf8.id }, 'invalid UTF-8 key')
     expectEntry(t, fed.entries[5], { reason: 'BAD_ENCODING', id: flags.id }, 'unknown role flag')
@@ -299,15 +437,40 @@ const CASES: Record<string, Case> = {
     await settle(t, p, [{ author: p.writer, ...fed }])
   },
 
-  async 'rejects a value above MAX_VALUE_BYTES and a transaction above MAX_TX_BYTES' (t, p) {
+  async 'rejects a value above MAX_VALUE_BYTES and a transaction above MAX_TX_BYTES'(t, p) {
     const [first, last] = [goodPut(p.rnd), goodPut(p.rnd)]
-    const huge = tx(p.rnd, { type: 'put', key: 'huge-value', value: JSON.stringify('h'.repeat(MAX_VALUE_BYTES)) })
-    const giant = tx(p.rnd, { type: 'put', key: 'giant-tx', value: JSON.stringify('g'.repeat(MAX_TX_BYTES)) })
-    t.ok(huge.bytes.byteLength <= MAX_TX_BYTES && giant.bytes.byteLength > MAX_TX_BYTES, 'the sizes straddle the bounds as intended')
-    const fed = await feed(p.writer, encodeBlock([first.bytes, huge.bytes, giant.bytes, last.bytes]), 4)
+    const huge = tx(p.rnd, {
+      type: 'put',
+      key: 'huge-value',
+      value: JSON.stringify('h'.repeat(MAX_VALUE_BYTES))
+    })
+    const giant = tx(p.rnd, {
+      type: 'put',
+      key: 'giant-tx',
+      value: JSON.stringify('g'.repeat(MAX_TX_BYTES))
+    })
+    t.ok(
+      huge.bytes.byteLength <= MAX_TX_BYTES && giant.bytes.byteLength > MAX_TX_BYTES,
+      'the sizes straddle the bounds as intended'
+    )
+    const fed = await feed(
+      p.writer,
+      encodeBlock([first.bytes, huge.bytes, giant.bytes, last.bytes]),
+      4
+    )
     expectEntry(t, fed.entries[0], { reason: null, id: first.id }, 'good tx before')
-    expectEntry(t, fed.entries[1], { reason: 'INVALID_VALUE', id: huge.id, digestOf: huge.bytes }, 'value over MAX_VALUE_BYTES')
-    expectEntry(t, fed.entries[2], { reason: 'TOO_LARGE', id: giant.id, digestOf: giant.bytes }, 'tx over MAX_TX_BYTES')
+    expectEntry(
+      t,
+      fed.entries[1],
+      { reason: 'INVALID_VALUE', id: huge.id, digestOf: huge.bytes },
+      'value over MAX_VALUE_BYTES'
+    )
+    expectEntry(
+      t,
+      fed.entries[2],
+      { reason: 'TOO_LARGE', id: giant.id, digestOf: giant.bytes },
+      'tx over MAX_TX_BYTES'
+    )
     t.is(fed.entries[2]?.tx, null, 'an oversized tx is not kept, only its digest')
     t.is(fed.entries[1]?.tx?.type, 'put', 'a rejected tx within bounds is kept')
     expectEntry(t, fed.entries[3], { reason: null, id: last.id }, 'good tx after')
@@ -316,14 +479,20 @@ const CASES: Record<string, Case> = {
     await settle(t, p, [{ author: p.writer, ...fed }])
   },
 
-  async 'rejects zero, non-canonical and overflowing amounts' (t, p) {
+  async 'rejects zero, non-canonical and overflowing amounts'(t, p) {
     const { writer, admin, writerAccount, adminAccount } = p
     const transfer = (amount: bigint): RawTx =>
       tx(p.rnd, { type: 'transfer', from: writerAccount, to: adminAccount, amount, memo: '' })
     /** The same transfer with its amount field (the bytes before the empty memo) replaced. */
     const patched = (amountHex: string): RawTx => {
       const base = transfer(1n) // ... amount 01 01, memo 00
-      return { id: base.id, bytes: b4a.concat([base.bytes.subarray(0, base.bytes.byteLength - 3), b4a.from(amountHex + '00', 'hex')]) }
+      return {
+        id: base.id,
+        bytes: b4a.concat([
+          base.bytes.subarray(0, base.bytes.byteLength - 3),
+          b4a.from(amountHex + '00', 'hex')
+        ])
+      }
     }
     const before = await Promise.all([writer.balance(writerAccount), writer.balance(adminAccount)])
     const zero = patched('00')
@@ -332,15 +501,50 @@ const CASES: Record<string, Case> = {
     const tooLong = patched('11' + '01' + '00'.repeat(16))
     const highBit = patched('10' + 'ff'.repeat(16)) // all bits set: MAX_AMOUNT, not -1
     const valid = transfer(7n)
-    const fed = await feed(writer, encodeBlock([zero.bytes, negative.bytes, leadingZero.bytes, tooLong.bytes, highBit.bytes, valid.bytes]), 6)
+    const fed = await feed(
+      writer,
+      encodeBlock([
+        zero.bytes,
+        negative.bytes,
+        leadingZero.bytes,
+        tooLong.bytes,
+        highBit.bytes,
+        valid.bytes
+      ]),
+      6
+    )
     expectEntry(t, fed.entries[0], { reason: 'INVALID_AMOUNT', id: zero.id }, 'amount 0')
-    expectEntry(t, fed.entries[1], { reason: 'INVALID_AMOUNT', id: negative.id }, 'amount -5 through encodeTx')
-    expectEntry(t, fed.entries[2], { reason: 'BAD_ENCODING', id: leadingZero.id }, 'amount with a leading zero byte')
+    expectEntry(
+      t,
+      fed.entries[1],
+      { reason: 'INVALID_AMOUNT', id: negative.id },
+      'amount -5 through encodeTx'
+    )
+    expectEntry(
+      t,
+      fed.entries[2],
+      { reason: 'BAD_ENCODING', id: leadingZero.id },
+      'amount with a leading zero byte'
+    )
     expectEntry(t, fed.entries[3], { reason: 'BAD_ENCODING', id: tooLong.id }, 'amount of 17 bytes')
-    expectEntry(t, fed.entries[4], { reason: 'INSUFFICIENT_FUNDS', id: highBit.id }, 'amount with every bit set')
-    expectEntry(t, fed.entries[5], { reason: null, id: valid.id }, 'a valid transfer in the same block')
+    expectEntry(
+      t,
+      fed.entries[4],
+      { reason: 'INSUFFICIENT_FUNDS', id: highBit.id },
+      'amount with every bit set'
+    )
+    expectEntry(
+      t,
+      fed.entries[5],
+      { reason: null, id: valid.id },
+      'a valid transfer in the same block'
+    )
     const after = await Promise.all([writer.balance(writerAccount), writer.balance(adminAccount)])
-    t.alike(after.map(b => b.balance), [before[0].balance - 7n, before[1].balance + 7n], 'only the valid transfer moved value')
+    t.alike(
+      after.map((b) => b.balance),
+      [before[0].balance - 7n, before[1].balance + 7n],
+      'only the valid transfer moved value'
+    )
 
     // Overflow needs the admin: minting MAX_AMOUNT on top of a non-zero supply.
     const supply = BigInt((await admin.status()).supply)
@@ -348,42 +552,119 @@ const CASES: Record<string, Case> = {
     const overflow = tx(p.rnd, { type: 'mint', account: writerAccount, amount: MAX_AMOUNT })
     const justOne = tx(p.rnd, { type: 'mint', account: writerAccount, amount: 1n })
     const minted = await feed(admin, encodeBlock([overflow.bytes, justOne.bytes]), 2)
-    expectEntry(t, minted.entries[0], { reason: 'AMOUNT_OVERFLOW', id: overflow.id }, 'mint past MAX_AMOUNT')
+    expectEntry(
+      t,
+      minted.entries[0],
+      { reason: 'AMOUNT_OVERFLOW', id: overflow.id },
+      'mint past MAX_AMOUNT'
+    )
     expectEntry(t, minted.entries[1], { reason: null, id: justOne.id }, 'mint of 1 after it')
-    t.is(BigInt((await admin.status()).supply), supply + 1n, 'the supply grew by the accepted mint only')
-    await settle(t, p, [{ author: writer, ...fed }, { author: admin, ...minted }])
+    t.is(
+      BigInt((await admin.status()).supply),
+      supply + 1n,
+      'the supply grew by the accepted mint only'
+    )
+    await settle(t, p, [
+      { author: writer, ...fed },
+      { author: admin, ...minted }
+    ])
   },
 
-  async 'rejects transfer from an account the author does not own' (t, p) {
+  async 'rejects transfer from an account the author does not own'(t, p) {
     const { writer, adminAccount, writerAccount } = p
     const before = await Promise.all([writer.balance(adminAccount), writer.balance('treasury')])
     t.ok(before[0].balance >= 10n && before[1].balance >= 10n, 'the accounts hold enough to steal')
-    const fromAdmin = tx(p.rnd, { type: 'transfer', from: adminAccount, to: writerAccount, amount: 10n, memo: 'forged' })
-    const fromTreasury = tx(p.rnd, { type: 'transfer', from: 'treasury', to: writerAccount, amount: 10n, memo: 'forged' })
-    const again = tx(p.rnd, { type: 'transfer', from: 'treasury', to: writerAccount, amount: 10n, memo: 'again' })
+    const fromAdmin = tx(p.rnd, {
+      type: 'transfer',
+      from: adminAccount,
+      to: writerAccount,
+      amount: 10n,
+      memo: 'forged'
+    })
+    const fromTreasury = tx(p.rnd, {
+      type: 'transfer',
+      from: 'treasury',
+      to: writerAccount,
+      amount: 10n,
+      memo: 'forged'
+    })
+    const again = tx(p.rnd, {
+      type: 'transfer',
+      from: 'treasury',
+      to: writerAccount,
+      amount: 10n,
+      memo: 'again'
+    })
     const coOwn = tx(p.rnd, { type: 'add-owner', account: 'treasury', key: writer.writerKey })
-    const own = tx(p.rnd, { type: 'transfer', from: writerAccount, to: 'treasury', amount: 1n, memo: 'mine' })
-    const fed = await feed(writer, encodeBlock([fromAdmin.bytes, fromTreasury.bytes, coOwn.bytes, again.bytes, own.bytes]), 5)
-    expectEntry(t, fed.entries[0], { reason: 'NOT_OWNER', id: fromAdmin.id }, "debit of the admin's writer-key account")
-    expectEntry(t, fed.entries[1], { reason: 'NOT_OWNER', id: fromTreasury.id }, 'debit of a named account the admin opened')
-    expectEntry(t, fed.entries[2], { reason: 'NOT_OWNER', id: coOwn.id }, 'making itself an owner of that account')
-    expectEntry(t, fed.entries[3], { reason: 'NOT_OWNER', id: again.id }, 'debit of it after that attempt')
+    const own = tx(p.rnd, {
+      type: 'transfer',
+      from: writerAccount,
+      to: 'treasury',
+      amount: 1n,
+      memo: 'mine'
+    })
+    const fed = await feed(
+      writer,
+      encodeBlock([fromAdmin.bytes, fromTreasury.bytes, coOwn.bytes, again.bytes, own.bytes]),
+      5
+    )
+    expectEntry(
+      t,
+      fed.entries[0],
+      { reason: 'NOT_OWNER', id: fromAdmin.id },
+      "debit of the admin's writer-key account"
+    )
+    expectEntry(
+      t,
+      fed.entries[1],
+      { reason: 'NOT_OWNER', id: fromTreasury.id },
+      'debit of a named account the admin opened'
+    )
+    expectEntry(
+      t,
+      fed.entries[2],
+      { reason: 'NOT_OWNER', id: coOwn.id },
+      'making itself an owner of that account'
+    )
+    expectEntry(
+      t,
+      fed.entries[3],
+      { reason: 'NOT_OWNER', id: again.id },
+      'debit of it after that attempt'
+    )
     expectEntry(t, fed.entries[4], { reason: null, id: own.id }, 'debit of its own account')
     const after = await Promise.all([writer.balance(adminAccount), writer.balance('treasury')])
-    t.alike(after.map(b => b.balance), [before[0].balance, before[1].balance + 1n], 'nothing left the accounts it does not own')
-    t.alike(after[1].owners, [p.adminAccount], 'the named account still has only its opener as owner')
+    t.alike(
+      after.map((b) => b.balance),
+      [before[0].balance, before[1].balance + 1n],
+      'nothing left the accounts it does not own'
+    )
+    t.alike(
+      after[1].owners,
+      [p.adminAccount],
+      'the named account still has only its opener as owner'
+    )
     await settle(t, p, [{ author: writer, ...fed }])
   },
 
-  async 'rejects mint, add-writer, remove-writer and set-version by a non-admin' (t, p) {
+  async 'rejects mint, add-writer, remove-writer and set-version by a non-admin'(t, p) {
     const { writer, writerAccount, admin } = p
     const supply = (await writer.status()).supply
     const members = await writer.members()
     const mint = tx(p.rnd, { type: 'mint', account: writerAccount, amount: 1000n })
-    const add = tx(p.rnd, { type: 'add-writer', key: p.rnd.bytes(32), role: 'admin', indexer: false })
+    const add = tx(p.rnd, {
+      type: 'add-writer',
+      key: p.rnd.bytes(32),
+      role: 'admin',
+      indexer: false
+    })
     const remove = tx(p.rnd, { type: 'remove-writer', key: admin.writerKey })
     const version = tx(p.rnd, { type: 'set-version', format: 1 })
-    const fed = await feed(writer, encodeBlock([mint.bytes, add.bytes, remove.bytes, version.bytes]), 4)
+    const fed = await feed(
+      writer,
+      encodeBlock([mint.bytes, add.bytes, remove.bytes, version.bytes]),
+      4
+    )
     expectEntry(t, fed.entries[0], { reason: 'NOT_AUTHORIZED', id: mint.id }, 'mint')
     expectEntry(t, fed.entries[1], { reason: 'NOT_AUTHORIZED', id: add.id }, 'add-writer')
     expectEntry(t, fed.entries[2], { reason: 'NOT_AUTHORIZED', id: remove.id }, 'remove-writer')
@@ -393,10 +674,14 @@ const CASES: Record<string, Case> = {
     await settle(t, p, [{ author: writer, ...fed }])
   },
 
-  async 'rejects a writer reusing its own id, in the same block and across blocks; another writer\'s id is judged on its own' (t, p) {
+  async "rejects a writer reusing its own id, in the same block and across blocks; another writer's id is judged on its own"(
+    t,
+    p
+  ) {
     const { writer, admin } = p
     const id = p.rnd.bytes(16)
-    const put = (key: string): Uint8Array => encodeTx({ version: 1, id, timestamp: 0, type: 'put', key, value: '1' })
+    const put = (key: string): Uint8Array =>
+      encodeTx({ version: 1, id, timestamp: 0, type: 'put', key, value: '1' })
     const same = await feed(writer, encodeBlock([put('dup-1'), put('dup-2')]), 2)
     expectEntry(t, same.entries[0], { reason: null, id }, 'first use')
     expectEntry(t, same.entries[1], { reason: 'DUPLICATE_ID', id }, 'second use in the same block')
@@ -404,35 +689,87 @@ const CASES: Record<string, Case> = {
     expectEntry(t, across.entries[0], { reason: 'DUPLICATE_ID', id }, 'third use in a later block')
     // Another writer's id: the admin's receipt id, reused by the writer. Ids are scoped per author,
     // so it is an unrelated transaction, judged on its own; only the writer's second use is a duplicate.
-    const { id: adminId, author: adminAuthor } = await admin.submit({ type: 'put', key: 'admin-original', value: 1 })
+    const { id: adminId, author: adminAuthor } = await admin.submit({
+      type: 'put',
+      key: 'admin-original',
+      value: 1
+    })
     t.is(adminAuthor, p.adminAccount, "the receipt names the admin's writer key")
     await writer.waitForTransaction(adminId, { timeout: WAIT_MS })
-    const reuse = (key: string, value: string): Uint8Array => encodeTx({ version: 1, id: b4a.from(adminId, 'hex'), timestamp: 0, type: 'put', key, value })
-    const copied = await feed(writer, encodeBlock([reuse('admin-copy', '2'), reuse('admin-original', '3')]), 2)
-    expectEntry(t, copied.entries[0], { reason: null, id: b4a.from(adminId, 'hex') }, "the writer's first use of the admin's id")
-    expectEntry(t, copied.entries[1], { reason: 'DUPLICATE_ID', id: b4a.from(adminId, 'hex') }, "the writer's second use of it")
-    const byAdmin = await admin.waitForTransaction(adminId, { author: admin.writerKey, timeout: WAIT_MS })
+    const reuse = (key: string, value: string): Uint8Array =>
+      encodeTx({ version: 1, id: b4a.from(adminId, 'hex'), timestamp: 0, type: 'put', key, value })
+    const copied = await feed(
+      writer,
+      encodeBlock([reuse('admin-copy', '2'), reuse('admin-original', '3')]),
+      2
+    )
+    expectEntry(
+      t,
+      copied.entries[0],
+      { reason: null, id: b4a.from(adminId, 'hex') },
+      "the writer's first use of the admin's id"
+    )
+    expectEntry(
+      t,
+      copied.entries[1],
+      { reason: 'DUPLICATE_ID', id: b4a.from(adminId, 'hex') },
+      "the writer's second use of it"
+    )
+    const byAdmin = await admin.waitForTransaction(adminId, {
+      author: admin.writerKey,
+      timeout: WAIT_MS
+    })
     const named = await writer.transaction(id)
-    t.alike([named?.writerPosition, named?.index], [same.seq, 0], 'the id still names its first entry')
-    t.alike([byAdmin.writer, byAdmin.outcome], [p.adminAccount, 'accepted'], "the admin's transaction is untouched")
+    t.alike(
+      [named?.writerPosition, named?.index],
+      [same.seq, 0],
+      'the id still names its first entry'
+    )
+    t.alike(
+      [byAdmin.writer, byAdmin.outcome],
+      [p.adminAccount, 'accepted'],
+      "the admin's transaction is untouched"
+    )
     const byWriter = await writer.transaction(adminId, { author: writer.writerKey })
-    t.alike([byWriter?.writer, byWriter?.writerPosition, byWriter?.index], [p.writerAccount, copied.seq, 0], 'with the author, the id names that writer\'s own use')
-    t.is((await writer.transaction(adminId))?.position, byAdmin.position, 'without one, it names the first use in ledger order')
+    t.alike(
+      [byWriter?.writer, byWriter?.writerPosition, byWriter?.index],
+      [p.writerAccount, copied.seq, 0],
+      "with the author, the id names that writer's own use"
+    )
+    t.is(
+      (await writer.transaction(adminId))?.position,
+      byAdmin.position,
+      'without one, it names the first use in ledger order'
+    )
     t.is((await writer.get('dup-1'))?.value, 1)
     t.is(await writer.get('dup-2'), null)
     t.is(await writer.get('dup-3'), null)
     t.is((await writer.get('admin-original'))?.value, 1, 'the duplicate changed nothing')
-    t.is((await writer.get('admin-copy'))?.value, 2, 'the reuse by another writer was applied as its own transaction')
-    await settle(t, p, [{ author: writer, ...same }, { author: writer, ...across }, { author: writer, ...copied }])
+    t.is(
+      (await writer.get('admin-copy'))?.value,
+      2,
+      'the reuse by another writer was applied as its own transaction'
+    )
+    await settle(t, p, [
+      { author: writer, ...same },
+      { author: writer, ...across },
+      { author: writer, ...copied }
+    ])
   },
 
-  async 'a copy of a pending id by another writer never displaces the original, in either order' (t, p) {
+  async 'a copy of a pending id by another writer never displaces the original, in either order'(
+    t,
+    p
+  ) {
     const { admin, writer } = p
     const orders = new Set<string>()
     // Twice, roles swapped. The admin is the only indexer, so its own blocks are final at once: with
     // the admin honest the original comes first, with the writer honest (its transaction pending
     // while the two are apart) the admin's copy is ordered before the original.
-    for (const [honest, copier] of [[admin, writer], [writer, admin]]) {
+    for (const [honest, copier] of [
+      [admin, writer],
+      [writer, admin]
+    ]) {
       await converged([admin, writer], { timeout: WAIT_MS })
       p.apart()
       const key = 'front-run-' + hex(p.rnd.bytes(4))
@@ -450,42 +787,72 @@ const CASES: Record<string, Case> = {
         other = await node.transaction(receipt.id, { author: copier.writerKey })
         expectEntry(t, original ?? undefined, { reason: null, id }, 'the original')
         expectEntry(t, other ?? undefined, { reason: null, id }, 'the copy, judged on its own')
-        t.is(original?.writer, hex(honest.writerKey), 'the original is the honest writer\'s entry')
+        t.is(original?.writer, hex(honest.writerKey), "the original is the honest writer's entry")
         const plain = await node.transaction(receipt.id)
-        if (node === honest) t.is(plain?.position, original?.position, 'without an author, the node that submitted the id finds its own entry')
-        else t.is(plain?.position, Math.min(original?.position ?? -1, other?.position ?? -1), 'without an author, another node finds the first use in ledger order')
+        if (node === honest)
+          t.is(
+            plain?.position,
+            original?.position,
+            'without an author, the node that submitted the id finds its own entry'
+          )
+        else
+          t.is(
+            plain?.position,
+            Math.min(original?.position ?? -1, other?.position ?? -1),
+            'without an author, another node finds the first use in ledger order'
+          )
       }
       const own = await honest.waitForTransaction(receipt.id, { final: true, timeout: WAIT_MS })
-      t.alike([own.writer, own.outcome, own.position], [receipt.author, 'accepted', original?.position], "the honest node's wait for its receipt returns its own entry")
-      const seen = await copier.waitForTransaction(receipt.id, { author: receipt.author, final: true, timeout: WAIT_MS })
+      t.alike(
+        [own.writer, own.outcome, own.position],
+        [receipt.author, 'accepted', original?.position],
+        "the honest node's wait for its receipt returns its own entry"
+      )
+      const seen = await copier.waitForTransaction(receipt.id, {
+        author: receipt.author,
+        final: true,
+        timeout: WAIT_MS
+      })
       t.is(seen.position, original?.position, 'with the author, any node finds the original')
-      orders.add((original?.position ?? 0) < (other?.position ?? 0) ? 'original first' : 'copy first')
+      orders.add(
+        (original?.position ?? 0) < (other?.position ?? 0) ? 'original first' : 'copy first'
+      )
       await settle(t, p, [{ author: copier, ...copied }])
     }
     t.alike([...orders].sort(), ['copy first', 'original first'], 'both orders happened')
   },
 
-  async 'refuses to remove the last admin (LAST_ADMIN) and a non-member (UNKNOWN_MEMBER)' (t, p) {
+  async 'refuses to remove the last admin (LAST_ADMIN) and a non-member (UNKNOWN_MEMBER)'(t, p) {
     const { admin } = p
     const self = tx(p.rnd, { type: 'remove-writer', key: admin.writerKey })
     const stranger = tx(p.rnd, { type: 'remove-writer', key: p.rnd.bytes(32) })
     const fed = await feed(admin, encodeBlock([self.bytes, stranger.bytes]), 2)
-    expectEntry(t, fed.entries[0], { reason: 'LAST_ADMIN', id: self.id }, 'the only admin removing itself')
-    expectEntry(t, fed.entries[1], { reason: 'UNKNOWN_MEMBER', id: stranger.id }, 'a key that is not a member')
-    const me = (await admin.members()).find(m => m.key === hex(admin.writerKey))
+    expectEntry(
+      t,
+      fed.entries[0],
+      { reason: 'LAST_ADMIN', id: self.id },
+      'the only admin removing itself'
+    )
+    expectEntry(
+      t,
+      fed.entries[1],
+      { reason: 'UNKNOWN_MEMBER', id: stranger.id },
+      'a key that is not a member'
+    )
+    const me = (await admin.members()).find((m) => m.key === hex(admin.writerKey))
     t.is(me?.role, 'admin', 'the admin is still an admin')
     await settle(t, p, [{ author: admin, ...fed }])
   }
 }
 
 for (const [name, run] of Object.entries(CASES)) {
-  test(`apply - ${name}`, async t => {
+  test(`apply - ${name}`, async (t) => {
     const p = await createPair(t)
     await run(t, p)
   })
 }
 
-test('apply - a hostile run of every case on one ledger keeps the nodes identical and conserves value', async t => {
+test('apply - a hostile run of every case on one ledger keeps the nodes identical and conserves value', async (t) => {
   const p = await createPair(t)
   for (const run of Object.values(CASES)) await run(t, p)
   const status = await p.admin.status()
@@ -499,13 +866,13 @@ test('apply - a hostile run of every case on one ledger keeps the nodes identica
 // Format upgrade: a node that does not know the activated version stops instead of guessing
 // ---------------------------------------------------------------------------------------------
 
-test('apply - a follower on an older release stops with upgrade-required while the upgraded node continues', async t => {
+test('apply - a follower on an older release stops with upgrade-required while the upgraded node continues', async (t) => {
   const rnd = new Random(testSeed(t))
   const admin = await createNode(t, { formatVersion: 2 }) // accepts format 2; the ledger still starts at 1
   const follower = await createNode(t, { key: admin.key }) // this release's own version: 1
   const errors: Error[] = []
-  admin.on('error', err => errors.push(err))
-  follower.on('error', err => errors.push(err))
+  admin.on('error', (err) => errors.push(err))
+  follower.on('error', (err) => errors.push(err))
   t.teardown(link(admin, follower), { order: -1 })
   await converged([admin, follower], { length: 1, timeout: WAIT_MS })
 
@@ -513,17 +880,33 @@ test('apply - a follower on an older release stops with upgrade-required while t
   const early = tx(rnd, { type: 'put', key: 'v2-early', value: '1' }, 2)
   const earlyBlock = blockOfVersion(2, [early.bytes])
   const rejected = await feed(admin, earlyBlock, 1)
-  expectEntry(t, rejected.entries[0], { reason: 'VERSION_NOT_ACTIVE', id: null }, 'a version-2 block before activation')
+  expectEntry(
+    t,
+    rejected.entries[0],
+    { reason: 'VERSION_NOT_ACTIVE', id: null },
+    'a version-2 block before activation'
+  )
   await converged([admin, follower], { timeout: WAIT_MS })
   const stoppedAt = follower.length
 
-  const upgrade = within(new Promise<string>(resolve => follower.once('upgrade-required', resolve)), WAIT_MS, 'upgrade-required')
+  const upgrade = within(
+    new Promise<string>((resolve) => follower.once('upgrade-required', resolve)),
+    WAIT_MS,
+    'upgrade-required'
+  )
   const { id } = await admin.submit({ type: 'set-version', format: 2 })
-  t.is((await admin.waitForTransaction(id, { timeout: WAIT_MS })).outcome, 'accepted', 'the admin activates format 2')
+  t.is(
+    (await admin.waitForTransaction(id, { timeout: WAIT_MS })).outcome,
+    'accepted',
+    'the admin activates format 2'
+  )
   t.is((await admin.status()).formatVersion, 2)
 
   const reason = await upgrade
-  t.ok(typeof reason === 'string' && reason.length > 0, 'the follower emits upgrade-required with a reason')
+  t.ok(
+    typeof reason === 'string' && reason.length > 0,
+    'the follower emits upgrade-required with a reason'
+  )
   const status = await follower.status()
   t.is(status.upgradeRequired, reason, 'status() reports it')
   t.is(status.formatVersion, 1, 'the follower did not activate a format it does not know')
@@ -533,16 +916,29 @@ test('apply - a follower on an older release stops with upgrade-required while t
     await follower.submit({ type: 'put', key: 'x', value: 1 })
     t.fail('submit on a stopped node should throw')
   } catch (err) {
-    t.is((err as LedgerError).code, 'UPGRADE_REQUIRED', 'submit on the stopped follower says UPGRADE_REQUIRED')
+    t.is(
+      (err as LedgerError).code,
+      'UPGRADE_REQUIRED',
+      'submit on the stopped follower says UPGRADE_REQUIRED'
+    )
   }
 
   // The upgraded node carries on, now accepting version-2 blocks and transactions.
   const next = await admin.submit({ type: 'put', key: 'after-upgrade', value: 1 })
-  t.is((await admin.waitForTransaction(next.id, { timeout: WAIT_MS })).outcome, 'accepted', 'the admin keeps applying')
+  t.is(
+    (await admin.waitForTransaction(next.id, { timeout: WAIT_MS })).outcome,
+    'accepted',
+    'the admin keeps applying'
+  )
   const v2 = tx(rnd, { type: 'put', key: 'v2-late', value: '2' }, 2)
   const v2Block = blockOfVersion(2, [v2.bytes])
   const accepted = await feed(admin, v2Block, 1)
-  expectEntry(t, accepted.entries[0], { reason: null, id: v2.id }, 'a version-2 block after activation')
+  expectEntry(
+    t,
+    accepted.entries[0],
+    { reason: null, id: v2.id },
+    'a version-2 block after activation'
+  )
   t.is(follower.length, stoppedAt, 'the follower is still stopped')
   t.is((await follower.status()).upgradeRequired, reason)
   t.alike(errors.map(String), [], "no 'error' event fired")

@@ -20,15 +20,16 @@ interface StatusJson {
   head: string
   finalHead: string
   peers: number
-  members: Array<{ key: string, role: string, indexer: boolean }>
+  members: Array<{ key: string; role: string; indexer: boolean }>
   diverged: unknown
   stalled: unknown
-  daemon: { pid: number, url: string } | null
+  daemon: { pid: number; url: string } | null
 }
 
-const status = async (t: test.Test, dir: string): Promise<StatusJson> => cliJson<StatusJson>(t, ['status', '--dir', dir])
+const status = async (t: test.Test, dir: string): Promise<StatusJson> =>
+  cliJson<StatusJson>(t, ['status', '--dir', dir])
 
-test('cli - usage errors exit 2 with a message', async t => {
+test('cli - usage errors exit 2 with a message', async (t) => {
   const dir = await tmpdir(t)
   const cases: Array<[string[], RegExp]> = [
     [['frobnicate'], /unknown command "frobnicate"/],
@@ -55,16 +56,19 @@ test('cli - usage errors exit 2 with a message', async t => {
   t.ok((await fs.readdir(dir)).length === 0, 'no usage error touched the data directory')
 })
 
-test('cli - operational errors exit 1 with one line naming the code', async t => {
+test('cli - operational errors exit 1 with one line naming the code', async (t) => {
   const root = await tmpdir(t)
   const a = path.join(root, 'a')
   const b = path.join(root, 'b')
   const missing = await cli(['status', '--dir', path.join(root, 'none')])
   t.is(missing.code, exitStatusOf('NOT_INITIALIZED'))
-  t.ok(/^autoledger: NOT_INITIALIZED: .*autoledger init/.test(missing.stderr), missing.stderr.trim())
+  t.ok(
+    /^autoledger: NOT_INITIALIZED: .*autoledger init/.test(missing.stderr),
+    missing.stderr.trim()
+  )
   t.is(missing.stderr.trim().split('\n').length, 1, 'one line')
 
-  const created = await cliJson<{ key: string, writerKey: string }>(t, ['init', '--dir', a])
+  const created = await cliJson<{ key: string; writerKey: string }>(t, ['init', '--dir', a])
   t.is(created.key.length, 64)
   const again = await cli(['init', '--dir', a])
   t.is(again.code, exitStatusOf('ALREADY_INITIALIZED'))
@@ -72,13 +76,25 @@ test('cli - operational errors exit 1 with one line naming the code', async t =>
 
   const noBootstrap = await cli(['run', '--dir', a])
   t.is(noBootstrap.code, exitStatusOf('BOOTSTRAP_REQUIRED'))
-  t.ok(/^autoledger: BOOTSTRAP_REQUIRED: .*--bootstrap/.test(noBootstrap.stderr), noBootstrap.stderr.trim())
+  t.ok(
+    /^autoledger: BOOTSTRAP_REQUIRED: .*--bootstrap/.test(noBootstrap.stderr),
+    noBootstrap.stderr.trim()
+  )
 
   // Without a daemon, commands open the store themselves.
   const rejected = await cli(['transfer', 'bob', '5', '--dir', a, '--json'])
-  t.is(rejected.code, exitStatusOf('REJECTED'), `a rejected transaction exits ${exitStatusOf('REJECTED')}`)
-  t.ok(/^autoledger: REJECTED: transfer at position \d+ was rejected: ACCOUNT_NOT_FOUND/.test(rejected.stderr), rejected.stderr.trim())
-  const entry = rejected.lines[0] as { entry: { outcome: string, reason: string } }
+  t.is(
+    rejected.code,
+    exitStatusOf('REJECTED'),
+    `a rejected transaction exits ${exitStatusOf('REJECTED')}`
+  )
+  t.ok(
+    /^autoledger: REJECTED: transfer at position \d+ was rejected: ACCOUNT_NOT_FOUND/.test(
+      rejected.stderr
+    ),
+    rejected.stderr.trim()
+  )
+  const entry = rejected.lines[0] as { entry: { outcome: string; reason: string } }
   t.is(entry.entry.outcome, 'rejected', 'the rejection is still printed as data')
 
   const notFound = await cli(['get', 'nothing-here', '--dir', a])
@@ -88,10 +104,13 @@ test('cli - operational errors exit 1 with one line naming the code', async t =>
   await cliJson(t, ['join', created.key, '--dir', b])
   const notWriter = await cli(['put', 'k', '1', '--dir', b])
   t.is(notWriter.code, exitStatusOf('NOT_WRITABLE'))
-  t.ok(/^autoledger: NOT_WRITABLE: .*add its writer key/.test(notWriter.stderr), notWriter.stderr.trim())
+  t.ok(
+    /^autoledger: NOT_WRITABLE: .*add its writer key/.test(notWriter.stderr),
+    notWriter.stderr.trim()
+  )
 })
 
-test('cli - two nodes: init, run, join, add-writer, writes via CLI and HTTP, identical heads', async t => {
+test('cli - two nodes: init, run, join, add-writer, writes via CLI and HTTP, identical heads', async (t) => {
   const bootstrap = await startBootstrap(t)
   const root = await tmpdir(t)
   const a = path.join(root, 'a')
@@ -104,40 +123,115 @@ test('cli - two nodes: init, run, join, add-writer, writes via CLI and HTTP, ide
   const daemonA = await startDaemon(t, a)
   t.is(daemonA.ready.key, key)
 
-  const joined = await cliJson<{ writerKey: string }>(t, ['join', key, '--dir', b, '--bootstrap', bootstrap])
+  const joined = await cliJson<{ writerKey: string }>(t, [
+    'join',
+    key,
+    '--dir',
+    b,
+    '--bootstrap',
+    bootstrap
+  ])
   const daemonB = await startDaemon(t, b)
   t.is(daemonB.ready.writerKey, joined.writerKey)
   t.is(daemonB.ready.writable, false, 'not a writer before add-writer')
 
-  const added = await cliJson<{ entry: { outcome: string } }>(t, ['add-writer', joined.writerKey, '--indexer', '--dir', a])
+  const added = await cliJson<{ entry: { outcome: string } }>(t, [
+    'add-writer',
+    joined.writerKey,
+    '--indexer',
+    '--dir',
+    a
+  ])
   t.is(added.entry.outcome, 'accepted', 'add-writer through the daemon')
   await until(async () => ((await status(t, b)).writable ? true : null), 'b to become writable')
 
   // Writes from both nodes: CLI on b, HTTP on a, CLI on a, HTTP on b.
-  const put = await cliJson<{ entry: { outcome: string, position: number } }>(t, ['put', 'greeting', '{"hello":"world"}', '--dir', b])
+  const put = await cliJson<{ entry: { outcome: string; position: number } }>(t, [
+    'put',
+    'greeting',
+    '{"hello":"world"}',
+    '--dir',
+    b
+  ])
   t.is(put.entry.outcome, 'accepted', 'put via CLI on b')
-  const http = await request(`${daemonA.ready.url}/v1/transactions`, { method: 'POST', token: daemonA.token, body: JSON.stringify([{ type: 'put', key: 'from-a', value: 1 }, { type: 'mint', account: key, amount: '1000' }]) })
+  const http = await request(`${daemonA.ready.url}/v1/transactions`, {
+    method: 'POST',
+    token: daemonA.token,
+    body: JSON.stringify([
+      { type: 'put', key: 'from-a', value: 1 },
+      { type: 'mint', account: key, amount: '1000' }
+    ])
+  })
   t.is(http.status, 200, 'POST /v1/transactions on a')
-  t.alike(http.json.transactions.map((x: { entry: { outcome: string } }) => x.entry.outcome), ['accepted', 'accepted'])
-  const transfer = await cliJson<{ entry: { outcome: string } }>(t, ['transfer', joined.writerKey, '250', '--memo', 'hi', '--dir', a])
+  t.alike(
+    http.json.transactions.map((x: { entry: { outcome: string } }) => x.entry.outcome),
+    ['accepted', 'accepted']
+  )
+  const transfer = await cliJson<{ entry: { outcome: string } }>(t, [
+    'transfer',
+    joined.writerKey,
+    '250',
+    '--memo',
+    'hi',
+    '--dir',
+    a
+  ])
   t.is(transfer.entry.outcome, 'accepted', 'transfer via CLI on a')
-  await until(async () => ((await request(`${daemonB.ready.url}/v1/accounts/${joined.writerKey}`)).json.balance === '250' ? true : null), 'b to see its balance')
-  const httpB = await request(`${daemonB.ready.url}/v1/transactions`, { method: 'POST', token: daemonB.token, body: JSON.stringify({ type: 'transfer', from: joined.writerKey, to: key, amount: 50 }) })
+  await until(
+    async () =>
+      (await request(`${daemonB.ready.url}/v1/accounts/${joined.writerKey}`)).json.balance === '250'
+        ? true
+        : null,
+    'b to see its balance'
+  )
+  const httpB = await request(`${daemonB.ready.url}/v1/transactions`, {
+    method: 'POST',
+    token: daemonB.token,
+    body: JSON.stringify({ type: 'transfer', from: joined.writerKey, to: key, amount: 50 })
+  })
   t.is(httpB.status, 200, 'POST /v1/transactions on b')
 
-  const [sa, sb] = await until(async () => {
-    const both = await Promise.all([status(t, a), status(t, b)])
-    const [x, y] = both
-    return x.length === 7 && x.head === y.head && x.finalHead === y.finalHead && x.finalLength === x.length && y.finalLength === y.length ? both : null
-  }, 'both nodes to report the same final head', 45_000)
+  const [sa, sb] = await until(
+    async () => {
+      const both = await Promise.all([status(t, a), status(t, b)])
+      const [x, y] = both
+      return x.length === 7 &&
+        x.head === y.head &&
+        x.finalHead === y.finalHead &&
+        x.finalLength === x.length &&
+        y.finalLength === y.length
+        ? both
+        : null
+    },
+    'both nodes to report the same final head',
+    45_000
+  )
   t.is(sa.head, sb.head, 'status --json heads are identical')
   t.is(sa.finalHead, sb.finalHead, 'final heads are identical')
   t.is(sa.finalLength, 7)
   t.is(sa.daemon?.url, daemonA.ready.url, 'status went through the daemon')
-  for (const field of ['key', 'writerKey', 'viewKey', 'writable', 'role', 'length', 'finalLength', 'head', 'finalHead', 'peers', 'members', 'diverged', 'stalled']) {
+  for (const field of [
+    'key',
+    'writerKey',
+    'viewKey',
+    'writable',
+    'role',
+    'length',
+    'finalLength',
+    'head',
+    'finalHead',
+    'peers',
+    'members',
+    'diverged',
+    'stalled'
+  ]) {
     t.ok(field in sa, `status --json has ${field}`)
   }
-  t.alike([sa.diverged, sa.stalled, sb.diverged, sb.stalled], [null, null, null, null], 'no alarm on either node')
+  t.alike(
+    [sa.diverged, sa.stalled, sb.diverged, sb.stalled],
+    [null, null, null, null],
+    'no alarm on either node'
+  )
   const checked = await cli(['status', '--check', '--dir', b])
   t.is(checked.code, 0, `status --check exits 0 without an alarm: ${checked.stderr}`)
   t.ok(/^health\s+ok$/m.test(checked.stdout), 'the health line says ok')
@@ -160,29 +254,46 @@ test('cli - two nodes: init, run, join, add-writer, writes via CLI and HTTP, ide
   t.is(members.lines.length, 2)
 })
 
-test('cli - a second daemon on the same directory is refused at once', async t => {
+test('cli - a second daemon on the same directory is refused at once', async (t) => {
   const dir = await ledgerDir(t)
   const first = await startDaemon(t, dir)
   const started = Date.now()
   const second = await cli(['run', '--dir', dir])
   t.is(second.code, exitStatusOf('LOCKED'))
-  t.ok(new RegExp(`^autoledger: LOCKED: .*running daemon \\(pid ${first.ready.pid}`, 'm').test(second.stderr), second.stderr.trim())
-  t.ok(Date.now() - started < RUN_LOCK_WAIT_MS / 2, 'fails at once: a daemon does not let go, so there is no waiting for it')
+  t.ok(
+    new RegExp(`^autoledger: LOCKED: .*running daemon \\(pid ${first.ready.pid}`, 'm').test(
+      second.stderr
+    ),
+    second.stderr.trim()
+  )
+  t.ok(
+    Date.now() - started < RUN_LOCK_WAIT_MS / 2,
+    'fails at once: a daemon does not let go, so there is no waiting for it'
+  )
   t.absent(second.stderr.includes('waiting-for-dir'), 'without waiting')
   t.ok(first.proc.running, 'the first daemon keeps running')
   t.is((await request(`${first.ready.url}/v1/status`)).status, 200)
 })
 
-test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothing acknowledged', async t => {
+test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothing acknowledged', async (t) => {
   const dir = await ledgerDir(t)
   const first = await startDaemon(t, dir)
-  const put = await cliJson<{ id: string, entry: { position: number } }>(t, ['put', 'kept', '"across restarts"', '--dir', dir])
+  const put = await cliJson<{ id: string; entry: { position: number } }>(t, [
+    'put',
+    'kept',
+    '"across restarts"',
+    '--dir',
+    dir
+  ])
   const stranger = 'ab'.repeat(32)
   await cliJson(t, ['peers', '--block', stranger, '--dir', dir])
   const before = await status(t, dir)
 
   t.is(await first.proc.stop('SIGTERM'), 0, 'SIGTERM exits 0')
-  t.ok(first.proc.stderrLines.some(l => l.includes('"event":"stopped"')), 'logs a clean stop')
+  t.ok(
+    first.proc.stderrLines.some((l) => l.includes('"event":"stopped"')),
+    'logs a clean stop'
+  )
   await t.exception(fs.stat(path.join(dir, 'daemon.json')), /ENOENT/, 'daemon.json removed')
   await t.exception(fs.stat(path.join(dir, 'lock')), /ENOENT/, 'lock released')
 
@@ -194,13 +305,28 @@ test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothin
   t.is(second.ready.key, before.key, 'restart reopens the same ledger')
   const after = await status(t, dir)
   t.is(after.head, before.head, 'same head after restart')
-  t.is((await cliJson<{ position: number }>(t, ['tx', put.id, '--dir', dir])).position, put.entry.position)
-  t.alike((await cliJson<{ blocked: string[] }>(t, ['peers', '--dir', dir])).blocked, [stranger], 'a blocked peer stays blocked after a restart')
+  t.is(
+    (await cliJson<{ position: number }>(t, ['tx', put.id, '--dir', dir])).position,
+    put.entry.position
+  )
+  t.alike(
+    (await cliJson<{ blocked: string[] }>(t, ['peers', '--dir', dir])).blocked,
+    [stranger],
+    'a blocked peer stays blocked after a restart'
+  )
   await cliJson(t, ['peers', '--unblock', stranger, '--dir', dir])
-  t.alike(JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')).blocked, [], 'and unblocking is saved too')
+  t.alike(
+    JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')).blocked,
+    [],
+    'and unblocking is saved too'
+  )
 
   // An acknowledged write survives kill -9; the stale lock and daemon.json are taken over.
-  const ack = await request(`${second.ready.url}/v1/transactions?wait=none`, { method: 'POST', token: second.token, body: JSON.stringify({ type: 'put', key: 'acked', value: 42 }) })
+  const ack = await request(`${second.ready.url}/v1/transactions?wait=none`, {
+    method: 'POST',
+    token: second.token,
+    body: JSON.stringify({ type: 'put', key: 'acked', value: 42 })
+  })
   t.ok(ack.status === 200 || ack.status === 202, 'write acknowledged')
   await second.proc.stop('SIGKILL')
   const third = await startDaemon(t, dir)
@@ -210,11 +336,18 @@ test('cli - SIGTERM shutdown then restart keeps everything; kill -9 loses nothin
   t.is((await status(t, dir)).daemon?.pid, third.ready.pid, 'commands find the new daemon')
 })
 
-test('cli - direct mode: commands work without a daemon, a daemon started later sees their writes', async t => {
+test('cli - direct mode: commands work without a daemon, a daemon started later sees their writes', async (t) => {
   const dir = await ledgerDir(t)
   const opened = await cli(['open-account', 'pool', '--dir', dir, '--json'])
   t.is(opened.code, 0, opened.stderr)
-  const minted = await cliJson<{ entry: { outcome: string } }>(t, ['mint', '500', '--to', 'pool', '--dir', dir])
+  const minted = await cliJson<{ entry: { outcome: string } }>(t, [
+    'mint',
+    '500',
+    '--to',
+    'pool',
+    '--dir',
+    dir
+  ])
   t.is(minted.entry.outcome, 'accepted')
   await cliJson(t, ['del', 'nothing', '--dir', dir])
   const human = await cli(['balance', 'pool', '--dir', dir])

@@ -3,10 +3,17 @@ import { hostileScenario } from './reliability/hostile/run.js'
 import { testSeed } from './helpers/random.js'
 import { assertChecks, assertTried } from './reliability/assert.js'
 
-test('hostile writers - garbage, oversized, forged, replayed and flooding members, a removed writer and an outsider cannot harm the honest nodes', async t => {
+test('hostile writers - garbage, oversized, forged, replayed and flooding members, a removed writer and an outsider cannot harm the honest nodes', async (t) => {
   const seed = testSeed(t)
   const started = Date.now()
-  const report = await hostileScenario({ seed, garbageBlocks: 30, floodBlocks: 5, baselineSamples: 12, cutOffBlocks: 4, log: line => t.comment(line) })
+  const report = await hostileScenario({
+    seed,
+    garbageBlocks: 30,
+    floodBlocks: 5,
+    baselineSamples: 12,
+    cutOffBlocks: 4,
+    log: (line) => t.comment(line)
+  })
   t.comment(`tried ${JSON.stringify(report.tried)}`)
   t.comment(`figures ${JSON.stringify(report.figures)}`)
   t.comment(`${Date.now() - started} ms`)

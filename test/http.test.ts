@@ -11,16 +11,19 @@ import { httpStatusOf } from '../lib/errors.js'
 import { MAX_TXS_PER_SUBMIT } from '../lib/api/operations.js'
 
 /** One initialized node with its daemon running, for the whole file (teardown at the end). */
-async function daemon (t: test.Test): Promise<{ dir: string, ready: Ready, token: string, proc: Spawned, url: string }> {
+async function daemon(
+  t: test.Test
+): Promise<{ dir: string; ready: Ready; token: string; proc: Spawned; url: string }> {
   const dir = await ledgerDir(t, 'node')
   const { proc, ready, token } = await startDaemon(t, dir)
   return { dir, ready, token, proc, url: ready.url }
 }
 
-test('http - every route: reads, writes, paging, membership', async t => {
+test('http - every route: reads, writes, paging, membership', async (t) => {
   const { url, token, ready } = await daemon(t)
   const me = ready.writerKey
-  const post = (p: string, body: unknown): ReturnType<typeof request> => request(url + p, { method: 'POST', token, body: JSON.stringify(body) })
+  const post = (p: string, body: unknown): ReturnType<typeof request> =>
+    request(url + p, { method: 'POST', token, body: JSON.stringify(body) })
 
   const single = await post('/v1/transactions', { type: 'put', key: 'a/b c', value: { n: 1 } })
   t.is(single.status, 200)
@@ -37,32 +40,57 @@ test('http - every route: reads, writes, paging, membership', async t => {
     { type: 'put', key: 'a/b c', value: [2] }
   ])
   t.is(batch.status, 200)
-  t.alike(batch.json.transactions.map((x: { entry: { outcome: string, reason: string | null } }) => x.entry.reason ?? x.entry.outcome),
-    ['accepted', 'accepted', 'accepted', 'INSUFFICIENT_FUNDS', 'accepted'])
+  t.alike(
+    batch.json.transactions.map(
+      (x: { entry: { outcome: string; reason: string | null } }) =>
+        x.entry.reason ?? x.entry.outcome
+    ),
+    ['accepted', 'accepted', 'accepted', 'INSUFFICIENT_FUNDS', 'accepted']
+  )
 
   const status = await request(url + '/v1/status')
   t.is(status.status, 200, 'reads need no token on loopback')
   t.is(status.json.length, 7)
-  t.is(status.json.supply, '340282366920938463463374607431768211455', 'amounts above 2^53 are exact decimal strings')
+  t.is(
+    status.json.supply,
+    '340282366920938463463374607431768211455',
+    'amounts above 2^53 are exact decimal strings'
+  )
   t.is((await request(url + '/v1/head')).json.length, 7)
 
   const page1 = await request(url + '/v1/entries?limit=4')
   t.is(page1.json.items.length, 4)
   t.is(page1.json.next, 4)
   const page2 = await request(url + `/v1/entries?gte=${page1.json.next}&limit=4`)
-  t.alike(page2.json.items.map((e: { position: number }) => e.position), [4, 5, 6])
+  t.alike(
+    page2.json.items.map((e: { position: number }) => e.position),
+    [4, 5, 6]
+  )
   t.is(page2.json.next, null)
   const newest = await request(url + '/v1/entries?reverse=true&limit=2')
-  t.alike(newest.json.items.map((e: { position: number }) => e.position), [6, 5])
+  t.alike(
+    newest.json.items.map((e: { position: number }) => e.position),
+    [6, 5]
+  )
   t.is((await request(url + '/v1/entries/1')).json.tx.type, 'put')
   t.is((await request(url + `/v1/transactions/${id}`)).json.position, 1)
 
   const record = await request(url + '/v1/records/' + encodeURIComponent('a/b c'))
   t.alike(record.json.value, [2])
   const history = await request(url + '/v1/records/' + encodeURIComponent('a/b c') + '/history')
-  t.alike(history.json.items.map((e: { position: number }) => e.position), [6, 1], 'history is newest first')
-  const older = await request(url + '/v1/records/' + encodeURIComponent('a/b c') + '/history?limit=1&lt=6')
-  t.alike(older.json.items.map((e: { position: number }) => e.position), [1], 'paged with lt')
+  t.alike(
+    history.json.items.map((e: { position: number }) => e.position),
+    [6, 1],
+    'history is newest first'
+  )
+  const older = await request(
+    url + '/v1/records/' + encodeURIComponent('a/b c') + '/history?limit=1&lt=6'
+  )
+  t.alike(
+    older.json.items.map((e: { position: number }) => e.position),
+    [1],
+    'paged with lt'
+  )
   const pool = await request(url + '/v1/accounts/pool')
   t.is(pool.json.balance, '5')
   t.alike(pool.json.owners, [me])
@@ -82,15 +110,27 @@ test('http - every route: reads, writes, paging, membership', async t => {
   const none = await post('/v1/transactions?wait=none', { type: 'put', key: 'quick', value: true })
   t.ok(none.status === 200 || none.status === 202, 'wait=none returns at once')
   t.is(none.json.transactions.length, 1)
-  const final = await post('/v1/transactions?wait=final&timeout=20000', { type: 'put', key: 'sure', value: true })
+  const final = await post('/v1/transactions?wait=final&timeout=20000', {
+    type: 'put',
+    key: 'sure',
+    value: true
+  })
   t.is(final.status, 200)
   t.is(final.json.transactions[0].entry.final, true, 'wait=final waits for finality (one indexer)')
 })
 
-test('http - malformed requests get 4xx with { code, message } and the daemon keeps serving', async t => {
+test('http - malformed requests get 4xx with { code, message } and the daemon keeps serving', async (t) => {
   const { url, token, proc, dir } = await daemon(t)
-  const post = (body: string | undefined, opts: { token?: string, path?: string, headers?: Record<string, string> } = {}): ReturnType<typeof request> =>
-    request(url + (opts.path ?? '/v1/transactions'), { method: 'POST', token: 'token' in opts ? opts.token : token, ...(body === undefined ? {} : { body }), ...(opts.headers === undefined ? {} : { headers: opts.headers }) })
+  const post = (
+    body: string | undefined,
+    opts: { token?: string; path?: string; headers?: Record<string, string> } = {}
+  ): ReturnType<typeof request> =>
+    request(url + (opts.path ?? '/v1/transactions'), {
+      method: 'POST',
+      token: 'token' in opts ? opts.token : token,
+      ...(body === undefined ? {} : { body }),
+      ...(opts.headers === undefined ? {} : { headers: opts.headers })
+    })
 
   // Each case names the code it must get; the status is the one the code has (ERRORS).
   const cases: Array<[string, () => ReturnType<typeof request>, string]> = [
@@ -102,22 +142,64 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
     ['nested array', () => post('[[{"type":"put"}]]'), 'INVALID_ARGUMENT'],
     ['unknown type', () => post('{"type":"steal"}'), 'UNKNOWN_TYPE'],
     ['wrong key type', () => post('{"type":"put","key":5,"value":1}'), 'INVALID_ARGUMENT'],
-    ['wrong amount type', () => post('{"type":"mint","account":"pool","amount":[1]}'), 'INVALID_AMOUNT'],
-    ['fractional amount', () => post('{"type":"mint","account":"pool","amount":1.5}'), 'INVALID_AMOUNT'],
+    [
+      'wrong amount type',
+      () => post('{"type":"mint","account":"pool","amount":[1]}'),
+      'INVALID_AMOUNT'
+    ],
+    [
+      'fractional amount',
+      () => post('{"type":"mint","account":"pool","amount":1.5}'),
+      'INVALID_AMOUNT'
+    ],
     ['bad account', () => post('{"type":"mint","account":"UPPER","amount":1}'), 'INVALID_ACCOUNT'],
     ['bad id', () => post('{"type":"put","key":"k","value":1,"id":"xyz"}'), 'INVALID_ARGUMENT'],
-    ['bad timestamp', () => post('{"type":"put","key":"k","value":1,"timestamp":-1}'), 'INVALID_ARGUMENT'],
-    ['deep nesting', () => post('{"type":"put","key":"k","value":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'), 'INVALID_VALUE'],
-    ['too many', () => post(JSON.stringify(Array.from({ length: MAX_TXS_PER_SUBMIT + 1 }, () => ({ type: 'del', key: 'k' })))), 'INVALID_ARGUMENT'],
-    ['bad wait', () => post('{"type":"del","key":"k"}', { path: '/v1/transactions?wait=maybe' }), 'INVALID_ARGUMENT'],
+    [
+      'bad timestamp',
+      () => post('{"type":"put","key":"k","value":1,"timestamp":-1}'),
+      'INVALID_ARGUMENT'
+    ],
+    [
+      'deep nesting',
+      () =>
+        post('{"type":"put","key":"k","value":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'),
+      'INVALID_VALUE'
+    ],
+    [
+      'too many',
+      () =>
+        post(
+          JSON.stringify(
+            Array.from({ length: MAX_TXS_PER_SUBMIT + 1 }, () => ({ type: 'del', key: 'k' }))
+          )
+        ),
+      'INVALID_ARGUMENT'
+    ],
+    [
+      'bad wait',
+      () => post('{"type":"del","key":"k"}', { path: '/v1/transactions?wait=maybe' }),
+      'INVALID_ARGUMENT'
+    ],
     ['huge body', () => post('[' + '"x",'.repeat(300_000) + '"x"]'), 'PAYLOAD_TOO_LARGE'],
     ['missing token', () => post('{"type":"del","key":"k"}', { token: undefined }), 'UNAUTHORIZED'],
-    ['wrong token', () => post('{"type":"del","key":"k"}', { token: 'f'.repeat(64) }), 'UNAUTHORIZED'],
+    [
+      'wrong token',
+      () => post('{"type":"del","key":"k"}', { token: 'f'.repeat(64) }),
+      'UNAUTHORIZED'
+    ],
     ['member body', () => post('{"key":7}', { path: '/v1/members' }), 'INVALID_ARGUMENT'],
-    ['member flags', () => post(`{"key":"${'ab'.repeat(32)}","admin":"yes"}`, { path: '/v1/members' }), 'INVALID_ARGUMENT'],
+    [
+      'member flags',
+      () => post(`{"key":"${'ab'.repeat(32)}","admin":"yes"}`, { path: '/v1/members' }),
+      'INVALID_ARGUMENT'
+    ],
     ['unknown route', () => request(url + '/v1/nothing'), 'ROUTE_NOT_FOUND'],
     ['root', () => request(url + '/'), 'ROUTE_NOT_FOUND'],
-    ['wrong method', () => request(url + '/v1/status', { method: 'DELETE', token }), 'METHOD_NOT_ALLOWED'],
+    [
+      'wrong method',
+      () => request(url + '/v1/status', { method: 'DELETE', token }),
+      'METHOD_NOT_ALLOWED'
+    ],
     ['bad position', () => request(url + '/v1/entries/-1'), 'INVALID_ARGUMENT'],
     ['missing entry', () => request(url + '/v1/entries/99999'), 'NOT_FOUND'],
     ['bad tx id', () => request(url + '/v1/transactions/zz'), 'INVALID_ARGUMENT'],
@@ -125,7 +207,7 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
     ['bad paging', () => request(url + '/v1/entries?limit=-3'), 'INVALID_ARGUMENT'],
     ['bad reverse', () => request(url + '/v1/entries?reverse=sideways'), 'INVALID_ARGUMENT'],
     ['bad encoding', () => request(url + '/v1/records/%E0%A4%A'), 'INVALID_ARGUMENT'],
-    ['missing record', () => request(url + '/v1/records/none'), 'NOT_FOUND'],
+    ['missing record', () => request(url + '/v1/records/none'), 'NOT_FOUND']
   ]
   for (const [name, send, code] of cases) {
     const status = httpStatusOf(code)
@@ -138,20 +220,46 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
   // Raw garbage and a body cut off half way.
   const { port } = new URL(url)
   const garbage = await rawExchange(Number(port), 'NOT HTTP AT ALL\r\n\r\n')
-  t.ok(garbage.startsWith(`HTTP/1.1 ${httpStatusOf('BAD_REQUEST')}`), `garbage on the socket gets ${httpStatusOf('BAD_REQUEST')}`)
-  const rebound = await rawExchange(Number(port), 'GET /v1/status HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n')
-  t.ok(rebound.startsWith(`HTTP/1.1 ${httpStatusOf('FORBIDDEN')}`) && rebound.includes('"code":"FORBIDDEN"'), `a non-loopback Host header gets ${httpStatusOf('FORBIDDEN')} (DNS rebinding)`)
+  t.ok(
+    garbage.startsWith(`HTTP/1.1 ${httpStatusOf('BAD_REQUEST')}`),
+    `garbage on the socket gets ${httpStatusOf('BAD_REQUEST')}`
+  )
+  const rebound = await rawExchange(
+    Number(port),
+    'GET /v1/status HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n'
+  )
+  t.ok(
+    rebound.startsWith(`HTTP/1.1 ${httpStatusOf('FORBIDDEN')}`) &&
+      rebound.includes('"code":"FORBIDDEN"'),
+    `a non-loopback Host header gets ${httpStatusOf('FORBIDDEN')} (DNS rebinding)`
+  )
   const chunk = 'x'.repeat(64 * 1024)
-  const chunked = await rawExchange(Number(port), `POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\n\r\n` +
-    `${chunk.length.toString(16)}\r\n${chunk}\r\n`.repeat(20) + '0\r\n\r\n')
-  t.ok(chunked.startsWith(`HTTP/1.1 ${httpStatusOf('PAYLOAD_TOO_LARGE')}`) && chunked.includes('"code":"PAYLOAD_TOO_LARGE"'), `a chunked body over the cap gets ${httpStatusOf('PAYLOAD_TOO_LARGE')}`)
-  await rawExchange(Number(port), `POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 1000\r\n\r\n{"type":`, true)
+  const chunked = await rawExchange(
+    Number(port),
+    `POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\n\r\n` +
+      `${chunk.length.toString(16)}\r\n${chunk}\r\n`.repeat(20) +
+      '0\r\n\r\n'
+  )
+  t.ok(
+    chunked.startsWith(`HTTP/1.1 ${httpStatusOf('PAYLOAD_TOO_LARGE')}`) &&
+      chunked.includes('"code":"PAYLOAD_TOO_LARGE"'),
+    `a chunked body over the cap gets ${httpStatusOf('PAYLOAD_TOO_LARGE')}`
+  )
+  await rawExchange(
+    Number(port),
+    `POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 1000\r\n\r\n{"type":`,
+    true
+  )
 
   t.ok(proc.running, 'the daemon is still running')
-  const ok = await request(url + '/v1/transactions', { method: 'POST', token, body: '{"type":"put","key":"still","value":"serving"}' })
+  const ok = await request(url + '/v1/transactions', {
+    method: 'POST',
+    token,
+    body: '{"type":"put","key":"still","value":"serving"}'
+  })
   t.is(ok.status, 200, 'and still takes writes')
   t.is((await request(url + '/v1/status')).status, 200)
-  const errors = proc.stderrLines.filter(l => l.includes('"level":"error"'))
+  const errors = proc.stderrLines.filter((l) => l.includes('"level":"error"'))
   t.alike(errors, [], 'no server errors logged')
 
   const stat = await fs.stat(path.join(dir, 'token'))
@@ -161,15 +269,17 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
 })
 
 /** Write raw bytes; resolve with what comes back (or, with `hangUp`, after closing our side early). */
-async function rawExchange (port: number, data: string, hangUp = false): Promise<string> {
+async function rawExchange(port: number, data: string, hangUp = false): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, LOOPBACK, () => {
       socket.write(data)
       if (hangUp) socket.destroy()
     })
     let text = ''
-    socket.on('data', d => { text += d.toString() })
+    socket.on('data', (d) => {
+      text += d.toString()
+    })
     socket.on('close', () => resolve(text))
-    socket.on('error', err => (hangUp ? resolve('') : reject(err)))
+    socket.on('error', (err) => (hangUp ? resolve('') : reject(err)))
   })
 }

@@ -3,7 +3,7 @@ import { LedgerError } from '../lib/index.js'
 import { createNode, mesh, converged } from './helpers/nodes.js'
 import { untilWritable as writable, untilNotWritable as notWritable } from './helpers/wait.js'
 
-test('membership - non-admins cannot add or remove writers, mint, or change the format', async t => {
+test('membership - non-admins cannot add or remove writers, mint, or change the format', async (t) => {
   const a = await createNode(t)
   const b = await createNode(t, { key: a.key })
   const c = await createNode(t, { key: a.key })
@@ -21,11 +21,15 @@ test('membership - non-admins cannot add or remove writers, mint, or change the 
     t.is(e.reason, 'NOT_AUTHORIZED', `${e.tx?.type} by a non-admin is rejected`)
   }
   t.absent(c.writable, 'c was not added')
-  await t.exception(c.submit({ type: 'put', key: 'x', value: 1 }), /not a writer/, 'a non-member cannot submit')
+  await t.exception(
+    c.submit({ type: 'put', key: 'x', value: 1 }),
+    /not a writer/,
+    'a non-member cannot submit'
+  )
   t.is((await a.members()).length, 2)
 })
 
-test('membership - a removed writer can no longer write, and its earlier entries stay', async t => {
+test('membership - a removed writer can no longer write, and its earlier entries stay', async (t) => {
   const a = await createNode(t)
   const b = await createNode(t, { key: a.key })
   mesh([a, b])
@@ -35,15 +39,22 @@ test('membership - a removed writer can no longer write, and its earlier entries
   await a.waitForTransaction(before.id)
   await a.submit({ type: 'remove-writer', key: b.writerKey })
   await notWritable(b)
-  const err = await b.submit({ type: 'put', key: 'by-b', value: 2 }).catch(e => e)
+  const err = await b.submit({ type: 'put', key: 'by-b', value: 2 }).catch((e) => e)
   t.ok(err instanceof LedgerError && err.code === 'NOT_WRITABLE', 'submit fails with NOT_WRITABLE')
   await converged([a, b], { final: true })
-  t.is((await a.transaction(before.id))?.outcome, 'accepted', 'the entry written before the removal stays')
+  t.is(
+    (await a.transaction(before.id))?.outcome,
+    'accepted',
+    'the entry written before the removal stays'
+  )
   t.alike((await a.get('by-b'))?.value, 1)
-  t.alike((await a.members()).map(m => m.key), [a.writerKey.toString('hex')])
+  t.alike(
+    (await a.members()).map((m) => m.key),
+    [a.writerKey.toString('hex')]
+  )
 })
 
-test('membership - indexer changes keep finality working, and the last indexer and admin stay', async t => {
+test('membership - indexer changes keep finality working, and the last indexer and admin stay', async (t) => {
   const a = await createNode(t)
   const b = await createNode(t, { key: a.key })
   const c = await createNode(t, { key: a.key })
@@ -51,7 +62,10 @@ test('membership - indexer changes keep finality working, and the last indexer a
   mesh(nodes)
 
   // c becomes a second admin and indexer; b an admin that is not an indexer.
-  await a.submit([{ type: 'add-writer', key: c.writerKey, role: 'admin', indexer: true }, { type: 'add-writer', key: b.writerKey, role: 'admin' }])
+  await a.submit([
+    { type: 'add-writer', key: c.writerKey, role: 'admin', indexer: true },
+    { type: 'add-writer', key: b.writerKey, role: 'admin' }
+  ])
   await Promise.all([writable(b), writable(c)])
   await c.waitUntil(async () => (c.base.isIndexer ? true : null))
   const w1 = await b.submit({ type: 'put', key: 'k', value: 'two indexers' })
@@ -68,11 +82,23 @@ test('membership - indexer changes keep finality working, and the last indexer a
   t.pass('entries become final after the indexer set changed')
 
   const last = await b.submit({ type: 'remove-writer', key: c.writerKey })
-  t.is((await c.waitForTransaction(last.id)).reason, 'LAST_INDEXER', 'the last indexer cannot be removed')
+  t.is(
+    (await c.waitForTransaction(last.id)).reason,
+    'LAST_INDEXER',
+    'the last indexer cannot be removed'
+  )
   const selfRemove = await b.submit({ type: 'remove-writer', key: b.writerKey })
-  t.is((await c.waitForTransaction(selfRemove.id)).outcome, 'accepted', 'an admin may remove itself while another admin remains')
+  t.is(
+    (await c.waitForTransaction(selfRemove.id)).outcome,
+    'accepted',
+    'an admin may remove itself while another admin remains'
+  )
   await notWritable(b)
   const lastAdmin = await c.submit({ type: 'remove-writer', key: c.writerKey })
-  t.is((await c.waitForTransaction(lastAdmin.id)).reason, 'LAST_ADMIN', 'the last admin cannot be removed')
+  t.is(
+    (await c.waitForTransaction(lastAdmin.id)).reason,
+    'LAST_ADMIN',
+    'the last admin cannot be removed'
+  )
   await converged([b, c], { final: true })
 })

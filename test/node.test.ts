@@ -2,7 +2,7 @@ import test from 'brittle'
 import { createNode, link, converged } from './helpers/nodes.js'
 import { untilWritable } from './helpers/wait.js'
 
-test('node - a new ledger starts with a genesis entry and its creator as admin', async t => {
+test('node - a new ledger starts with a genesis entry and its creator as admin', async (t) => {
   const node = await createNode(t)
   await node.waitUntil(async () => (node.length >= 1 ? true : null))
   const genesis = await node.entry(0)
@@ -15,7 +15,7 @@ test('node - a new ledger starts with a genesis entry and its creator as admin',
   t.ok(members[0].indexer)
 })
 
-test('node - put, get, history, transfer', async t => {
+test('node - put, get, history, transfer', async (t) => {
   const node = await createNode(t)
   const me = node.writerKey.toString('hex')
   const [a, , c] = await node.submit([
@@ -35,7 +35,7 @@ test('node - put, get, history, transfer', async t => {
   t.is(hist.items[0].id, a.id)
 })
 
-test('node - two writers converge to one head hash', async t => {
+test('node - two writers converge to one head hash', async (t) => {
   const a = await createNode(t)
   const b = await createNode(t, { key: a.key })
   link(a, b)

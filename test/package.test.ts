@@ -16,7 +16,14 @@ const STEP_TIMEOUT_MS = 120_000
 
 /** What a new user compiles: the strictest usual setup, with every declaration file checked. */
 const CONSUMER_TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, outDir: 'out' },
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    skipLibCheck: false,
+    outDir: 'out'
+  },
   include: ['main.ts']
 }
 const CONSUMER_PROGRAM = `import { LedgerNode } from 'autoledger'
@@ -26,39 +33,101 @@ console.log((await node.waitForTransaction(id)).outcome)
 await node.close()
 `
 
-test('package - the packed tarball installs into an empty TypeScript project, compiles with no diagnostics and runs', { timeout: 5 * STEP_TIMEOUT_MS }, async t => {
-  const dir = await tmpdir(t)
-  const consumer = path.join(dir, 'consumer')
-  await fs.mkdir(consumer)
+test(
+  'package - the packed tarball installs into an empty TypeScript project, compiles with no diagnostics and runs',
+  { timeout: 5 * STEP_TIMEOUT_MS },
+  async (t) => {
+    const dir = await tmpdir(t)
+    const consumer = path.join(dir, 'consumer')
+    await fs.mkdir(consumer)
 
-  // The build that runs this test made dist/; the prepare script would patch and build again.
-  const packed = await run(t, 'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)
-  const [tarball] = JSON.parse(packed.stdout) as Array<{ filename: string, entryCount: number, unpackedSize: number, files: Array<{ path: string }> }>
-  t.comment(`${tarball.filename}: ${tarball.entryCount} files, ${tarball.unpackedSize} bytes unpacked`)
-  t.alike(tarball.files.map(f => f.path).filter(p => /^(dist\/)?(test|bench)\//.test(p)), [], 'the tarball holds no test or bench files')
+    // The build that runs this test made dist/; the prepare script would patch and build again.
+    const packed = await run(
+      t,
+      'npm',
+      ['pack', '--ignore-scripts', '--json', '--pack-destination', dir],
+      ROOT
+    )
+    const [tarball] = JSON.parse(packed.stdout) as Array<{
+      filename: string
+      entryCount: number
+      unpackedSize: number
+      files: Array<{ path: string }>
+    }>
+    t.comment(
+      `${tarball.filename}: ${tarball.entryCount} files, ${tarball.unpackedSize} bytes unpacked`
+    )
+    t.alike(
+      tarball.files.map((f) => f.path).filter((p) => /^(dist\/)?(test|bench)\//.test(p)),
+      [],
+      'the tarball holds no test or bench files'
+    )
 
-  await writeConsumer(consumer)
-  await run(t, 'npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tarball.filename)], consumer)
-  const installed = JSON.parse(await fs.readFile(path.join(consumer, 'node_modules', 'autoledger', 'package.json'), 'utf8')) as { version: string, scripts?: Record<string, string> }
-  t.alike(Object.keys(installed.scripts ?? {}).filter(s => /^(pre|post)?install$/.test(s)), [], 'installing the package runs none of its scripts')
+    await writeConsumer(consumer)
+    await run(
+      t,
+      'npm',
+      ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tarball.filename)],
+      consumer
+    )
+    const installed = JSON.parse(
+      await fs.readFile(path.join(consumer, 'node_modules', 'autoledger', 'package.json'), 'utf8')
+    ) as { version: string; scripts?: Record<string, string> }
+    t.alike(
+      Object.keys(installed.scripts ?? {}).filter((s) => /^(pre|post)?install$/.test(s)),
+      [],
+      'installing the package runs none of its scripts'
+    )
 
-  const compiled = await run(t, process.execPath, [TSC, '-p', consumer, '--pretty', 'false'], consumer)
-  t.is(compiled.stdout + compiled.stderr, '', 'tsc reports no diagnostics')
+    const compiled = await run(
+      t,
+      process.execPath,
+      [TSC, '-p', consumer, '--pretty', 'false'],
+      consumer
+    )
+    t.is(compiled.stdout + compiled.stderr, '', 'tsc reports no diagnostics')
 
-  const ran = await run(t, process.execPath, [path.join(consumer, 'out', 'main.js'), path.join(consumer, 'ledger')], consumer)
-  t.is(ran.stdout.trim(), 'accepted', 'the program opened a node, submitted a put and printed its outcome')
+    const ran = await run(
+      t,
+      process.execPath,
+      [path.join(consumer, 'out', 'main.js'), path.join(consumer, 'ledger')],
+      consumer
+    )
+    t.is(
+      ran.stdout.trim(),
+      'accepted',
+      'the program opened a node, submitted a put and printed its outcome'
+    )
 
-  const cliVersion = await run(t, path.join(consumer, 'node_modules', '.bin', 'autoledger'), ['--version'], consumer)
-  t.is(cliVersion.stdout.trim(), installed.version, 'the installed autoledger command runs')
+    const cliVersion = await run(
+      t,
+      path.join(consumer, 'node_modules', '.bin', 'autoledger'),
+      ['--version'],
+      consumer
+    )
+    t.is(cliVersion.stdout.trim(), installed.version, 'the installed autoledger command runs')
 
-  // The README's steps for the autobase crash fix: the package's patch, applied by patch-package in the consumer.
-  const applyState = (root: string): Promise<string> => fs.readFile(path.join(root, 'node_modules', 'autobase', 'lib', 'apply-state.js'), 'utf8')
-  t.not(await applyState(consumer), await applyState(ROOT), 'a plain install leaves autobase unpatched')
-  await fs.mkdir(path.join(consumer, 'patches'))
-  await fs.copyFile(path.join(consumer, 'node_modules', 'autoledger', '.patches', PATCH), path.join(consumer, 'patches', PATCH))
-  await run(t, process.execPath, [PATCH_PACKAGE], consumer)
-  t.is(await applyState(consumer), await applyState(ROOT), 'the README\'s steps patch the consumer\'s autobase as the project\'s own')
-})
+    // The README's steps for the autobase crash fix: the package's patch, applied by patch-package in the consumer.
+    const applyState = (root: string): Promise<string> =>
+      fs.readFile(path.join(root, 'node_modules', 'autobase', 'lib', 'apply-state.js'), 'utf8')
+    t.not(
+      await applyState(consumer),
+      await applyState(ROOT),
+      'a plain install leaves autobase unpatched'
+    )
+    await fs.mkdir(path.join(consumer, 'patches'))
+    await fs.copyFile(
+      path.join(consumer, 'node_modules', 'autoledger', '.patches', PATCH),
+      path.join(consumer, 'patches', PATCH)
+    )
+    await run(t, process.execPath, [PATCH_PACKAGE], consumer)
+    t.is(
+      await applyState(consumer),
+      await applyState(ROOT),
+      "the README's steps patch the consumer's autobase as the project's own"
+    )
+  }
+)
 
 /**
  * An empty project that depends on Node's types, as a TypeScript program for Node does. npm ci
@@ -66,23 +135,45 @@ test('package - the packed tarball installs into an empty TypeScript project, co
  * resolve their version ranges with, so the lockfile is seeded with the project's own: npm then
  * installs the tarball and its dependencies at the versions the project locks, from the cache.
  */
-async function writeConsumer (consumer: string): Promise<void> {
-  const lock = JSON.parse(await fs.readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> }
+async function writeConsumer(consumer: string): Promise<void> {
+  const lock = JSON.parse(await fs.readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string }>
+  }
   const dependencies = { '@types/node': lock.packages['node_modules/@types/node'].version }
-  const write = async (name: string, value: unknown): Promise<void> => fs.writeFile(path.join(consumer, name), typeof value === 'string' ? value : JSON.stringify(value, null, 2))
+  const write = async (name: string, value: unknown): Promise<void> =>
+    fs.writeFile(
+      path.join(consumer, name),
+      typeof value === 'string' ? value : JSON.stringify(value, null, 2)
+    )
   await write('package.json', { name: 'consumer', private: true, type: 'module', dependencies })
-  await write('package-lock.json', { name: 'consumer', lockfileVersion: 3, requires: true, packages: { ...lock.packages, '': { name: 'consumer', dependencies } } })
+  await write('package-lock.json', {
+    name: 'consumer',
+    lockfileVersion: 3,
+    requires: true,
+    packages: { ...lock.packages, '': { name: 'consumer', dependencies } }
+  })
   await write('tsconfig.json', CONSUMER_TSCONFIG)
   await write('main.ts', CONSUMER_PROGRAM)
 }
 
 /** Run a command to completion; a failure fails the test with its output. */
-async function run (t: test.Test, file: string, args: string[], cwd: string): Promise<{ stdout: string, stderr: string }> {
+async function run(
+  t: test.Test,
+  file: string,
+  args: string[],
+  cwd: string
+): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await promisify(execFile)(file, args, { cwd, timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 })
+    return await promisify(execFile)(file, args, {
+      cwd,
+      timeout: STEP_TIMEOUT_MS,
+      maxBuffer: 64 * 1024 * 1024
+    })
   } catch (err) {
-    const { stdout = '', stderr = '' } = err as { stdout?: string, stderr?: string }
-    t.fail(`${path.basename(file)} ${args.join(' ')} failed: ${(err as Error).message}\n${stdout}${stderr}`)
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string }
+    t.fail(
+      `${path.basename(file)} ${args.join(' ')} failed: ${(err as Error).message}\n${stdout}${stderr}`
+    )
     return { stdout, stderr }
   }
 }

@@ -3,8 +3,17 @@ import path from 'path'
 import os from 'os'
 import { fileURLToPath } from 'url'
 
-export const SCENARIOS = ['convergence', 'baselines', 'latency', 'scaling', 'catchup', 'footprint', 'durability', 'orbitdb'] as const
-export type ScenarioName = typeof SCENARIOS[number]
+export const SCENARIOS = [
+  'convergence',
+  'baselines',
+  'latency',
+  'scaling',
+  'catchup',
+  'footprint',
+  'durability',
+  'orbitdb'
+] as const
+export type ScenarioName = (typeof SCENARIOS)[number]
 
 /** Everything a bench run is parameterised by. Defaults size a full run at about 10-15 minutes on 2 cores. */
 export interface BenchConfig {
@@ -70,7 +79,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --out DIR             where results go (default bench/results; --smoke: a temporary directory)
 `
 
-export function parseConfig (argv: string[]): BenchConfig {
+export function parseConfig(argv: string[]): BenchConfig {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -107,14 +116,24 @@ export function parseConfig (argv: string[]): BenchConfig {
     if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`)
     return n
   }
-  const only = values.only === undefined
-    ? SCENARIOS.filter(s => s !== 'orbitdb' || values.peers === true)
-    : values.only.split(',').map(s => s.trim()).filter(s => s.length > 0)
-  for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}": one of ${SCENARIOS.join(', ')}`)
-  if (only.includes('orbitdb') && values.peers !== true) throw new Error('the orbitdb scenario installs its own packages: ask for it with --peers')
-  const outDir = values.out !== undefined
-    ? path.resolve(values.out)
-    : smoke ? path.join(os.tmpdir(), `autoledger-bench-smoke-${process.pid}`) : path.join(BENCH_DIR, 'results')
+  const only =
+    values.only === undefined
+      ? SCENARIOS.filter((s) => s !== 'orbitdb' || values.peers === true)
+      : values.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+  for (const name of only)
+    if (!(SCENARIOS as readonly string[]).includes(name))
+      throw new Error(`unknown scenario "${name}": one of ${SCENARIOS.join(', ')}`)
+  if (only.includes('orbitdb') && values.peers !== true)
+    throw new Error('the orbitdb scenario installs its own packages: ask for it with --peers')
+  const outDir =
+    values.out !== undefined
+      ? path.resolve(values.out)
+      : smoke
+        ? path.join(os.tmpdir(), `autoledger-bench-smoke-${process.pid}`)
+        : path.join(BENCH_DIR, 'results')
   return {
     smoke,
     runs: int(values.runs, smoke ? 1 : 3, 'runs'),
@@ -133,13 +152,21 @@ export function parseConfig (argv: string[]): BenchConfig {
     loadedLatencyTxs: smoke ? 200 : 2_000,
     scalingWriters: smoke ? [1, 2, 4] : [1, 2, 4, 8, 16],
     scalingTotal: int(values['scaling-total'], smoke ? 400 : 4_800, 'scaling-total'),
-    catchupEntries: values['catchup-million'] === true ? 1_000_000 : int(values.catchup, smoke ? 500 : 100_000, 'catchup'),
+    catchupEntries:
+      values['catchup-million'] === true
+        ? 1_000_000
+        : int(values.catchup, smoke ? 500 : 100_000, 'catchup'),
     footprintTxs: smoke ? 200 : 20_000,
     orbitdbTxs: smoke ? 20 : 500,
     profile: values.profile === true,
     peers: values.peers === true,
     forceAckMs: values['force-ack'] === undefined ? null : int(values['force-ack'], 0, 'force-ack'),
-    maxPending: values['max-pending'] === undefined ? null : values['max-pending'] === 'off' ? Infinity : int(values['max-pending'], 0, 'max-pending'),
+    maxPending:
+      values['max-pending'] === undefined
+        ? null
+        : values['max-pending'] === 'off'
+          ? Infinity
+          : int(values['max-pending'], 0, 'max-pending'),
     timeOrderedIds: values['random-ids'] !== true
   }
 }

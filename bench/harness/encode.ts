@@ -7,17 +7,17 @@ import { packBlocks as packLedgerBlocks } from '../../lib/ledger/block.js'
 import { FORMAT_VERSION, TARGET_BLOCK_BYTES } from '../../lib/ledger/limits.js'
 import type { TxInput } from '../../lib/index.js'
 
-export function encodeTransaction (tx: TxInput): Uint8Array {
+export function encodeTransaction(tx: TxInput): Uint8Array {
   return encodeTx(toTx(tx, FORMAT_VERSION))
 }
 
-export function encodedBytes (txs: TxInput[]): number {
+export function encodedBytes(txs: TxInput[]): number {
   let total = 0
   for (const tx of txs) total += encodeTransaction(tx).byteLength
   return total
 }
 
 /** Pack encoded transactions into blocks the way the ledger's writer does when it has a full queue. */
-export function packBlocks (encoded: Uint8Array[], targetBytes = TARGET_BLOCK_BYTES): Uint8Array[] {
+export function packBlocks(encoded: Uint8Array[], targetBytes = TARGET_BLOCK_BYTES): Uint8Array[] {
   return packLedgerBlocks(encoded, targetBytes)
 }

@@ -42,35 +42,52 @@ export interface LedgerCluster {
  * ledger, the others join, the admin adds the writers and funds the shared accounts, and setup
  * returns once every node holds the same final head.
  */
-export async function startLedgerCluster (opts: LedgerClusterOptions): Promise<LedgerCluster> {
+export async function startLedgerCluster(opts: LedgerClusterOptions): Promise<LedgerCluster> {
   const count = opts.writers + (opts.followers ?? 0)
-  const peers = Array.from({ length: count }, (_, i) => PeerProcess.start<LedgerPeerApi>(opts.defer, 'ledger', { name: `ledger-${i}`, execArgv: opts.execArgv?.(i) ?? [] }))
-  const open = (i: number, key?: string): Promise<{ key: string, writerKey: string }> => peers[i].call('open', {
-    dir: path.join(opts.dir, `node-${i}`),
-    bootstrap: opts.net.bootstrap,
-    ...(key === undefined ? {} : { key }),
-    ...(opts.ackInterval === undefined ? {} : { ackInterval: opts.ackInterval }),
-    ...(opts.forceAckMs === undefined || opts.forceAckMs === null ? {} : { forceAckMs: opts.forceAckMs }),
-    ...(opts.maxPending === undefined || opts.maxPending === null ? {} : { maxPending: opts.maxPending })
-  })
+  const peers = Array.from({ length: count }, (_, i) =>
+    PeerProcess.start<LedgerPeerApi>(opts.defer, 'ledger', {
+      name: `ledger-${i}`,
+      execArgv: opts.execArgv?.(i) ?? []
+    })
+  )
+  const open = (i: number, key?: string): Promise<{ key: string; writerKey: string }> =>
+    peers[i].call('open', {
+      dir: path.join(opts.dir, `node-${i}`),
+      bootstrap: opts.net.bootstrap,
+      ...(key === undefined ? {} : { key }),
+      ...(opts.ackInterval === undefined ? {} : { ackInterval: opts.ackInterval }),
+      ...(opts.forceAckMs === undefined || opts.forceAckMs === null
+        ? {}
+        : { forceAckMs: opts.forceAckMs }),
+      ...(opts.maxPending === undefined || opts.maxPending === null
+        ? {}
+        : { maxPending: opts.maxPending })
+    })
   const admin = await open(0)
   const joined = await Promise.all(peers.slice(1).map((_, i) => open(i + 1, admin.key)))
-  const writerKeys = joined.slice(0, opts.writers - 1).map(j => b4a.from(j.writerKey, 'hex'))
-  await peers[0].call('submit', { txs: setupTransactions(writerKeys, opts.accounts, opts.indexers) })
+  const writerKeys = joined.slice(0, opts.writers - 1).map((j) => b4a.from(j.writerKey, 'hex'))
+  await peers[0].call('submit', {
+    txs: setupTransactions(writerKeys, opts.accounts, opts.indexers)
+  })
   const writers = peers.slice(0, opts.writers)
-  await Promise.all(writers.map(p => p.call('waitWritable', { timeoutMs: opts.timeoutMs })))
+  await Promise.all(writers.map((p) => p.call('waitWritable', { timeoutMs: opts.timeoutMs })))
   const length = setupLength(opts.writers, opts.accounts)
-  const heads = await Promise.all(peers.map(p => p.call('waitLength', { length, final: true, timeoutMs: opts.timeoutMs })))
+  const heads = await Promise.all(
+    peers.map((p) => p.call('waitLength', { length, final: true, timeoutMs: opts.timeoutMs }))
+  )
   checkHeads(heads, length)
   return { key: admin.key, peers, writers, setupLength: length }
 }
 
 /** Every node final at exactly `length` with one head hash. */
-export function checkHeads (heads: HeadReport[], length: number): string {
+export function checkHeads(heads: HeadReport[], length: number): string {
   for (const h of heads) {
     assertEqual('final length', h.finalLength, length)
     assertEqual('length', h.length, length)
   }
-  assertSame('final head hash', heads.map(h => h.finalHash))
+  assertSame(
+    'final head hash',
+    heads.map((h) => h.finalHash)
+  )
   return heads[0].finalHash
 }

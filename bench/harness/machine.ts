@@ -12,15 +12,18 @@ export interface MachineInfo {
   dirty: boolean | null
 }
 
-function git (args: string[]): string | null {
+function git(args: string[]): string | null {
   try {
-    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync('git', args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    }).trim()
   } catch {
     return null
   }
 }
 
-export function machineInfo (): MachineInfo {
+export function machineInfo(): MachineInfo {
   const status = git(['status', '--porcelain'])
   return {
     cores: os.cpus().length,

@@ -23,11 +23,17 @@ export interface SpawnOptions {
 /** A forked peer process and a typed request channel to it. */
 export class PeerProcess<Api extends PeerBase> {
   private nextId = 1
-  private readonly pending = new Map<number, { resolve (v: unknown): void, reject (e: Error): void, method: string }>()
+  private readonly pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; method: string }
+  >()
   private exited = false
   readonly exit: Promise<number | null>
 
-  private constructor (private readonly child: ChildProcess, readonly name: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly name: string
+  ) {
     child.on('message', (reply: Reply) => {
       const waiter = this.pending.get(reply.id)
       if (waiter === undefined) return
@@ -35,17 +41,21 @@ export class PeerProcess<Api extends PeerBase> {
       if (reply.ok) waiter.resolve(reply.result)
       else waiter.reject(new Error(`${this.name}.${waiter.method}: ${reply.error.message}`))
     })
-    this.exit = new Promise(resolve => {
-      child.on('exit', code => {
+    this.exit = new Promise((resolve) => {
+      child.on('exit', (code) => {
         this.exited = true
-        for (const waiter of this.pending.values()) waiter.reject(new Error(`${this.name} exited (code ${code}) during ${waiter.method}`))
+        for (const waiter of this.pending.values())
+          waiter.reject(new Error(`${this.name} exited (code ${code}) during ${waiter.method}`))
         this.pending.clear()
         resolve(code)
       })
     })
   }
 
-  static spawn<Api extends PeerBase> (role: PeerRole | 'orbitdb', opts: SpawnOptions = {}): PeerProcess<Api> {
+  static spawn<Api extends PeerBase>(
+    role: PeerRole | 'orbitdb',
+    opts: SpawnOptions = {}
+  ): PeerProcess<Api> {
     const child = fork(opts.program ?? PEER_MAIN, [role], {
       serialization: 'advanced',
       execArgv: opts.execArgv ?? [],
@@ -55,17 +65,21 @@ export class PeerProcess<Api extends PeerBase> {
   }
 
   /** Spawn a peer that is shut down at the run's teardown. */
-  static start<Api extends PeerBase> (defer: Defer, role: PeerRole | 'orbitdb', opts: SpawnOptions = {}): PeerProcess<Api> {
+  static start<Api extends PeerBase>(
+    defer: Defer,
+    role: PeerRole | 'orbitdb',
+    opts: SpawnOptions = {}
+  ): PeerProcess<Api> {
     const peer = PeerProcess.spawn<Api>(role, opts)
     defer(() => peer.shutdown())
     return peer
   }
 
-  get pid (): number | undefined {
+  get pid(): number | undefined {
     return this.child.pid
   }
 
-  call<K extends keyof Api & string> (method: K, params?: Params<Api[K]>): Promise<Result<Api[K]>> {
+  call<K extends keyof Api & string>(method: K, params?: Params<Api[K]>): Promise<Result<Api[K]>> {
     if (this.exited) return Promise.reject(new Error(`${this.name} has exited`))
     const id = this.nextId++
     return new Promise((resolve, reject) => {
@@ -76,7 +90,7 @@ export class PeerProcess<Api extends PeerBase> {
   }
 
   /** Ask the peer to close what it opened and exit; kill it if it does not within the timeout. */
-  async shutdown (): Promise<void> {
+  async shutdown(): Promise<void> {
     if (this.exited) return
     const timer = setTimeout(() => this.child.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS)
     try {

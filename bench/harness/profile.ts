@@ -8,19 +8,23 @@ export interface ProfileSummary {
   totalMs: number
   busyMs: number
   /** Percent is of busy time. */
-  packages: Array<{ name: string, ms: number, percent: number }>
-  functions: Array<{ name: string, where: string, ms: number, percent: number }>
-  perProcess: Array<{ name: string, busyMs: number, packages: Array<{ name: string, percent: number }> }>
+  packages: Array<{ name: string; ms: number; percent: number }>
+  functions: Array<{ name: string; where: string; ms: number; percent: number }>
+  perProcess: Array<{
+    name: string
+    busyMs: number
+    packages: Array<{ name: string; percent: number }>
+  }>
 }
 
 interface CpuProfile {
-  nodes: Array<{ id: number, callFrame: { functionName: string, url: string, lineNumber: number } }>
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>
   samples: number[]
   timeDeltas: number[]
 }
 
 /** Which package a frame belongs to: the last node_modules segment, the library, the harness, or Node/V8 itself. */
-export function packageOf (url: string, functionName: string): string {
+export function packageOf(url: string, functionName: string): string {
   if (url === '') {
     if (functionName === '(garbage collector)') return '(gc)'
     if (functionName === '(idle)') return '(idle)'
@@ -39,10 +43,15 @@ export function packageOf (url: string, functionName: string): string {
   return 'other'
 }
 
-interface Tally { packages: Map<string, number>, functions: Map<string, { name: string, where: string, ms: number }>, totalMs: number, idleMs: number }
+interface Tally {
+  packages: Map<string, number>
+  functions: Map<string, { name: string; where: string; ms: number }>
+  totalMs: number
+  idleMs: number
+}
 
-function tally (profile: CpuProfile, into: Tally): Tally {
-  const byId = new Map(profile.nodes.map(n => [n.id, n]))
+function tally(profile: CpuProfile, into: Tally): Tally {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   for (let i = 0; i < profile.samples.length; i++) {
     const node = byId.get(profile.samples[i])
     if (node === undefined) continue
@@ -50,11 +59,18 @@ function tally (profile: CpuProfile, into: Tally): Tally {
     const { functionName, url, lineNumber } = node.callFrame
     const pkg = packageOf(url, functionName)
     into.totalMs += ms
-    if (pkg === '(idle)') { into.idleMs += ms; continue }
+    if (pkg === '(idle)') {
+      into.idleMs += ms
+      continue
+    }
     into.packages.set(pkg, (into.packages.get(pkg) ?? 0) + ms)
     const where = url === '' ? pkg : `${pkg} ${path.basename(url)}:${lineNumber + 1}`
     const key = `${functionName}@${where}`
-    const f = into.functions.get(key) ?? { name: functionName === '' ? '(anonymous)' : functionName, where, ms: 0 }
+    const f = into.functions.get(key) ?? {
+      name: functionName === '' ? '(anonymous)' : functionName,
+      where,
+      ms: 0
+    }
     f.ms += ms
     into.functions.set(key, f)
   }
@@ -64,8 +80,8 @@ function tally (profile: CpuProfile, into: Tally): Tally {
 const empty = (): Tally => ({ packages: new Map(), functions: new Map(), totalMs: 0, idleMs: 0 })
 
 /** Summarize every `.cpuprofile` in `dir` (one per process), together and per process. */
-export async function summarizeProfiles (dir: string, title: string): Promise<ProfileSummary> {
-  const files = (await fs.readdir(dir)).filter(f => f.endsWith('.cpuprofile')).sort()
+export async function summarizeProfiles(dir: string, title: string): Promise<ProfileSummary> {
+  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort()
   const all = empty()
   const perProcess: ProfileSummary['perProcess'] = []
   for (const file of files) {
@@ -76,7 +92,10 @@ export async function summarizeProfiles (dir: string, title: string): Promise<Pr
     perProcess.push({
       name: path.basename(file, '.cpuprofile'),
       busyMs: busy,
-      packages: [...one.packages].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, ms]) => ({ name, percent: 100 * ms / busy }))
+      packages: [...one.packages]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([name, ms]) => ({ name, percent: (100 * ms) / busy }))
     })
   }
   const busyMs = all.totalMs - all.idleMs
@@ -84,8 +103,13 @@ export async function summarizeProfiles (dir: string, title: string): Promise<Pr
     title,
     totalMs: all.totalMs,
     busyMs,
-    packages: [...all.packages].sort((a, b) => b[1] - a[1]).map(([name, ms]) => ({ name, ms, percent: 100 * ms / busyMs })),
-    functions: [...all.functions.values()].sort((a, b) => b.ms - a.ms).slice(0, 30).map(f => ({ ...f, percent: 100 * f.ms / busyMs })),
+    packages: [...all.packages]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => ({ name, ms, percent: (100 * ms) / busyMs })),
+    functions: [...all.functions.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 30)
+      .map((f) => ({ ...f, percent: (100 * f.ms) / busyMs })),
     perProcess
   }
 }

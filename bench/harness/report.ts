@@ -8,7 +8,7 @@ export interface Figure {
   spread: Spread
   /** Higher is better (throughput) or lower is better (latency, time). */
   better: 'higher' | 'lower'
-  target?: { value: number, text: string }
+  target?: { value: number; text: string }
 }
 
 export interface ScenarioReport {
@@ -24,17 +24,36 @@ export interface ScenarioReport {
   seconds: number
 }
 
-export function figure (label: string, unit: string, values: number[], better: Figure['better'], target?: Figure['target']): Figure {
-  return { label, unit, spread: spread(values), better, ...(target === undefined ? {} : { target }) }
+export function figure(
+  label: string,
+  unit: string,
+  values: number[],
+  better: Figure['better'],
+  target?: Figure['target']
+): Figure {
+  return {
+    label,
+    unit,
+    spread: spread(values),
+    better,
+    ...(target === undefined ? {} : { target })
+  }
 }
 
-export function meetsTarget (f: Figure): boolean | null {
+export function meetsTarget(f: Figure): boolean | null {
   if (f.target === undefined || Number.isNaN(f.spread.median)) return null
-  return f.better === 'higher' ? f.spread.median >= f.target.value : f.spread.median <= f.target.value
+  return f.better === 'higher'
+    ? f.spread.median >= f.target.value
+    : f.spread.median <= f.target.value
 }
 
 /** Ratio of two figures' medians, as its own figure (one value). */
-export function ratioFigure (label: string, numerator: Figure | undefined, denominator: Figure | undefined, target?: Figure['target']): Figure | null {
+export function ratioFigure(
+  label: string,
+  numerator: Figure | undefined,
+  denominator: Figure | undefined,
+  target?: Figure['target']
+): Figure | null {
   if (numerator === undefined || denominator === undefined) return null
   return figure(label, 'x', [numerator.spread.median / denominator.spread.median], 'higher', target)
 }

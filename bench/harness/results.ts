@@ -16,12 +16,14 @@ export interface BenchResults {
 }
 
 /** bigint-safe JSON (amounts in the workload are bigints). */
-function json (value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => typeof v === 'bigint' ? v.toString() : v, 2) + '\n'
+function json(value: unknown): string {
+  return (
+    JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n'
+  )
 }
 
 /** Write results.json and the charts; returns the paths written. */
-export async function writeResults (dir: string, results: BenchResults): Promise<string[]> {
+export async function writeResults(dir: string, results: BenchResults): Promise<string[]> {
   await fs.mkdir(dir, { recursive: true })
   const written: string[] = []
   const write = async (name: string, text: string): Promise<void> => {

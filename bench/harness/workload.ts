@@ -35,11 +35,11 @@ const HEADER_BYTES = 1 + 16 + 1 + 9
 const TIMESTAMP_BASE = 1_700_000_000_000
 const PAD_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '
 
-export function accountName (i: number): string {
+export function accountName(i: number): string {
   return `acct-${String(i).padStart(4, '0')}`
 }
 
-export function generateWorkload (spec: WorkloadSpec): TxInput[] {
+export function generateWorkload(spec: WorkloadSpec): TxInput[] {
   const rnd = new Random(spec.seed * 1_000_003 + spec.writer * 7919 + 1)
   const share = spec.transferShare ?? TRANSFER_SHARE
   const txs: TxInput[] = []
@@ -53,30 +53,54 @@ export function generateWorkload (spec: WorkloadSpec): TxInput[] {
       const amount = 1 + rnd.int(MAX_TRANSFER)
       // from, to: length byte + 9 chars each; amount: 2-3 bytes; memo: length byte + text.
       const memo = rnd.text(TX_TARGET_BYTES - HEADER_BYTES - 20 - 3 - 1, PAD_ALPHABET)
-      txs.push({ type: 'transfer', id, timestamp, from: accountName(from), to: accountName(to), amount, memo })
+      txs.push({
+        type: 'transfer',
+        id,
+        timestamp,
+        from: accountName(from),
+        to: accountName(to),
+        amount,
+        memo
+      })
     } else {
       const key = `w${String(spec.writer).padStart(2, '0')}/${String(n).padStart(7, '0')}`
       // key: length byte + 11 chars; value: length byte + {"n":N,"d":"..."}.
       const fixed = HEADER_BYTES + 1 + key.length + 1 + `{"n":${n},"d":""}`.length
-      txs.push({ type: 'put', id, timestamp, key, value: { n, d: rnd.text(Math.max(0, TX_TARGET_BYTES - fixed), PAD_ALPHABET) } })
+      txs.push({
+        type: 'put',
+        id,
+        timestamp,
+        key,
+        value: { n, d: rnd.text(Math.max(0, TX_TARGET_BYTES - fixed), PAD_ALPHABET) }
+      })
     }
   }
   return txs
 }
 
 /** Each of `writers` writers' slice of `txs` transactions, for the bench's accounts and seed. */
-export function workloadSlices (config: { accounts: number, seed: number, timeOrderedIds: boolean }, writers: number, txs: number): WorkloadSpec[] {
-  return Array.from({ length: writers }, (_, w) => ({ writer: w, count: txs, accounts: config.accounts, seed: config.seed, timeOrderedIds: config.timeOrderedIds }))
+export function workloadSlices(
+  config: { accounts: number; seed: number; timeOrderedIds: boolean },
+  writers: number,
+  txs: number
+): WorkloadSpec[] {
+  return Array.from({ length: writers }, (_, w) => ({
+    writer: w,
+    count: txs,
+    accounts: config.accounts,
+    seed: config.seed,
+    timeOrderedIds: config.timeOrderedIds
+  }))
 }
 
-function writeTimePrefix (id: Uint8Array, ms: number): void {
+function writeTimePrefix(id: Uint8Array, ms: number): void {
   for (let i = 5, v = ms; i >= 0; i--, v = Math.floor(v / 256)) id[i] = v % 256
 }
 
 /** The slices of W writers merged round-robin: what one node alone applies for the local ceiling. */
-export function interleave<T> (slices: T[][]): T[] {
+export function interleave<T>(slices: T[][]): T[] {
   const out: T[] = []
-  const longest = Math.max(0, ...slices.map(s => s.length))
+  const longest = Math.max(0, ...slices.map((s) => s.length))
   for (let i = 0; i < longest; i++) {
     for (const slice of slices) if (i < slice.length) out.push(slice[i])
   }
@@ -88,7 +112,11 @@ export function interleave<T> (slices: T[][]): T[] {
  * indexers; the admin is the first), open and fund the shared accounts, and make every writer an
  * owner of each so any of them may debit it.
  */
-export function setupTransactions (otherWriters: Uint8Array[], accounts: number, indexers: number): TxInput[] {
+export function setupTransactions(
+  otherWriters: Uint8Array[],
+  accounts: number,
+  indexers: number
+): TxInput[] {
   const txs: TxInput[] = []
   otherWriters.forEach((key, i) => txs.push({ type: 'add-writer', key, indexer: i + 1 < indexers }))
   for (let a = 0; a < accounts; a++) {
@@ -100,6 +128,6 @@ export function setupTransactions (otherWriters: Uint8Array[], accounts: number,
 }
 
 /** Ledger length after setup: the genesis entry plus one entry per setup transaction. */
-export function setupLength (writers: number, accounts: number): number {
+export function setupLength(writers: number, accounts: number): number {
   return 1 + (writers - 1) + accounts * (2 + (writers - 1))
 }

@@ -8,9 +8,12 @@
 
 // OrbitDB 4 declares Node >= 22; on Node 20 it needs this one polyfill.
 if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers () {
+  Promise.withResolvers = function withResolvers() {
     let resolve, reject
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
+    const promise = new Promise((res, rej) => {
+      resolve = res
+      reject = rej
+    })
     return { promise, resolve, reject }
   }
 }
@@ -42,13 +45,13 @@ let values = []
 const seen = new Set()
 const waiters = new Set()
 
-function onUpdate (entry) {
+function onUpdate(entry) {
   seen.add(entry.hash)
   for (const w of waiters) w()
 }
 
 const methods = {
-  async open ({ dir }) {
+  async open({ dir }) {
     const libp2p = await createLibp2p({
       addresses: { listen: [LOOPBACK + 'tcp/0'] },
       transports: [tcp()],
@@ -56,7 +59,7 @@ const methods = {
       streamMuxers: [yamux()],
       peerDiscovery: [],
       connectionGater: {
-        denyDialMultiaddr: ma => !ma.toString().startsWith(LOOPBACK)
+        denyDialMultiaddr: (ma) => !ma.toString().startsWith(LOOPBACK)
       },
       services: {
         identify: identify(),
@@ -72,14 +75,19 @@ const methods = {
     })
     await helia.start()
     orbitdb = await createOrbitDB({ ipfs: helia, directory: dir })
-    return { addrs: libp2p.getMultiaddrs().map(String).filter(a => a.startsWith(LOOPBACK)) }
+    return {
+      addrs: libp2p
+        .getMultiaddrs()
+        .map(String)
+        .filter((a) => a.startsWith(LOOPBACK))
+    }
   },
 
-  async dial ({ addrs }) {
+  async dial({ addrs }) {
     for (const a of addrs) await helia.libp2p.dial(multiaddr(a))
   },
 
-  async openDb ({ address }) {
+  async openDb({ address }) {
     db = await orbitdb.open(address ?? 'autoledger-bench', {
       type: 'events',
       AccessController: IPFSAccessController({ write: ['*'] })
@@ -89,30 +97,36 @@ const methods = {
   },
 
   /** Wait until gossipsub knows `count` other peers subscribed to the database's topic. */
-  async waitSubscribers ({ count, timeoutMs }) {
+  async waitSubscribers({ count, timeoutMs }) {
     const deadline = now() + timeoutMs
     const topic = db.address.toString()
     while (helia.libp2p.services.pubsub.getSubscribers(topic).length < count) {
-      if (now() > deadline) throw new Error(`only ${helia.libp2p.services.pubsub.getSubscribers(topic).length} of ${count} subscribers`)
-      await new Promise(resolve => setTimeout(resolve, 20))
+      if (now() > deadline)
+        throw new Error(
+          `only ${helia.libp2p.services.pubsub.getSubscribers(topic).length} of ${count} subscribers`
+        )
+      await new Promise((resolve) => setTimeout(resolve, 20))
     }
   },
 
-  async prepare (p) {
+  async prepare(p) {
     values = p.values
     return { count: values.length }
   },
 
-  async run () {
+  async run() {
     const firstSubmitAt = now()
     for (const v of values) await db.add(v)
     return { firstSubmitAt, lastAcceptedAt: now() }
   },
 
-  async waitCount ({ count, timeoutMs }) {
+  async waitCount({ count, timeoutMs }) {
     const at = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out with ${seen.size} of ${count} entries`)) }, timeoutMs)
-      function check () {
+      const timer = setTimeout(() => {
+        waiters.delete(check)
+        reject(new Error(`timed out with ${seen.size} of ${count} entries`))
+      }, timeoutMs)
+      function check() {
         if (seen.size < count) return
         clearTimeout(timer)
         waiters.delete(check)
@@ -121,17 +135,23 @@ const methods = {
       waiters.add(check)
       check()
     })
-    const heads = (await db.log.heads()).map(h => h.hash).sort()
+    const heads = (await db.log.heads()).map((h) => h.hash).sort()
     const all = await db.all()
     return { at, entries: all.length, heads }
   },
 
-  async stats () {
+  async stats() {
     const memory = process.memoryUsage()
-    return { maxRssBytes: process.resourceUsage().maxRSS * 1024, udxBytesReceived: 0, udxBytesSent: 0, heapUsedBytes: memory.heapUsed, externalBytes: memory.external }
+    return {
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      udxBytesReceived: 0,
+      udxBytesSent: 0,
+      heapUsedBytes: memory.heapUsed,
+      externalBytes: memory.external
+    }
   },
 
-  async shutdown () {
+  async shutdown() {
     if (db !== null) await db.close()
     if (orbitdb !== null) await orbitdb.stop()
     if (helia !== null) await helia.stop()
@@ -139,18 +159,24 @@ const methods = {
   }
 }
 
-async function handle (req) {
+async function handle(req) {
   let reply
   try {
     const method = methods[req.method]
     if (method === undefined) throw new Error(`orbitdb peer has no method ${req.method}`)
     reply = { id: req.id, ok: true, result: await method(req.params ?? {}) }
   } catch (err) {
-    reply = { id: req.id, ok: false, error: { message: err?.message ?? String(err), stack: err?.stack } }
+    reply = {
+      id: req.id,
+      ok: false,
+      error: { message: err?.message ?? String(err), stack: err?.stack }
+    }
   }
-  await new Promise(resolve => process.send(reply, undefined, undefined, resolve))
+  await new Promise((resolve) => process.send(reply, undefined, undefined, resolve))
   if (req.method === 'shutdown') process.exit(0)
 }
 
-process.on('message', req => { handle(req) })
+process.on('message', (req) => {
+  handle(req)
+})
 process.on('disconnect', () => process.exit(1))

@@ -31,37 +31,39 @@ export class LatencyObserver {
     this.kick()
   }
 
-  constructor (private readonly node: LedgerNode) {}
+  constructor(private readonly node: LedgerNode) {}
 
-  start (): void {
+  start(): void {
     this.node.on('update', this.onUpdate)
     this.node.on('reorder', this.onReorder)
     this.kick()
   }
 
-  stop (): void {
+  stop(): void {
     this.stopped = true
     this.node.off('update', this.onUpdate)
     this.node.off('reorder', this.onReorder)
   }
 
-  async idle (): Promise<void> {
+  async idle(): Promise<void> {
     while (this.running !== null) await this.running
   }
 
-  sightings (): Sightings {
+  sightings(): Sightings {
     return { visible: this.visible, final: this.final }
   }
 
-  private kick (): void {
+  private kick(): void {
     if (this.running !== null) {
       this.again = true
       return
     }
-    this.running = this.loop().finally(() => { this.running = null })
+    this.running = this.loop().finally(() => {
+      this.running = null
+    })
   }
 
-  private async loop (): Promise<void> {
+  private async loop(): Promise<void> {
     do {
       this.again = false
       if (this.stopped) return
@@ -71,7 +73,12 @@ export class LatencyObserver {
     } while (this.again)
   }
 
-  private async scan (upTo: number, into: Record<string, number>, at: number, cursor: 'scanned' | 'finalScanned'): Promise<void> {
+  private async scan(
+    upTo: number,
+    into: Record<string, number>,
+    at: number,
+    cursor: 'scanned' | 'finalScanned'
+  ): Promise<void> {
     while (this[cursor] < upTo) {
       const generation = this.generation
       const page = await this.node.entries({ gte: this[cursor], lt: upTo, limit: PAGE })

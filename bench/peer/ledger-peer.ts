@@ -20,7 +20,7 @@ export interface LedgerOpenParams {
   /** Ledger key (hex) to join; omit to create one. */
   key?: string
   /** Loopback DHT bootstrap addresses, or null for a node with no network at all. */
-  bootstrap: Array<{ host: string, port: number }> | null
+  bootstrap: Array<{ host: string; port: number }> | null
   ackInterval?: number
   fastForward?: boolean
   /**
@@ -51,32 +51,41 @@ export interface CloseReport {
 }
 
 export interface LedgerPeerApi extends PeerBase {
-  open (p: LedgerOpenParams): Promise<{ key: string, writerKey: string }>
-  submit (p: { txs: TxInput[] }): Promise<void>
+  open(p: LedgerOpenParams): Promise<{ key: string; writerKey: string }>
+  submit(p: { txs: TxInput[] }): Promise<void>
   /** Resolves once the node is announced on the DHT and has looked up current peers. */
-  flushed (): Promise<void>
-  waitWritable (p: { timeoutMs: number }): Promise<void>
+  flushed(): Promise<void>
+  waitWritable(p: { timeoutMs: number }): Promise<void>
   /** Generate this peer's slice of the workload (or several slices interleaved) ahead of the timed run. */
-  prepare (p: { slices: WorkloadSpec[] }): Promise<{ count: number, bytes: number }>
+  prepare(p: { slices: WorkloadSpec[] }): Promise<{ count: number; bytes: number }>
   /**
    * Submit the prepared workload as fast as submit accepts, at most `window` unresolved at once;
    * with `record`, also return each id's submit time.
    */
-  run (p: { window: number, record?: boolean }): Promise<{ firstSubmitAt: number, lastAcceptedAt: number, submitted: Record<string, number> | null }>
+  run(p: { window: number; record?: boolean }): Promise<{
+    firstSubmitAt: number
+    lastAcceptedAt: number
+    submitted: Record<string, number> | null
+  }>
   /** Submit the prepared workload one at a time, `intervalMs` apart; returns each id's submit time. */
-  pace (p: { intervalMs: number }): Promise<Record<string, number>>
+  pace(p: { intervalMs: number }): Promise<Record<string, number>>
   /**
    * Submit the prepared workload from `clients` closed loops (each submits one transaction, awaits
    * its acknowledgement, submits the next); returns how long that took and each submit's latency (ms).
    */
-  clients (p: { clients: number }): Promise<{ ms: number, latencies: number[] }>
+  clients(p: { clients: number }): Promise<{ ms: number; latencies: number[] }>
   /** Wait until the ledger holds `length` entries (all final, with `final`). */
-  waitLength (p: { length: number, final: boolean, timeoutMs: number, hash?: string }): Promise<HeadReport>
-  observe (): Promise<void>
-  sightings (): Promise<Sightings>
+  waitLength(p: {
+    length: number
+    final: boolean
+    timeoutMs: number
+    hash?: string
+  }): Promise<HeadReport>
+  observe(): Promise<void>
+  sightings(): Promise<Sightings>
   /** Count entries whose outcome is not 'accepted' (a complete run of the bench workload has none). */
-  rejected (): Promise<number>
-  close (p: { compact: boolean }): Promise<CloseReport>
+  rejected(): Promise<number>
+  close(p: { compact: boolean }): Promise<CloseReport>
 }
 
 /** One ledger node in its own process, driven by the bench runner. */
@@ -89,12 +98,12 @@ export class LedgerPeer implements LedgerPeerApi {
   private observer: LatencyObserver | null = null
   private forcedAcks: NodeJS.Timeout | null = null
 
-  private get ledger (): LedgerNode {
+  private get ledger(): LedgerNode {
     if (this.node === null) throw new Error('open the ledger peer first')
     return this.node
   }
 
-  async open (p: LedgerOpenParams): Promise<{ key: string, writerKey: string }> {
+  async open(p: LedgerOpenParams): Promise<{ key: string; writerKey: string }> {
     this.dir = p.dir
     this.store = new Corestore(p.dir)
     this.dht = p.bootstrap === null ? null : loopbackDht(p.bootstrap, { reachable: true })
@@ -110,29 +119,38 @@ export class LedgerPeer implements LedgerPeerApi {
     await this.node.ready()
     if (p.forceAckMs !== undefined) {
       const node = this.node
-      this.forcedAcks = setInterval(() => { if (node.base.isIndexer) node.base.ack().catch(() => {}) }, p.forceAckMs)
+      this.forcedAcks = setInterval(() => {
+        if (node.base.isIndexer) node.base.ack().catch(() => {})
+      }, p.forceAckMs)
     }
-    return { key: b4a.toString(this.node.key, 'hex'), writerKey: b4a.toString(this.node.writerKey, 'hex') }
+    return {
+      key: b4a.toString(this.node.key, 'hex'),
+      writerKey: b4a.toString(this.node.writerKey, 'hex')
+    }
   }
 
-  async submit ({ txs }: { txs: TxInput[] }): Promise<void> {
+  async submit({ txs }: { txs: TxInput[] }): Promise<void> {
     await this.ledger.submit(txs)
   }
 
-  async flushed (): Promise<void> {
+  async flushed(): Promise<void> {
     await this.ledger.flushed()
   }
 
-  async waitWritable ({ timeoutMs }: { timeoutMs: number }): Promise<void> {
+  async waitWritable({ timeoutMs }: { timeoutMs: number }): Promise<void> {
     await untilWritable(this.ledger, timeoutMs)
   }
 
-  async prepare ({ slices }: { slices: WorkloadSpec[] }): Promise<{ count: number, bytes: number }> {
+  async prepare({ slices }: { slices: WorkloadSpec[] }): Promise<{ count: number; bytes: number }> {
     this.txs = interleave(slices.map(generateWorkload))
     return { count: this.txs.length, bytes: encodedBytes(this.txs) }
   }
 
-  async run ({ window, record = false }: { window: number, record?: boolean }): Promise<{ firstSubmitAt: number, lastAcceptedAt: number, submitted: Record<string, number> | null }> {
+  async run({ window, record = false }: { window: number; record?: boolean }): Promise<{
+    firstSubmitAt: number
+    lastAcceptedAt: number
+    submitted: Record<string, number> | null
+  }> {
     const node = this.ledger
     const txs = this.txs
     const submitted: Record<string, number> | null = record ? {} : null
@@ -150,7 +168,7 @@ export class LedgerPeer implements LedgerPeerApi {
     return { firstSubmitAt, lastAcceptedAt: now(), submitted }
   }
 
-  async pace ({ intervalMs }: { intervalMs: number }): Promise<Record<string, number>> {
+  async pace({ intervalMs }: { intervalMs: number }): Promise<Record<string, number>> {
     const node = this.ledger
     const submitted: Record<string, number> = {}
     const pending: Array<Promise<unknown>> = []
@@ -166,7 +184,7 @@ export class LedgerPeer implements LedgerPeerApi {
     return submitted
   }
 
-  async clients ({ clients }: { clients: number }): Promise<{ ms: number, latencies: number[] }> {
+  async clients({ clients }: { clients: number }): Promise<{ ms: number; latencies: number[] }> {
     const node = this.ledger
     const txs = this.txs
     const latencies: number[] = []
@@ -184,35 +202,56 @@ export class LedgerPeer implements LedgerPeerApi {
     return { ms: now() - start, latencies }
   }
 
-  async waitLength ({ length, final, timeoutMs, hash }: { length: number, final: boolean, timeoutMs: number, hash?: string }): Promise<HeadReport> {
+  async waitLength({
+    length,
+    final,
+    timeoutMs,
+    hash
+  }: {
+    length: number
+    final: boolean
+    timeoutMs: number
+    hash?: string
+  }): Promise<HeadReport> {
     const node = this.ledger
     const what = `${length} ${final ? 'final ' : ''}entries`
-    const at = await node.waitUntil(async () => {
-      if ((final ? node.finalLength : node.length) < length) return null
-      if (hash !== undefined) {
-        // A node that fast-forwarded may not hold the head block yet: wait until it reads the expected hash.
-        const head = await node.head()
-        if ((final ? head.final.hash : head.hash) !== hash) return null
-      }
-      return now()
-    }, timeoutMs, what)
+    const at = await node.waitUntil(
+      async () => {
+        if ((final ? node.finalLength : node.length) < length) return null
+        if (hash !== undefined) {
+          // A node that fast-forwarded may not hold the head block yet: wait until it reads the expected hash.
+          const head = await node.head()
+          if ((final ? head.final.hash : head.hash) !== hash) return null
+        }
+        return now()
+      },
+      timeoutMs,
+      what
+    )
     const head = await node.head()
     const status = await node.status()
-    return { at, length: head.length, finalLength: head.final.length, hash: head.hash, finalHash: head.final.hash, reorders: status.reorders }
+    return {
+      at,
+      length: head.length,
+      finalLength: head.final.length,
+      hash: head.hash,
+      finalHash: head.final.hash,
+      reorders: status.reorders
+    }
   }
 
-  async observe (): Promise<void> {
+  async observe(): Promise<void> {
     this.observer = new LatencyObserver(this.ledger)
     this.observer.start()
   }
 
-  async sightings (): Promise<Sightings> {
+  async sightings(): Promise<Sightings> {
     if (this.observer === null) throw new Error('observe() first')
     await this.observer.idle()
     return this.observer.sightings()
   }
 
-  async rejected (): Promise<number> {
+  async rejected(): Promise<number> {
     const node = this.ledger
     let count = 0
     let next: number | null = 0
@@ -224,11 +263,11 @@ export class LedgerPeer implements LedgerPeerApi {
     return count
   }
 
-  async stats (): Promise<ProcessStats> {
+  async stats(): Promise<ProcessStats> {
     return processStats(this.dht)
   }
 
-  async close ({ compact }: { compact: boolean }): Promise<CloseReport> {
+  async close({ compact }: { compact: boolean }): Promise<CloseReport> {
     this.observer?.stop()
     if (this.forcedAcks !== null) clearInterval(this.forcedAcks)
     await dropDht(this.dht)
@@ -243,14 +282,14 @@ export class LedgerPeer implements LedgerPeerApi {
       // Reopen the closed store only to compact it (RocksDB merges its files and drops overwritten data).
       const store = new Corestore(this.dir)
       await store.ready()
-      await (store as unknown as { storage: { compact (): Promise<void> } }).storage.compact()
+      await (store as unknown as { storage: { compact(): Promise<void> } }).storage.compact()
       await store.close()
       diskBytesCompacted = await directoryBytes(this.dir)
     }
     return { diskBytes, diskBytesCompacted }
   }
 
-  async shutdown (): Promise<void> {
+  async shutdown(): Promise<void> {
     if (this.node !== null || this.store !== null) await this.close({ compact: false })
   }
 }

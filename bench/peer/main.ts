@@ -15,17 +15,20 @@ const ROLES: Record<PeerRole, () => PeerBase> = {
 
 const role = process.argv[2] as PeerRole
 if (process.send === undefined || !(role in ROLES)) {
-  console.error('usage: forked by the bench runner with an IPC channel; role is one of', Object.keys(ROLES).join(', '))
+  console.error(
+    'usage: forked by the bench runner with an IPC channel; role is one of',
+    Object.keys(ROLES).join(', ')
+  )
   process.exit(2)
 }
 
 const peer = ROLES[role]()
 
-function send (reply: Reply): Promise<void> {
-  return new Promise(resolve => process.send!(reply, undefined, undefined, () => resolve()))
+function send(reply: Reply): Promise<void> {
+  return new Promise((resolve) => process.send!(reply, undefined, undefined, () => resolve()))
 }
 
-async function handle (req: Request): Promise<void> {
+async function handle(req: Request): Promise<void> {
   try {
     const method = (peer as unknown as Record<string, unknown>)[req.method]
     if (typeof method !== 'function') throw new Error(`${role} peer has no method ${req.method}`)
@@ -38,6 +41,8 @@ async function handle (req: Request): Promise<void> {
   if (req.method === 'shutdown') process.exit(0)
 }
 
-process.on('message', (req: Request) => { void handle(req) })
+process.on('message', (req: Request) => {
+  void handle(req)
+})
 // The runner went away: nothing is left to report to.
 process.on('disconnect', () => process.exit(1))

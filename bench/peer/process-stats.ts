@@ -1,10 +1,13 @@
 import type { ProcessStats } from './protocol.js'
 
 /** The UDX counters live on the DHT's UDX instance; a peer without a network reports zero. */
-export interface UdxCounters { bytesReceived: number, bytesTransmitted: number }
+export interface UdxCounters {
+  bytesReceived: number
+  bytesTransmitted: number
+}
 
 /** This process's figures; the UDX counters of `dht` (null: a peer without a network reports zero). */
-export function processStats (dht: unknown): ProcessStats {
+export function processStats(dht: unknown): ProcessStats {
   const udx = dht === null ? null : udxOf(dht)
   const memory = process.memoryUsage()
   return {
@@ -17,7 +20,7 @@ export function processStats (dht: unknown): ProcessStats {
 }
 
 /** The DHT instance's UDX, which the bench reads counters from (not part of the typed surface). */
-function udxOf (dht: unknown): UdxCounters {
+function udxOf(dht: unknown): UdxCounters {
   return (dht as { udx: UdxCounters }).udx
 }
 
@@ -26,6 +29,7 @@ function udxOf (dht: unknown): UdxCounters {
  * DHT nodes: once one has left, a graceful unannounce from the others waits about 5 s on queries
  * to it. The loopback testnet is destroyed right after, so there is nothing to unannounce from.
  */
-export async function dropDht (dht: unknown): Promise<void> {
-  if (dht !== null) await (dht as { destroy (opts: { force: boolean }): Promise<void> }).destroy({ force: true })
+export async function dropDht(dht: unknown): Promise<void> {
+  if (dht !== null)
+    await (dht as { destroy(opts: { force: boolean }): Promise<void> }).destroy({ force: true })
 }

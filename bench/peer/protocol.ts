@@ -6,8 +6,8 @@ export interface Request {
 }
 
 export type Reply =
-  | { id: number, ok: true, result: unknown }
-  | { id: number, ok: false, error: { message: string, stack?: string } }
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { message: string; stack?: string } }
 
 /** Process-level figures every peer reports. */
 export interface ProcessStats {
@@ -23,9 +23,9 @@ export interface ProcessStats {
 
 /** Methods every peer role has. */
 export interface PeerBase {
-  stats (): Promise<ProcessStats>
+  stats(): Promise<ProcessStats>
   /** Close everything the role opened (network, then base, then store). */
-  shutdown (): Promise<void>
+  shutdown(): Promise<void>
 }
 
 export type PeerRole = 'ledger' | 'raw' | 'naive'

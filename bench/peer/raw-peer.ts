@@ -12,13 +12,24 @@ import { waitFor } from './holepunch.js'
 import type Hypercore from 'hypercore'
 
 export interface RawPeerApi extends PeerBase {
-  open (p: { dir: string, bootstrap: Array<{ host: string, port: number }>, topic: string }): Promise<{ key: string }>
+  open(p: {
+    dir: string
+    bootstrap: Array<{ host: string; port: number }>
+    topic: string
+  }): Promise<{ key: string }>
   /** Encode this peer's slice into blocks (packed like the ledger's, or one per transaction) and open the other peers' cores. */
-  prepare (p: { slices: WorkloadSpec[], packed: boolean, remotes: string[] }): Promise<{ blocks: number, bytes: number }>
+  prepare(p: {
+    slices: WorkloadSpec[]
+    packed: boolean
+    remotes: string[]
+  }): Promise<{ blocks: number; bytes: number }>
   /** Append the prepared blocks, `batch` per append call. */
-  run (p: { batch: number }): Promise<{ firstSubmitAt: number, lastAcceptedAt: number }>
+  run(p: { batch: number }): Promise<{ firstSubmitAt: number; lastAcceptedAt: number }>
   /** Wait until every core (own and remote) is held in full at the given lengths; returns each core's tree hash. */
-  waitAll (p: { lengths: Record<string, number>, timeoutMs: number }): Promise<{ at: number, hashes: Record<string, string> }>
+  waitAll(p: {
+    lengths: Record<string, number>
+    timeoutMs: number
+  }): Promise<{ at: number; hashes: Record<string, string> }>
 }
 
 /** A plain hypercore writer that also replicates every other peer's core: no linearization. */
@@ -29,15 +40,33 @@ export class RawPeer implements RawPeerApi {
   private readonly remotes = new Map<string, Hypercore>()
   private blocks: Uint8Array[] = []
 
-  async open ({ dir, bootstrap, topic }: { dir: string, bootstrap: Array<{ host: string, port: number }>, topic: string }): Promise<{ key: string }> {
-    const store = this.store = new Corestore(dir)
+  async open({
+    dir,
+    bootstrap,
+    topic
+  }: {
+    dir: string
+    bootstrap: Array<{ host: string; port: number }>
+    topic: string
+  }): Promise<{ key: string }> {
+    const store = (this.store = new Corestore(dir))
     this.core = store.get({ name: 'bench' })
     await this.core.ready()
-    this.net = new PeerSwarm(bootstrap, b4a.from(topic, 'hex'), (conn: Hyperswarm.Connection) => store.replicate(conn))
+    this.net = new PeerSwarm(bootstrap, b4a.from(topic, 'hex'), (conn: Hyperswarm.Connection) =>
+      store.replicate(conn)
+    )
     return { key: b4a.toString(this.core.key, 'hex') }
   }
 
-  async prepare ({ slices, packed, remotes }: { slices: WorkloadSpec[], packed: boolean, remotes: string[] }): Promise<{ blocks: number, bytes: number }> {
+  async prepare({
+    slices,
+    packed,
+    remotes
+  }: {
+    slices: WorkloadSpec[]
+    packed: boolean
+    remotes: string[]
+  }): Promise<{ blocks: number; bytes: number }> {
     const encoded = interleave(slices.map(generateWorkload)).map(encodeTransaction)
     this.blocks = packed ? packBlocks(encoded) : encoded
     for (const key of remotes) {
@@ -49,32 +78,51 @@ export class RawPeer implements RawPeerApi {
     return { blocks: this.blocks.length, bytes: encoded.reduce((n, b) => n + b.byteLength, 0) }
   }
 
-  async run ({ batch }: { batch: number }): Promise<{ firstSubmitAt: number, lastAcceptedAt: number }> {
+  async run({
+    batch
+  }: {
+    batch: number
+  }): Promise<{ firstSubmitAt: number; lastAcceptedAt: number }> {
     const core = this.core!
     const firstSubmitAt = now()
-    for (let i = 0; i < this.blocks.length; i += batch) await core.append(this.blocks.slice(i, i + batch))
+    for (let i = 0; i < this.blocks.length; i += batch)
+      await core.append(this.blocks.slice(i, i + batch))
     return { firstSubmitAt, lastAcceptedAt: now() }
   }
 
-  async waitAll ({ lengths, timeoutMs }: { lengths: Record<string, number>, timeoutMs: number }): Promise<{ at: number, hashes: Record<string, string> }> {
+  async waitAll({
+    lengths,
+    timeoutMs
+  }: {
+    lengths: Record<string, number>
+    timeoutMs: number
+  }): Promise<{ at: number; hashes: Record<string, string> }> {
     const own = this.core!
     const cores = new Map(this.remotes)
     cores.set(b4a.toString(own.key, 'hex'), own)
     const all = [...cores.entries()]
-    const at = await waitFor(all.map(([, c]) => c), ['append', 'download'], () => {
-      for (const [key, core] of all) if (core.contiguousLength < (lengths[key] ?? Infinity)) return null
-      return now()
-    }, timeoutMs, 'every core to be replicated')
+    const at = await waitFor(
+      all.map(([, c]) => c),
+      ['append', 'download'],
+      () => {
+        for (const [key, core] of all)
+          if (core.contiguousLength < (lengths[key] ?? Infinity)) return null
+        return now()
+      },
+      timeoutMs,
+      'every core to be replicated'
+    )
     const hashes: Record<string, string> = {}
-    for (const [key, core] of all) hashes[key] = b4a.toString(await core.treeHash(lengths[key]), 'hex')
+    for (const [key, core] of all)
+      hashes[key] = b4a.toString(await core.treeHash(lengths[key]), 'hex')
     return { at, hashes }
   }
 
-  async stats (): Promise<ProcessStats> {
+  async stats(): Promise<ProcessStats> {
     return processStats(this.net?.dht ?? null)
   }
 
-  async shutdown (): Promise<void> {
+  async shutdown(): Promise<void> {
     await this.net?.destroy()
     await this.store?.close()
     this.net = null

@@ -10,7 +10,11 @@ export class PeerSwarm {
   private readonly swarm: Hyperswarm
 
   /** Join `topic` as client and server; every connection is handed to `replicate`. */
-  constructor (bootstrap: DhtAddress[], topic: Uint8Array, replicate: (conn: Hyperswarm.Connection) => void) {
+  constructor(
+    bootstrap: DhtAddress[],
+    topic: Uint8Array,
+    replicate: (conn: Hyperswarm.Connection) => void
+  ) {
     this.dht = loopbackDht(bootstrap, { reachable: true })
     this.swarm = new Hyperswarm({ dht: this.dht })
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {
@@ -20,7 +24,7 @@ export class PeerSwarm {
     this.swarm.join(topic, { server: true, client: true })
   }
 
-  async destroy (): Promise<void> {
+  async destroy(): Promise<void> {
     await dropDht(this.dht)
     await this.swarm.destroy()
   }

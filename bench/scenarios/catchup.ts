@@ -25,15 +25,17 @@ export interface CatchupRun {
  * without fast-forward, timed until it holds the same final head. A fresh DHT per follower keeps
  * departed followers (reachable DHT nodes) from slowing the next one's lookup by seconds.
  */
-export async function catchupScenario (ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
+export async function catchupScenario(ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
   const { config } = ctx
   const entries = config.catchupEntries
   const timeoutMs = runTimeout(config, Math.max(600_000, entries * 2))
-  return withTeardown(async defer => {
+  return withTeardown(async (defer) => {
     const root = await runDir(defer, 'catchup')
     const sourceDir = path.join(root, 'source')
-    const { key, built } = await withTeardown(async deferBuild => {
-      const source = PeerProcess.start<LedgerPeerApi>(deferBuild, 'ledger', { name: 'catchup-source' })
+    const { key, built } = await withTeardown(async (deferBuild) => {
+      const source = PeerProcess.start<LedgerPeerApi>(deferBuild, 'ledger', {
+        name: 'catchup-source'
+      })
       const { key } = await source.call('open', { dir: sourceDir, bootstrap: null })
       await source.call('submit', { txs: setupTransactions([], config.accounts, 1) })
       const base = setupLength(1, config.accounts)
@@ -52,8 +54,17 @@ export async function catchupScenario (ctx: BenchContext): Promise<Omit<Scenario
       for (const fastForward of [true, false]) {
         const mode = fastForward ? 'with fast-forward' : 'without fast-forward'
         try {
-          const run = await follow(ctx, { key, sourceDir, dir: path.join(root, `follower-${r}-${fastForward ? 'ff' : 'full'}`), fastForward, source: built, timeoutMs })
-          ctx.log(`  follower ${mode}: ${(run.ms / 1000).toFixed(2)} s, ${(run.bytesReceived / 1e6).toFixed(1)} MB received`)
+          const run = await follow(ctx, {
+            key,
+            sourceDir,
+            dir: path.join(root, `follower-${r}-${fastForward ? 'ff' : 'full'}`),
+            fastForward,
+            source: built,
+            timeoutMs
+          })
+          ctx.log(
+            `  follower ${mode}: ${(run.ms / 1000).toFixed(2)} s, ${(run.bytesReceived / 1e6).toFixed(1)} MB received`
+          )
           runs.push(run)
         } catch (err) {
           ctx.log(`  follower ${mode}: FAILED: ${(err as Error).message}`)
@@ -61,16 +72,53 @@ export async function catchupScenario (ctx: BenchContext): Promise<Omit<Scenario
         }
       }
     }
-    const pick = (ff: boolean): CatchupRun[] => runs.filter(x => x.fastForward === ff)
+    const pick = (ff: boolean): CatchupRun[] => runs.filter((x) => x.fastForward === ff)
     const target = entries >= 1_000_000 ? { value: 30, text: '<= 30 s at 1,000,000' } : undefined
     const figures: Record<string, Figure> = {
-      ffSeconds: figure('with fast-forward: time to the final head', 's', pick(true).map(x => x.ms / 1000), 'lower', target),
-      ffMegabytes: figure('with fast-forward: bytes received', 'MB', pick(true).map(x => x.bytesReceived / 1e6), 'lower'),
-      ffRss: figure('with fast-forward: peak RSS', 'MB', pick(true).map(x => x.maxRssBytes / 1e6), 'lower'),
-      fullSeconds: figure('without fast-forward: time to the final head', 's', pick(false).map(x => x.ms / 1000), 'lower', target),
-      fullEntriesPerSec: figure('without fast-forward: entries applied', 'entries/s', pick(false).map(x => x.entriesPerSec), 'higher'),
-      fullMegabytes: figure('without fast-forward: bytes received', 'MB', pick(false).map(x => x.bytesReceived / 1e6), 'lower'),
-      fullRss: figure('without fast-forward: peak RSS', 'MB', pick(false).map(x => x.maxRssBytes / 1e6), 'lower')
+      ffSeconds: figure(
+        'with fast-forward: time to the final head',
+        's',
+        pick(true).map((x) => x.ms / 1000),
+        'lower',
+        target
+      ),
+      ffMegabytes: figure(
+        'with fast-forward: bytes received',
+        'MB',
+        pick(true).map((x) => x.bytesReceived / 1e6),
+        'lower'
+      ),
+      ffRss: figure(
+        'with fast-forward: peak RSS',
+        'MB',
+        pick(true).map((x) => x.maxRssBytes / 1e6),
+        'lower'
+      ),
+      fullSeconds: figure(
+        'without fast-forward: time to the final head',
+        's',
+        pick(false).map((x) => x.ms / 1000),
+        'lower',
+        target
+      ),
+      fullEntriesPerSec: figure(
+        'without fast-forward: entries applied',
+        'entries/s',
+        pick(false).map((x) => x.entriesPerSec),
+        'higher'
+      ),
+      fullMegabytes: figure(
+        'without fast-forward: bytes received',
+        'MB',
+        pick(false).map((x) => x.bytesReceived / 1e6),
+        'lower'
+      ),
+      fullRss: figure(
+        'without fast-forward: peak RSS',
+        'MB',
+        pick(false).map((x) => x.maxRssBytes / 1e6),
+        'lower'
+      )
     }
     return {
       name: 'catchup',
@@ -80,29 +128,57 @@ export async function catchupScenario (ctx: BenchContext): Promise<Omit<Scenario
       params: { entries, fastForwardOption: 'LedgerNode fastForward (autobase fastForward)' },
       figures,
       runs,
-      notes: failures.map(f => `failed: ${f} (see stderr for the peer's stack)`)
+      notes: failures.map((f) => `failed: ${f} (see stderr for the peer's stack)`)
     }
   })
 }
 
-async function follow (ctx: BenchContext, opts: { key: string, sourceDir: string, dir: string, fastForward: boolean, source: HeadReport, timeoutMs: number }): Promise<CatchupRun> {
-  return withTeardown(async defer => {
+async function follow(
+  ctx: BenchContext,
+  opts: {
+    key: string
+    sourceDir: string
+    dir: string
+    fastForward: boolean
+    source: HeadReport
+    timeoutMs: number
+  }
+): Promise<CatchupRun> {
+  return withTeardown(async (defer) => {
     const net = await runNet(defer)
     const source = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: 'catchup-source' })
     await source.call('open', { dir: opts.sourceDir, key: opts.key, bootstrap: net.bootstrap })
     await source.call('flushed')
-    const follower = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: `follower${opts.fastForward ? '-ff' : ''}` })
+    const follower = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', {
+      name: `follower${opts.fastForward ? '-ff' : ''}`
+    })
     await follower.call('stats') // the process is up: spawning it is not part of the timing
 
     const start = now()
     const { length, finalHash } = opts.source
-    await follower.call('open', { dir: opts.dir, key: opts.key, bootstrap: net.bootstrap, fastForward: opts.fastForward })
-    const head = await follower.call('waitLength', { length, final: true, hash: finalHash, timeoutMs: opts.timeoutMs })
+    await follower.call('open', {
+      dir: opts.dir,
+      key: opts.key,
+      bootstrap: net.bootstrap,
+      fastForward: opts.fastForward
+    })
+    const head = await follower.call('waitLength', {
+      length,
+      final: true,
+      hash: finalHash,
+      timeoutMs: opts.timeoutMs
+    })
     const ms = head.at - start
 
     checkHeads([opts.source, head], length)
     const stats = await follower.call('stats')
     if (head.reorders > 0) ctx.log(`    (${head.reorders} reorders on the follower)`)
-    return { fastForward: opts.fastForward, ms, entriesPerSec: length / (ms / 1000), bytesReceived: stats.udxBytesReceived, maxRssBytes: stats.maxRssBytes }
+    return {
+      fastForward: opts.fastForward,
+      ms,
+      entriesPerSec: length / (ms / 1000),
+      bytesReceived: stats.udxBytesReceived,
+      maxRssBytes: stats.maxRssBytes
+    }
   })
 }

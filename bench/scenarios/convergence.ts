@@ -2,7 +2,14 @@ import path from 'path'
 import { PeerProcess } from '../harness/peer-process.js'
 import type { LedgerPeerApi } from '../peer/ledger-peer.js'
 import { startLedgerCluster, checkHeads } from '../harness/ledger-cluster.js'
-import { runNet, runDir, runTimeout, withTeardown, SanityError, assertEqual } from '../harness/context.js'
+import {
+  runNet,
+  runDir,
+  runTimeout,
+  withTeardown,
+  SanityError,
+  assertEqual
+} from '../harness/context.js'
 import type { BenchContext } from '../harness/context.js'
 import { setupTransactions, setupLength, workloadSlices } from '../harness/workload.js'
 import { figure } from '../harness/report.js'
@@ -43,37 +50,63 @@ export interface ConvergenceRun {
 }
 
 /** One timed convergence run: W writer processes (plus followers) over a loopback swarm. */
-export async function convergenceRun (ctx: BenchContext, opts: ConvergenceOptions): Promise<ConvergenceRun> {
+export async function convergenceRun(
+  ctx: BenchContext,
+  opts: ConvergenceOptions
+): Promise<ConvergenceRun> {
   const { config } = ctx
   const timeoutMs = runTimeout(config)
-  return withTeardown(async defer => {
+  return withTeardown(async (defer) => {
     const net = await runNet(defer)
     const dir = await runDir(defer, 'convergence')
     const cluster = await startLedgerCluster({
-      net, dir, writers: opts.writers, followers: opts.followers ?? 0, indexers: opts.indexers ?? config.indexers,
-      accounts: config.accounts, execArgv: opts.execArgv, forceAckMs: config.forceAckMs, maxPending: config.maxPending, defer, timeoutMs
+      net,
+      dir,
+      writers: opts.writers,
+      followers: opts.followers ?? 0,
+      indexers: opts.indexers ?? config.indexers,
+      accounts: config.accounts,
+      execArgv: opts.execArgv,
+      forceAckMs: config.forceAckMs,
+      maxPending: config.maxPending,
+      defer,
+      timeoutMs
     })
     const slices = workloadSlices(config, opts.writers, opts.txs)
-    const prepared = await Promise.all(cluster.writers.map((p, w) => p.call('prepare', { slices: [slices[w]] })))
+    const prepared = await Promise.all(
+      cluster.writers.map((p, w) => p.call('prepare', { slices: [slices[w]] }))
+    )
     const bytes = prepared.reduce((n, p) => n + p.bytes, 0)
     const totalTxs = opts.writers * opts.txs
     const length = cluster.setupLength + totalTxs
 
     // Timed: from the first submit until every node holds the same final head at the full length.
-    const finals = Promise.all(cluster.peers.map(p => p.call('waitLength', { length, final: true, timeoutMs })))
-    const visibles = Promise.all(cluster.peers.map(p => p.call('waitLength', { length, final: false, timeoutMs })))
-    const submitted = await Promise.all(cluster.writers.map(p => p.call('run', { window: config.window })))
+    const finals = Promise.all(
+      cluster.peers.map((p) => p.call('waitLength', { length, final: true, timeoutMs }))
+    )
+    const visibles = Promise.all(
+      cluster.peers.map((p) => p.call('waitLength', { length, final: false, timeoutMs }))
+    )
+    const submitted = await Promise.all(
+      cluster.writers.map((p) => p.call('run', { window: config.window }))
+    )
     const heads = await finals
     const seen = await visibles
-    const start = Math.min(...submitted.map(s => s.firstSubmitAt))
-    const ms = Math.max(...heads.map(h => h.at)) - start
+    const start = Math.min(...submitted.map((s) => s.firstSubmitAt))
+    const ms = Math.max(...heads.map((h) => h.at)) - start
 
     // Sanity: complete and identical everywhere, and every transaction accepted.
     const finalHash = checkHeads(heads, length)
     const rejected = await cluster.peers[0].call('rejected')
-    if (rejected !== 0) throw new SanityError(`${rejected} transactions were rejected; the bench workload should all be accepted`)
-    const stats = await Promise.all(cluster.peers.map(p => p.call('stats')))
-    const closed = opts.compact === true ? await Promise.all(cluster.peers.map(p => p.call('close', { compact: true }))) : []
+    if (rejected !== 0)
+      throw new SanityError(
+        `${rejected} transactions were rejected; the bench workload should all be accepted`
+      )
+    const stats = await Promise.all(cluster.peers.map((p) => p.call('stats')))
+    const closed =
+      opts.compact === true
+        ? await Promise.all(cluster.peers.map((p) => p.call('close', { compact: true })))
+        : []
     return {
       writers: opts.writers,
       nodes: cluster.peers.length,
@@ -82,11 +115,11 @@ export async function convergenceRun (ctx: BenchContext, opts: ConvergenceOption
       ms,
       txPerSec: totalTxs / (ms / 1000),
       mbPerSec: bytes / 1e6 / (ms / 1000),
-      submitMs: Math.max(...submitted.map(s => s.lastAcceptedAt)) - start,
-      visibleMs: Math.max(...seen.map(h => h.at)) - start,
+      submitMs: Math.max(...submitted.map((s) => s.lastAcceptedAt)) - start,
+      visibleMs: Math.max(...seen.map((h) => h.at)) - start,
       finalHash,
       length,
-      reorders: heads.map(h => h.reorders),
+      reorders: heads.map((h) => h.reorders),
       stats,
       closed
     }
@@ -102,10 +135,15 @@ export interface LocalRun {
 }
 
 /** The local ceiling: one node, no network, applying the same transactions as all W writers. */
-export async function localRun (ctx: BenchContext, writers: number, txs: number, execArgv: string[] = []): Promise<LocalRun> {
+export async function localRun(
+  ctx: BenchContext,
+  writers: number,
+  txs: number,
+  execArgv: string[] = []
+): Promise<LocalRun> {
   const { config } = ctx
   const timeoutMs = runTimeout(config)
-  return withTeardown(async defer => {
+  return withTeardown(async (defer) => {
     const dir = await runDir(defer, 'local')
     const peer = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: 'local', execArgv })
     await peer.call('open', { dir: path.join(dir, 'node'), bootstrap: null })
@@ -123,37 +161,106 @@ export async function localRun (ctx: BenchContext, writers: number, txs: number,
 
     assertEqual('final length', head.finalLength, length)
     const rejected = await peer.call('rejected')
-    if (rejected !== 0) throw new SanityError(`${rejected} transactions were rejected in the local run`)
-    return { totalTxs, ms, txPerSec: totalTxs / (ms / 1000), mbPerSec: bytes / 1e6 / (ms / 1000), finalHash: head.finalHash }
+    if (rejected !== 0)
+      throw new SanityError(`${rejected} transactions were rejected in the local run`)
+    return {
+      totalTxs,
+      ms,
+      txPerSec: totalTxs / (ms / 1000),
+      mbPerSec: bytes / 1e6 / (ms / 1000),
+      finalHash: head.finalHash
+    }
   })
 }
 
-export async function convergenceScenario (ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
+export async function convergenceScenario(
+  ctx: BenchContext
+): Promise<Omit<ScenarioReport, 'seconds'>> {
   const { config } = ctx
-  const runs: Array<{ network: ConvergenceRun, local: LocalRun }> = []
+  const runs: Array<{ network: ConvergenceRun; local: LocalRun }> = []
   for (let r = 0; r < config.runs; r++) {
     const local = await localRun(ctx, config.writers, config.txs)
     ctx.log(`  local ceiling: ${local.txPerSec.toFixed(0)} tx/s`)
-    const network = await convergenceRun(ctx, { writers: config.writers, txs: config.txs, compact: true })
-    ctx.log(`  ${config.writers} writers: ${network.txPerSec.toFixed(0)} tx/s (${(network.ms / 1000).toFixed(1)} s, visible everywhere at ${(network.visibleMs / 1000).toFixed(1)} s)`)
+    const network = await convergenceRun(ctx, {
+      writers: config.writers,
+      txs: config.txs,
+      compact: true
+    })
+    ctx.log(
+      `  ${config.writers} writers: ${network.txPerSec.toFixed(0)} tx/s (${(network.ms / 1000).toFixed(1)} s, visible everywhere at ${(network.visibleMs / 1000).toFixed(1)} s)`
+    )
     runs.push({ network, local })
   }
-  const n = runs.map(r => r.network)
+  const n = runs.map((r) => r.network)
   return {
     name: 'convergence',
     title: `Convergence throughput: ${config.writers} writer processes x ${config.txs} transactions, to the same final head everywhere`,
     ok: true,
-    params: { writers: config.writers, txsPerWriter: config.txs, window: config.window, indexers: config.indexers, accounts: config.accounts, txBytes: n[0].bytes / n[0].totalTxs },
+    params: {
+      writers: config.writers,
+      txsPerWriter: config.txs,
+      window: config.window,
+      indexers: config.indexers,
+      accounts: config.accounts,
+      txBytes: n[0].bytes / n[0].totalTxs
+    },
     figures: {
-      txPerSec: figure('ledger over the network', 'tx/s', n.map(x => x.txPerSec), 'higher', { value: 20_000, text: '>= 20,000 tx/s' }),
-      mbPerSec: figure('ledger over the network', 'MB/s', n.map(x => x.mbPerSec), 'higher'),
-      seconds: figure('first submit to final everywhere', 's', n.map(x => x.ms / 1000), 'lower'),
-      visibleSeconds: figure('first submit to full length everywhere (not final)', 's', n.map(x => x.visibleMs / 1000), 'lower'),
-      submitSeconds: figure('first submit to last submit accepted', 's', n.map(x => x.submitMs / 1000), 'lower'),
-      localTxPerSec: figure('one node alone, no network (local ceiling)', 'tx/s', runs.map(r => r.local.txPerSec), 'higher'),
-      localRatio: figure('network / local ceiling', '%', runs.map(r => 100 * r.network.txPerSec / r.local.txPerSec), 'higher', { value: 50, text: '>= 50 %' }),
-      reorders: figure('view reorders per node (max)', '', n.map(x => Math.max(...x.reorders)), 'lower'),
-      peakRss: figure('peak RSS per node (max)', 'MB', n.map(x => Math.max(...x.stats.map(s => s.maxRssBytes)) / 1e6), 'lower')
+      txPerSec: figure(
+        'ledger over the network',
+        'tx/s',
+        n.map((x) => x.txPerSec),
+        'higher',
+        { value: 20_000, text: '>= 20,000 tx/s' }
+      ),
+      mbPerSec: figure(
+        'ledger over the network',
+        'MB/s',
+        n.map((x) => x.mbPerSec),
+        'higher'
+      ),
+      seconds: figure(
+        'first submit to final everywhere',
+        's',
+        n.map((x) => x.ms / 1000),
+        'lower'
+      ),
+      visibleSeconds: figure(
+        'first submit to full length everywhere (not final)',
+        's',
+        n.map((x) => x.visibleMs / 1000),
+        'lower'
+      ),
+      submitSeconds: figure(
+        'first submit to last submit accepted',
+        's',
+        n.map((x) => x.submitMs / 1000),
+        'lower'
+      ),
+      localTxPerSec: figure(
+        'one node alone, no network (local ceiling)',
+        'tx/s',
+        runs.map((r) => r.local.txPerSec),
+        'higher'
+      ),
+      localRatio: figure(
+        'network / local ceiling',
+        '%',
+        runs.map((r) => (100 * r.network.txPerSec) / r.local.txPerSec),
+        'higher',
+        { value: 50, text: '>= 50 %' }
+      ),
+      reorders: figure(
+        'view reorders per node (max)',
+        '',
+        n.map((x) => Math.max(...x.reorders)),
+        'lower'
+      ),
+      peakRss: figure(
+        'peak RSS per node (max)',
+        'MB',
+        n.map((x) => Math.max(...x.stats.map((s) => s.maxRssBytes)) / 1e6),
+        'lower'
+      )
     },
     runs,
     notes: []

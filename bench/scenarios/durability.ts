@@ -24,13 +24,19 @@ export interface DurabilityRun {
 }
 
 /** One node alone, no network, with or without a sync per block: the same three phases in one process. */
-async function durabilityRun (ctx: BenchContext, durable: boolean): Promise<DurabilityRun> {
+async function durabilityRun(ctx: BenchContext, durable: boolean): Promise<DurabilityRun> {
   const { config } = ctx
   const timeoutMs = runTimeout(config)
-  const sizes = { window: config.txs, sequential: config.smoke ? 20 : 500, clients: config.smoke ? 100 : 4000 }
-  return withTeardown(async defer => {
+  const sizes = {
+    window: config.txs,
+    sequential: config.smoke ? 20 : 500,
+    clients: config.smoke ? 100 : 4000
+  }
+  return withTeardown(async (defer) => {
     const dir = await runDir(defer, 'durability')
-    const peer = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', { name: durable ? 'durable' : 'not-durable' })
+    const peer = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', {
+      name: durable ? 'durable' : 'not-durable'
+    })
     await peer.call('open', { dir: path.join(dir, 'node'), bootstrap: null, durable })
     await peer.call('submit', { txs: setupTransactions([], config.accounts, 1) })
     let length = setupLength(1, config.accounts)
@@ -53,7 +59,8 @@ async function durabilityRun (ctx: BenchContext, durable: boolean): Promise<Dura
     const head = await peer.call('waitLength', { length, final: true, timeoutMs })
     assertEqual('final length', head.finalLength, length)
     const rejected = await peer.call('rejected')
-    if (rejected !== 0) throw new SanityError(`${rejected} transactions were rejected in the durability run`)
+    if (rejected !== 0)
+      throw new SanityError(`${rejected} transactions were rejected in the durability run`)
     return {
       durable,
       windowTxPerSec: sizes.window / (windowMs / 1000),
@@ -65,35 +72,102 @@ async function durabilityRun (ctx: BenchContext, durable: boolean): Promise<Dura
 }
 
 /** What the sync per block costs: each figure with and without it, and the ratio within the same run. */
-export async function durabilityScenario (ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
+export async function durabilityScenario(
+  ctx: BenchContext
+): Promise<Omit<ScenarioReport, 'seconds'>> {
   const { config } = ctx
-  const runs: Array<{ durable: DurabilityRun, fast: DurabilityRun }> = []
+  const runs: Array<{ durable: DurabilityRun; fast: DurabilityRun }> = []
   for (let r = 0; r < config.runs; r++) {
     // Alternate which goes first, so that a machine warming up or slowing down favours neither.
     const first = await durabilityRun(ctx, r % 2 === 0)
     const second = await durabilityRun(ctx, r % 2 !== 0)
     const [durable, fast] = first.durable ? [first, second] : [second, first]
     runs.push({ durable, fast })
-    ctx.log(`  durable / not: windowed ${durable.windowTxPerSec.toFixed(0)} / ${fast.windowTxPerSec.toFixed(0)} tx/s; one client p50 ${durable.sequential.p50.toFixed(2)} / ${fast.sequential.p50.toFixed(2)} ms; ${DURABILITY_CLIENTS} clients ${durable.clientsTxPerSec.toFixed(0)} / ${fast.clientsTxPerSec.toFixed(0)} tx/s, p50 ${durable.clients.p50.toFixed(2)} / ${fast.clients.p50.toFixed(2)} ms`)
+    ctx.log(
+      `  durable / not: windowed ${durable.windowTxPerSec.toFixed(0)} / ${fast.windowTxPerSec.toFixed(0)} tx/s; one client p50 ${durable.sequential.p50.toFixed(2)} / ${fast.sequential.p50.toFixed(2)} ms; ${DURABILITY_CLIENTS} clients ${durable.clientsTxPerSec.toFixed(0)} / ${fast.clientsTxPerSec.toFixed(0)} tx/s, p50 ${durable.clients.p50.toFixed(2)} / ${fast.clients.p50.toFixed(2)} ms`
+    )
   }
-  const both = (key: string, label: string, unit: string, better: Figure['better'], pick: (r: DurabilityRun) => number): Record<string, Figure> => ({
-    [`${key}Durable`]: figure(`${label}, durable`, unit, runs.map(r => pick(r.durable)), better),
-    [`${key}Fast`]: figure(`${label}, durable: false`, unit, runs.map(r => pick(r.fast)), better),
-    [`${key}Ratio`]: figure(`${label}: durable / not (same run)`, 'x', runs.map(r => pick(r.durable) / pick(r.fast)), better)
+  const both = (
+    key: string,
+    label: string,
+    unit: string,
+    better: Figure['better'],
+    pick: (r: DurabilityRun) => number
+  ): Record<string, Figure> => ({
+    [`${key}Durable`]: figure(
+      `${label}, durable`,
+      unit,
+      runs.map((r) => pick(r.durable)),
+      better
+    ),
+    [`${key}Fast`]: figure(
+      `${label}, durable: false`,
+      unit,
+      runs.map((r) => pick(r.fast)),
+      better
+    ),
+    [`${key}Ratio`]: figure(
+      `${label}: durable / not (same run)`,
+      'x',
+      runs.map((r) => pick(r.durable) / pick(r.fast)),
+      better
+    )
   })
   const figures = {
-    ...both('window', `windowed submits (window ${config.window}) to final`, 'tx/s', 'higher', r => r.windowTxPerSec),
-    ...both('sequentialP50', 'one client, submit latency p50', 'ms', 'lower', r => r.sequential.p50),
-    ...both('sequentialP99', 'one client, submit latency p99', 'ms', 'lower', r => r.sequential.p99),
-    ...both('clientsTxPerSec', `${DURABILITY_CLIENTS} clients`, 'tx/s', 'higher', r => r.clientsTxPerSec),
-    ...both('clientsP50', `${DURABILITY_CLIENTS} clients, submit latency p50`, 'ms', 'lower', r => r.clients.p50),
-    ...both('clientsP99', `${DURABILITY_CLIENTS} clients, submit latency p99`, 'ms', 'lower', r => r.clients.p99)
+    ...both(
+      'window',
+      `windowed submits (window ${config.window}) to final`,
+      'tx/s',
+      'higher',
+      (r) => r.windowTxPerSec
+    ),
+    ...both(
+      'sequentialP50',
+      'one client, submit latency p50',
+      'ms',
+      'lower',
+      (r) => r.sequential.p50
+    ),
+    ...both(
+      'sequentialP99',
+      'one client, submit latency p99',
+      'ms',
+      'lower',
+      (r) => r.sequential.p99
+    ),
+    ...both(
+      'clientsTxPerSec',
+      `${DURABILITY_CLIENTS} clients`,
+      'tx/s',
+      'higher',
+      (r) => r.clientsTxPerSec
+    ),
+    ...both(
+      'clientsP50',
+      `${DURABILITY_CLIENTS} clients, submit latency p50`,
+      'ms',
+      'lower',
+      (r) => r.clients.p50
+    ),
+    ...both(
+      'clientsP99',
+      `${DURABILITY_CLIENTS} clients, submit latency p99`,
+      'ms',
+      'lower',
+      (r) => r.clients.p99
+    )
   }
   return {
     name: 'durability',
-    title: 'Durable acknowledgements: one node, no network, with and without a sync to disk per block',
+    title:
+      'Durable acknowledgements: one node, no network, with and without a sync to disk per block',
     ok: true,
-    params: { windowTxs: config.txs, window: config.window, clients: DURABILITY_CLIENTS, runs: config.runs },
+    params: {
+      windowTxs: config.txs,
+      window: config.window,
+      clients: DURABILITY_CLIENTS,
+      runs: config.runs
+    },
     figures,
     runs,
     notes: []

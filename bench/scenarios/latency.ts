@@ -28,23 +28,46 @@ export interface LatencyRun {
 }
 
 /** Three writers submitting at the given pace; every node stamps each transaction id as it sees it. */
-export async function latencyRun (ctx: BenchContext, setup: LatencySetup): Promise<LatencyRun> {
+export async function latencyRun(ctx: BenchContext, setup: LatencySetup): Promise<LatencyRun> {
   const { config } = ctx
   const timeoutMs = runTimeout(config, 300_000)
-  return withTeardown(async defer => {
+  return withTeardown(async (defer) => {
     const net = await runNet(defer)
     const dir = await runDir(defer, 'latency')
-    const cluster = await startLedgerCluster({ net, dir, writers: WRITERS, indexers: setup.indexers, accounts: config.accounts, forceAckMs: config.forceAckMs, maxPending: config.maxPending, defer, timeoutMs })
-    await Promise.all(cluster.peers.map(p => p.call('observe')))
-    await Promise.all(cluster.writers.map((p, w) => p.call('prepare', { slices: [workloadSlices(config, WRITERS, setup.txsPerWriter)[w]] })))
+    const cluster = await startLedgerCluster({
+      net,
+      dir,
+      writers: WRITERS,
+      indexers: setup.indexers,
+      accounts: config.accounts,
+      forceAckMs: config.forceAckMs,
+      maxPending: config.maxPending,
+      defer,
+      timeoutMs
+    })
+    await Promise.all(cluster.peers.map((p) => p.call('observe')))
+    await Promise.all(
+      cluster.writers.map((p, w) =>
+        p.call('prepare', { slices: [workloadSlices(config, WRITERS, setup.txsPerWriter)[w]] })
+      )
+    )
     const length = cluster.setupLength + WRITERS * setup.txsPerWriter
 
-    const submitted = setup.intervalMs === null
-      ? (await Promise.all(cluster.writers.map(p => p.call('run', { window: config.window, record: true })))).map(r => r.submitted ?? {})
-      : await Promise.all(cluster.writers.map(p => p.call('pace', { intervalMs: setup.intervalMs! })))
-    const heads = await Promise.all(cluster.peers.map(p => p.call('waitLength', { length, final: true, timeoutMs })))
+    const submitted =
+      setup.intervalMs === null
+        ? (
+            await Promise.all(
+              cluster.writers.map((p) => p.call('run', { window: config.window, record: true }))
+            )
+          ).map((r) => r.submitted ?? {})
+        : await Promise.all(
+            cluster.writers.map((p) => p.call('pace', { intervalMs: setup.intervalMs! }))
+          )
+    const heads = await Promise.all(
+      cluster.peers.map((p) => p.call('waitLength', { length, final: true, timeoutMs }))
+    )
     checkHeads(heads, length)
-    const seen = await Promise.all(cluster.peers.map(p => p.call('sightings')))
+    const seen = await Promise.all(cluster.peers.map((p) => p.call('sightings')))
 
     const visible: number[] = []
     const final: number[] = []
@@ -53,31 +76,49 @@ export async function latencyRun (ctx: BenchContext, setup: LatencySetup): Promi
         for (let v = 0; v < seen.length; v++) {
           if (v === w) continue
           const t = seen[v].visible[id]
-          if (t === undefined) throw new SanityError(`node ${v} never saw transaction ${id} from writer ${w}`)
+          if (t === undefined)
+            throw new SanityError(`node ${v} never saw transaction ${id} from writer ${w}`)
           visible.push(t - at)
         }
         const f = seen[w].final[id]
-        if (f === undefined) throw new SanityError(`writer ${w} never saw its transaction ${id} final`)
+        if (f === undefined)
+          throw new SanityError(`writer ${w} never saw its transaction ${id} final`)
         final.push(f - at)
       }
     })
-    return { visible: percentiles(visible), final: percentiles(final), reorders: heads.map(h => h.reorders) }
+    return {
+      visible: percentiles(visible),
+      final: percentiles(final),
+      reorders: heads.map((h) => h.reorders)
+    }
   })
 }
 
-export async function latencyScenario (ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
+export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
   const { config } = ctx
-  const light = (indexers: number): LatencySetup => ({ label: `light, ${indexers} idx`, indexers, txsPerWriter: config.latencyTxs, intervalMs: config.latencyIntervalMs })
-  const loaded = (indexers: number): LatencySetup => ({ label: `loaded, ${indexers} idx`, indexers, txsPerWriter: config.loadedLatencyTxs, intervalMs: null })
+  const light = (indexers: number): LatencySetup => ({
+    label: `light, ${indexers} idx`,
+    indexers,
+    txsPerWriter: config.latencyTxs,
+    intervalMs: config.latencyIntervalMs
+  })
+  const loaded = (indexers: number): LatencySetup => ({
+    label: `loaded, ${indexers} idx`,
+    indexers,
+    txsPerWriter: config.loadedLatencyTxs,
+    intervalMs: null
+  })
   // The smoke run covers both submit paths and both indexer counts in two setups.
   const setups = config.smoke ? [light(3), loaded(1)] : [light(1), light(3), loaded(1), loaded(3)]
   const figures: Record<string, Figure> = {}
-  const runs: Array<{ setup: LatencySetup, runs: LatencyRun[] }> = []
+  const runs: Array<{ setup: LatencySetup; runs: LatencyRun[] }> = []
   for (const setup of setups) {
     const results: LatencyRun[] = []
     for (let r = 0; r < config.runs; r++) {
       const run = await latencyRun(ctx, setup)
-      ctx.log(`  ${setup.label}: visible p50 ${run.visible.p50.toFixed(1)} ms p99 ${run.visible.p99.toFixed(1)} ms; final p50 ${run.final.p50.toFixed(0)} ms p99 ${run.final.p99.toFixed(0)} ms`)
+      ctx.log(
+        `  ${setup.label}: visible p50 ${run.visible.p50.toFixed(1)} ms p99 ${run.visible.p99.toFixed(1)} ms; final p50 ${run.final.p50.toFixed(0)} ms p99 ${run.final.p99.toFixed(0)} ms`
+      )
       results.push(run)
     }
     runs.push({ setup, runs: results })
@@ -88,8 +129,15 @@ export async function latencyScenario (ctx: BenchContext): Promise<Omit<Scenario
         let target: Figure['target']
         if (isLight && kind === 'visible' && p === 'p50') target = { value: 15, text: '<= 15 ms' }
         if (isLight && kind === 'visible' && p === 'p99') target = { value: 50, text: '<= 50 ms' }
-        if (isLight && kind === 'final' && p === 'p50' && setup.indexers === 3) target = { value: 300, text: '<= 300 ms' }
-        figures[`${key}${kind}${p.toUpperCase()}`] = figure(`${kind} ${setup.label} ${p}`, 'ms', results.map(x => x[kind][p]), 'lower', target)
+        if (isLight && kind === 'final' && p === 'p50' && setup.indexers === 3)
+          target = { value: 300, text: '<= 300 ms' }
+        figures[`${key}${kind}${p.toUpperCase()}`] = figure(
+          `${kind} ${setup.label} ${p}`,
+          'ms',
+          results.map((x) => x[kind][p]),
+          'lower',
+          target
+        )
       }
     }
   }
@@ -97,9 +145,19 @@ export async function latencyScenario (ctx: BenchContext): Promise<Omit<Scenario
     name: 'latency',
     title: `Latency with ${WRITERS} writer processes: submit to visible on another node, and submit to final on the submitter`,
     ok: true,
-    params: { writers: WRITERS, lightTxsPerWriter: config.latencyTxs, lightIntervalMs: config.latencyIntervalMs, loadedTxsPerWriter: config.loadedLatencyTxs, window: config.window, ackIntervalMs: DEFAULT_ACK_INTERVAL_MS, forceAckMs: config.forceAckMs },
+    params: {
+      writers: WRITERS,
+      lightTxsPerWriter: config.latencyTxs,
+      lightIntervalMs: config.latencyIntervalMs,
+      loadedTxsPerWriter: config.loadedLatencyTxs,
+      window: config.window,
+      ackIntervalMs: DEFAULT_ACK_INTERVAL_MS,
+      forceAckMs: config.forceAckMs
+    },
     figures,
     runs,
-    notes: [`light load: each writer submits one transaction every ${config.latencyIntervalMs} ms; loaded: ${config.loadedLatencyTxs} per writer as fast as submit accepts`]
+    notes: [
+      `light load: each writer submits one transaction every ${config.latencyIntervalMs} ms; loaded: ${config.loadedLatencyTxs} per writer as fast as submit accepts`
+    ]
   }
 }

@@ -11,7 +11,7 @@ export interface LocalNode {
   node: LedgerNode
   api: LedgerApi
   /** Close the node (network, then base, then store) and release the directory. Safe to call twice. */
-  close (): Promise<void>
+  close(): Promise<void>
 }
 
 export interface OpenLocalOptions {
@@ -29,7 +29,7 @@ export interface OpenLocalOptions {
  * Lock a data directory and open its node. Used by the daemon and by CLI commands when no
  * daemon runs on the directory. Throws LOCKED when another process holds it.
  */
-export async function openLocal (paths: DataPaths, opts: OpenLocalOptions = {}): Promise<LocalNode> {
+export async function openLocal(paths: DataPaths, opts: OpenLocalOptions = {}): Promise<LocalNode> {
   try {
     await fs.mkdir(paths.dir, { recursive: true })
     const lock = new DirLock(paths.lock, paths.dir)
@@ -40,7 +40,11 @@ export async function openLocal (paths: DataPaths, opts: OpenLocalOptions = {}):
   }
 }
 
-async function openNode (paths: DataPaths, lock: DirLock, opts: OpenLocalOptions): Promise<LocalNode> {
+async function openNode(
+  paths: DataPaths,
+  lock: DirLock,
+  opts: OpenLocalOptions
+): Promise<LocalNode> {
   const node = new LedgerNode({
     storage: paths.store,
     ...(opts.key === undefined ? {} : { key: opts.key }),
@@ -53,7 +57,12 @@ async function openNode (paths: DataPaths, lock: DirLock, opts: OpenLocalOptions
   } catch (err) {
     await node.close().catch(() => {})
     await lock.release()
-    if (isStoreLockError(err)) throw new LedgerError('LOCKED', `the store in ${paths.dir} is open in another process: stop it first`, { cause: err })
+    if (isStoreLockError(err))
+      throw new LedgerError(
+        'LOCKED',
+        `the store in ${paths.dir} is open in another process: stop it first`,
+        { cause: err }
+      )
     throw err
   }
   let closing: Promise<void> | null = null
@@ -67,18 +76,34 @@ async function openNode (paths: DataPaths, lock: DirLock, opts: OpenLocalOptions
 const DIR_ERRORS = new Set(['ENOTDIR', 'EEXIST', 'EROFS', 'EACCES', 'EPERM'])
 
 /** A file-system failure opening a data directory, as a code a user can act on (BAD_DIR, DISK_FULL); anything else unchanged. */
-function unusable (dir: string, err: unknown): unknown {
+function unusable(dir: string, err: unknown): unknown {
   if (err instanceof LedgerError) return err
-  if (isDiskFull(err)) return new LedgerError('DISK_FULL', `the disk of ${dir} is full (${messageOf(err)}): free some space, then retry`, { cause: err })
+  if (isDiskFull(err))
+    return new LedgerError(
+      'DISK_FULL',
+      `the disk of ${dir} is full (${messageOf(err)}): free some space, then retry`,
+      { cause: err }
+    )
   const code = (err as NodeJS.ErrnoException).code
   if (code === 'ENOTDIR' || code === 'EEXIST') return notADirectory(dir, err)
   if (code === 'DEVICE_FILE') {
     // hypercore-storage refuses a store whose CORESTORE file is not the one it wrote there: a copy
     // of a writer's store running beside the original would fork that writer's log.
-    return new LedgerError('BAD_DIR', `the store in ${dir} was copied or restored from elsewhere (${messageOf(err)}): a copy of a node must not run, because two copies writing would fork its log; run the original directory`, { cause: err })
+    return new LedgerError(
+      'BAD_DIR',
+      `the store in ${dir} was copied or restored from elsewhere (${messageOf(err)}): a copy of a node must not run, because two copies writing would fork its log; run the original directory`,
+      { cause: err }
+    )
   }
-  if ((code !== undefined && DIR_ERRORS.has(code)) || /read-only file system|permission denied/i.test(messageOf(err))) {
-    return new LedgerError('BAD_DIR', `cannot write to ${dir} (${messageOf(err)}): it must be a writable directory`, { cause: err })
+  if (
+    (code !== undefined && DIR_ERRORS.has(code)) ||
+    /read-only file system|permission denied/i.test(messageOf(err))
+  ) {
+    return new LedgerError(
+      'BAD_DIR',
+      `cannot write to ${dir} (${messageOf(err)}): it must be a writable directory`,
+      { cause: err }
+    )
   }
   return err
 }

@@ -2,7 +2,15 @@ import { LedgerError } from '../errors.js'
 import { BUSY_WAIT_MS } from '../node/backlog.js'
 import type { LedgerNode } from '../node/node.js'
 import type { Status, Peers } from '../node/status.js'
-import type { Entry, Page, RangeOptions, Head, RecordResult, BalanceResult, Member } from '../ledger/results.js'
+import type {
+  Entry,
+  Page,
+  RangeOptions,
+  Head,
+  RecordResult,
+  BalanceResult,
+  Member
+} from '../ledger/results.js'
 import type { TxInput } from '../node/tx-input.js'
 import { toJson } from './json.js'
 import { isAccountName } from '../ledger/tx.js'
@@ -37,30 +45,34 @@ export interface SubmitOptions {
 
 export interface SubmitResult {
   /** One per submitted transaction, in order. `entry` is null while this node has not applied it yet. */
-  transactions: Array<{ id: string, entry: EntryJson | null }>
+  transactions: Array<{ id: string; entry: EntryJson | null }>
   /** How many are not applied yet (or, with wait 'final', not final yet). */
   pending: number
 }
 
 /** What the CLI needs of a ledger, whether it talks to a daemon (HttpClient) or opens the store (LedgerApi). */
 export interface LedgerOps {
-  status (): Promise<StatusJson>
-  head (): Promise<Head>
-  entries (range?: RangeOptions): Promise<PageJson>
-  entry (position: number): Promise<EntryJson>
+  status(): Promise<StatusJson>
+  head(): Promise<Head>
+  entries(range?: RangeOptions): Promise<PageJson>
+  entry(position: number): Promise<EntryJson>
   /** A transaction by id; with `author` (writer key hex), that writer's transaction with the id. */
-  transaction (id: string, author?: string): Promise<EntryJson>
-  get (key: string): Promise<RecordJson>
-  history (key: string, range?: HistoryRange): Promise<PageJson>
-  accountHistory (account: string, range?: HistoryRange): Promise<PageJson>
-  balance (account: string): Promise<BalanceJson>
-  members (): Promise<{ members: Member[] }>
-  submit (input: unknown, opts?: SubmitOptions): Promise<SubmitResult>
-  addWriter (key: string, roles?: { admin?: boolean, indexer?: boolean }, opts?: SubmitOptions): Promise<SubmitResult>
-  removeWriter (key: string, opts?: SubmitOptions): Promise<SubmitResult>
-  peers (): Promise<Peers>
-  block (swarmKey: string): Promise<Peers>
-  unblock (swarmKey: string): Promise<Peers>
+  transaction(id: string, author?: string): Promise<EntryJson>
+  get(key: string): Promise<RecordJson>
+  history(key: string, range?: HistoryRange): Promise<PageJson>
+  accountHistory(account: string, range?: HistoryRange): Promise<PageJson>
+  balance(account: string): Promise<BalanceJson>
+  members(): Promise<{ members: Member[] }>
+  submit(input: unknown, opts?: SubmitOptions): Promise<SubmitResult>
+  addWriter(
+    key: string,
+    roles?: { admin?: boolean; indexer?: boolean },
+    opts?: SubmitOptions
+  ): Promise<SubmitResult>
+  removeWriter(key: string, opts?: SubmitOptions): Promise<SubmitResult>
+  peers(): Promise<Peers>
+  block(swarmKey: string): Promise<Peers>
+  unblock(swarmKey: string): Promise<Peers>
 }
 
 /**
@@ -68,97 +80,134 @@ export interface LedgerOps {
  * The CLI uses the same class when it opens a store itself, so both paths print the same data.
  */
 export class LedgerApi implements LedgerOps {
-  constructor (readonly node: LedgerNode) {}
+  constructor(readonly node: LedgerNode) {}
 
-  async status (): Promise<StatusJson> {
+  async status(): Promise<StatusJson> {
     return toJson(await this.node.status())
   }
 
-  async head (): Promise<Head> {
+  async head(): Promise<Head> {
     return this.node.head()
   }
 
-  async entries (range: RangeOptions = {}): Promise<PageJson> {
+  async entries(range: RangeOptions = {}): Promise<PageJson> {
     return toJson(await this.node.entries(range))
   }
 
-  async entry (position: number): Promise<EntryJson> {
+  async entry(position: number): Promise<EntryJson> {
     const entry = await this.node.entry(position)
-    if (entry === null) throw new LedgerError('NOT_FOUND', `no entry at position ${position}: the ledger has ${this.node.length}`)
+    if (entry === null)
+      throw new LedgerError(
+        'NOT_FOUND',
+        `no entry at position ${position}: the ledger has ${this.node.length}`
+      )
     return toJson(entry)
   }
 
-  async transaction (id: string, author?: string): Promise<EntryJson> {
+  async transaction(id: string, author?: string): Promise<EntryJson> {
     const entry = await this.node.transaction(id, { author })
-    if (entry === null) throw new LedgerError('NOT_FOUND', `no transaction ${id}${author === undefined ? '' : ` by ${author}`} here (yet): check the id, or wait for this node to sync`)
+    if (entry === null)
+      throw new LedgerError(
+        'NOT_FOUND',
+        `no transaction ${id}${author === undefined ? '' : ` by ${author}`} here (yet): check the id, or wait for this node to sync`
+      )
     return toJson(entry)
   }
 
-  async get (key: string): Promise<RecordJson> {
+  async get(key: string): Promise<RecordJson> {
     const record = await this.node.get(key)
     if (record === null) throw new LedgerError('NOT_FOUND', `no record ${JSON.stringify(key)}`)
     return toJson(record)
   }
 
-  async history (key: string, range: HistoryRange = {}): Promise<PageJson> {
+  async history(key: string, range: HistoryRange = {}): Promise<PageJson> {
     return toJson(await this.node.history(key, range))
   }
 
-  async accountHistory (account: string, range: HistoryRange = {}): Promise<PageJson> {
+  async accountHistory(account: string, range: HistoryRange = {}): Promise<PageJson> {
     return toJson(await this.node.accountHistory(checkAccount(account), range))
   }
 
-  async balance (account: string): Promise<BalanceJson> {
+  async balance(account: string): Promise<BalanceJson> {
     return toJson(await this.node.balance(checkAccount(account)))
   }
 
-  async members (): Promise<{ members: Member[] }> {
+  async members(): Promise<{ members: Member[] }> {
     return { members: await this.node.members() }
   }
 
   /** Submit one or more transactions (already-parsed JSON, checked here) and wait as asked. */
-  async submit (input: unknown, { wait = 'applied', timeout = DEFAULT_SUBMIT_WAIT_MS }: SubmitOptions = {}): Promise<SubmitResult> {
+  async submit(
+    input: unknown,
+    { wait = 'applied', timeout = DEFAULT_SUBMIT_WAIT_MS }: SubmitOptions = {}
+  ): Promise<SubmitResult> {
     const list = Array.isArray(input) ? input : [input]
-    if (list.length === 0) throw new LedgerError('INVALID_ARGUMENT', 'no transactions: send one transaction object or a non-empty array')
-    if (list.length > MAX_TXS_PER_SUBMIT) throw new LedgerError('INVALID_ARGUMENT', `too many transactions: at most ${MAX_TXS_PER_SUBMIT} per submit`)
+    if (list.length === 0)
+      throw new LedgerError(
+        'INVALID_ARGUMENT',
+        'no transactions: send one transaction object or a non-empty array'
+      )
+    if (list.length > MAX_TXS_PER_SUBMIT)
+      throw new LedgerError(
+        'INVALID_ARGUMENT',
+        `too many transactions: at most ${MAX_TXS_PER_SUBMIT} per submit`
+      )
     for (const tx of list) {
-      if (typeof tx !== 'object' || tx === null || Array.isArray(tx)) throw new LedgerError('INVALID_ARGUMENT', 'each transaction must be a JSON object with a "type"')
-      if (depthOver(tx, MAX_JSON_DEPTH)) throw new LedgerError('INVALID_VALUE', `a transaction nests deeper than ${MAX_JSON_DEPTH} levels`)
+      if (typeof tx !== 'object' || tx === null || Array.isArray(tx))
+        throw new LedgerError(
+          'INVALID_ARGUMENT',
+          'each transaction must be a JSON object with a "type"'
+        )
+      if (depthOver(tx, MAX_JSON_DEPTH))
+        throw new LedgerError(
+          'INVALID_VALUE',
+          `a transaction nests deeper than ${MAX_JSON_DEPTH} levels`
+        )
     }
     const deadline = Date.now() + timeout
-    const receipts = await this.node.submit(list as TxInput[], { busyTimeout: Math.min(timeout, BUSY_WAIT_MS) })
-    const ids = receipts.map(r => r.id)
-    if (wait !== 'none') await this.waitFor(ids, wait === 'final', Math.max(0, deadline - Date.now()))
+    const receipts = await this.node.submit(list as TxInput[], {
+      busyTimeout: Math.min(timeout, BUSY_WAIT_MS)
+    })
+    const ids = receipts.map((r) => r.id)
+    if (wait !== 'none')
+      await this.waitFor(ids, wait === 'final', Math.max(0, deadline - Date.now()))
     // By this node's writer key: another writer's copy of an id is never reported as ours.
     const author = this.node.writerKey
-    const entries = await Promise.all(ids.map(id => this.node.transaction(id, { author })))
-    const transactions = ids.map((id, i) => ({ id, entry: entries[i] === null ? null : toJson(entries[i]) }))
-    const pending = entries.filter(e => e === null || (wait === 'final' && !e.final)).length
+    const entries = await Promise.all(ids.map((id) => this.node.transaction(id, { author })))
+    const transactions = ids.map((id, i) => ({
+      id,
+      entry: entries[i] === null ? null : toJson(entries[i])
+    }))
+    const pending = entries.filter((e) => e === null || (wait === 'final' && !e.final)).length
     return { transactions, pending }
   }
 
-  async addWriter (key: string, { admin = false, indexer = false } = {}, opts?: SubmitOptions): Promise<SubmitResult> {
+  async addWriter(
+    key: string,
+    { admin = false, indexer = false } = {},
+    opts?: SubmitOptions
+  ): Promise<SubmitResult> {
     return this.submit({ type: 'add-writer', key, role: admin ? 'admin' : 'writer', indexer }, opts)
   }
 
-  async removeWriter (key: string, opts?: SubmitOptions): Promise<SubmitResult> {
+  async removeWriter(key: string, opts?: SubmitOptions): Promise<SubmitResult> {
     return this.submit({ type: 'remove-writer', key }, opts)
   }
 
-  async peers (): Promise<Peers> {
+  async peers(): Promise<Peers> {
     return this.node.peerList()
   }
 
-  async block (swarmKey: string): Promise<Peers> {
+  async block(swarmKey: string): Promise<Peers> {
     return this.node.block(swarmKey)
   }
 
-  async unblock (swarmKey: string): Promise<Peers> {
+  async unblock(swarmKey: string): Promise<Peers> {
     return this.node.unblock(swarmKey)
   }
 
   /** Wait until every id this node submitted has an outcome here (a final one, with `final`), or `timeout` ms pass. */
-  private async waitFor (ids: string[], final: boolean, timeout: number): Promise<void> {
+  private async waitFor(ids: string[], final: boolean, timeout: number): Promise<void> {
     const done = new Set<string>()
     const author = this.node.writerKey
     const check = async (): Promise<true | null> => {
@@ -177,13 +226,17 @@ export class LedgerApi implements LedgerOps {
   }
 }
 
-function checkAccount (name: string): string {
-  if (!isAccountName(name)) throw new LedgerError('INVALID_ACCOUNT', `no such account name ${JSON.stringify(name.slice(0, 80))}: an account is a writer key in lowercase hex or [a-z0-9][a-z0-9._-]{0,63}`)
+function checkAccount(name: string): string {
+  if (!isAccountName(name))
+    throw new LedgerError(
+      'INVALID_ACCOUNT',
+      `no such account name ${JSON.stringify(name.slice(0, 80))}: an account is a writer key in lowercase hex or [a-z0-9][a-z0-9._-]{0,63}`
+    )
   return name
 }
 
 /** Whether a parsed JSON value nests deeper than `max` (checked without recursion). */
-function depthOver (value: unknown, max: number): boolean {
+function depthOver(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 1]]
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!

@@ -36,21 +36,26 @@ export interface Command {
   data?: boolean
   /** Does the command use a data directory (--dir)? Default true. */
   usesDir?: boolean
-  run (ctx: CommandContext): Promise<void>
+  run(ctx: CommandContext): Promise<void>
 }
 
 export const COMMON_OPTIONS: Record<string, OptionSpec> = {
-  dir: { type: 'string', short: 'd', value: '<path>', description: 'data directory (default ./autoledger-data, or $AUTOLEDGER_DIR)' },
+  dir: {
+    type: 'string',
+    short: 'd',
+    value: '<path>',
+    description: 'data directory (default ./autoledger-data, or $AUTOLEDGER_DIR)'
+  },
   json: { type: 'boolean', description: 'print newline-delimited JSON on stdout' },
   help: { type: 'boolean', short: 'h', description: 'show this help' }
 }
 
-export function usageError (message: string): LedgerError {
+export function usageError(message: string): LedgerError {
   return new LedgerError('USAGE', message)
 }
 
 /** Parse a command's arguments; throws USAGE naming what is wrong. Returns null after printing --help. */
-export function parseCommand (cmd: Command, argv: string[]): CommandContext | null {
+export function parseCommand(cmd: Command, argv: string[]): CommandContext | null {
   const specs = allOptions(cmd)
   let parsed: ReturnType<typeof parseArgs>
   try {
@@ -58,10 +63,17 @@ export function parseCommand (cmd: Command, argv: string[]): CommandContext | nu
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, s.short === undefined ? { type: s.type } : { type: s.type, short: s.short }]))
+      options: Object.fromEntries(
+        Object.entries(specs).map(([name, s]) => [
+          name,
+          s.short === undefined ? { type: s.type } : { type: s.type, short: s.short }
+        ])
+      )
     })
   } catch (err) {
-    throw usageError(`${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`)
+    throw usageError(
+      `${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`
+    )
   }
   const values = parsed.values as Record<string, string | boolean | undefined>
   const out = new Output(values.json === true)
@@ -70,12 +82,21 @@ export function parseCommand (cmd: Command, argv: string[]): CommandContext | nu
     return null
   }
   const [min, max] = cmd.arity ?? [0, 0]
-  if (parsed.positionals.length < min) throw usageError(`missing argument: autoledger ${cmd.name} ${cmd.args ?? ''}`.trim())
-  if (parsed.positionals.length > max) throw usageError(`unexpected argument "${parsed.positionals[max]}": autoledger ${cmd.name} ${cmd.args ?? ''}`.trim())
-  return { values, positionals: parsed.positionals, out, dir: resolveDir(values.dir as string | undefined) }
+  if (parsed.positionals.length < min)
+    throw usageError(`missing argument: autoledger ${cmd.name} ${cmd.args ?? ''}`.trim())
+  if (parsed.positionals.length > max)
+    throw usageError(
+      `unexpected argument "${parsed.positionals[max]}": autoledger ${cmd.name} ${cmd.args ?? ''}`.trim()
+    )
+  return {
+    values,
+    positionals: parsed.positionals,
+    out,
+    dir: resolveDir(values.dir as string | undefined)
+  }
 }
 
-function allOptions (cmd: Command): Record<string, OptionSpec> {
+function allOptions(cmd: Command): Record<string, OptionSpec> {
   const common: Record<string, OptionSpec> = { ...COMMON_OPTIONS }
   if (cmd.data === false) delete common.json
   if (cmd.usesDir === false) delete common.dir
@@ -83,24 +104,31 @@ function allOptions (cmd: Command): Record<string, OptionSpec> {
   return { ...cmd.options, ...common }
 }
 
-export function help (cmd: Command): string {
-  const lines = [`Usage: autoledger ${cmd.name}${cmd.args === undefined ? '' : ' ' + cmd.args} [options]`, '', cmd.summary]
+export function help(cmd: Command): string {
+  const lines = [
+    `Usage: autoledger ${cmd.name}${cmd.args === undefined ? '' : ' ' + cmd.args} [options]`,
+    '',
+    cmd.summary
+  ]
   if (cmd.details !== undefined) lines.push('', ...cmd.details)
   lines.push('', 'Options:')
-  const rows = Object.entries(allOptions(cmd)).map(([name, s]) => [`--${name}${s.short === undefined ? '' : `, -${s.short}`}${s.value === undefined ? '' : ' ' + s.value}`, s.description])
-  const width = Math.max(...rows.map(r => r[0].length))
+  const rows = Object.entries(allOptions(cmd)).map(([name, s]) => [
+    `--${name}${s.short === undefined ? '' : `, -${s.short}`}${s.value === undefined ? '' : ' ' + s.value}`,
+    s.description
+  ])
+  const width = Math.max(...rows.map((r) => r[0].length))
   for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}  ${text}`)
   return lines.join('\n')
 }
 
 /** A string option, or undefined. */
-export function str (ctx: CommandContext, name: string): string | undefined {
+export function str(ctx: CommandContext, name: string): string | undefined {
   const v = ctx.values[name]
   return typeof v === 'string' ? v : undefined
 }
 
 /** A whole-number option, or undefined; USAGE if it is not one. */
-export function int (ctx: CommandContext, name: string): number | undefined {
+export function int(ctx: CommandContext, name: string): number | undefined {
   const v = str(ctx, name)
   if (v === undefined) return undefined
   if (!/^[0-9]{1,15}$/.test(v)) throw usageError(`--${name} must be a whole number, got "${v}"`)
@@ -108,15 +136,17 @@ export function int (ctx: CommandContext, name: string): number | undefined {
 }
 
 /** A key argument in hex (ledger, writer or swarm key), named `what` in the error; USAGE if it is not one. Returns lowercase hex. */
-export function hexKey (text: string, kind: Exclude<IdKind, 'tx id'>, what: string = kind): string {
+export function hexKey(text: string, kind: Exclude<IdKind, 'tx id'>, what: string = kind): string {
   const key = parseId(kind, text)
-  if (key === null) throw usageError(`${what} must be ${ID_BYTES[kind] * 2} hex characters, got ${quote(text)}`)
+  if (key === null)
+    throw usageError(`${what} must be ${ID_BYTES[kind] * 2} hex characters, got ${quote(text)}`)
   return toHex(key)
 }
 
 /** A positive whole amount as a decimal string; USAGE if it is not one. */
-export function amountArg (text: string): string {
-  if (!/^[0-9]{1,40}$/.test(text) || /^0+$/.test(text)) throw usageError(`amount must be a positive whole number, got "${text}"`)
+export function amountArg(text: string): string {
+  if (!/^[0-9]{1,40}$/.test(text) || /^0+$/.test(text))
+    throw usageError(`amount must be a positive whole number, got "${text}"`)
   return text.replace(/^0+/, '')
 }
 
@@ -124,20 +154,24 @@ export function amountArg (text: string): string {
 export const MAX_PAGE_LIMIT = 1000
 
 /** --limit, checked: a page size from 1 to MAX_PAGE_LIMIT, or undefined; USAGE otherwise. */
-export function pageLimit (ctx: CommandContext): number | undefined {
+export function pageLimit(ctx: CommandContext): number | undefined {
   const limit = int(ctx, 'limit')
-  if (limit !== undefined && (limit < 1 || limit > MAX_PAGE_LIMIT)) throw usageError(`--limit must be from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`)
+  if (limit !== undefined && (limit < 1 || limit > MAX_PAGE_LIMIT))
+    throw usageError(`--limit must be from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`)
   return limit
 }
 
 /** A transaction id argument in hex; USAGE if it is not one. Returns lowercase hex. */
-export function txId (text: string): string {
+export function txId(text: string): string {
   const id = parseTxId(text)
-  if (id === null) throw usageError(`a transaction id is ${ID_BYTES['tx id'] * 2} hex characters, got ${quote(text)}`)
+  if (id === null)
+    throw usageError(
+      `a transaction id is ${ID_BYTES['tx id'] * 2} hex characters, got ${quote(text)}`
+    )
   return toHex(id)
 }
 
 /** An argument quoted in an error, cut to 80 characters. */
-function quote (text: string): string {
+function quote(text: string): string {
   return `"${text.length > 80 ? text.slice(0, 77) + '...' : text}"`
 }

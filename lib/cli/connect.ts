@@ -25,14 +25,17 @@ export interface Connection {
  * Run `fn` against the ledger in `dir`: over HTTP when a daemon runs there (found through its
  * daemon.json), else by opening the store directly (no network) and closing it afterwards.
  */
-export async function withLedger<T> (dir: string, fn: (conn: Connection) => Promise<T>): Promise<T> {
+export async function withLedger<T>(dir: string, fn: (conn: Connection) => Promise<T>): Promise<T> {
   const paths = dataPaths(dir)
   const deadline = Date.now() + COMMAND_LOCK_WAIT_MS
   for (;;) {
     const daemon = await runningDaemon(paths)
     if (daemon !== null) {
       // A token file that holds no usable token is ignored: reads still work, writes get UNAUTHORIZED.
-      const token = await readToken(paths.token).then(t => (validToken(t) ? t : null), () => null)
+      const token = await readToken(paths.token).then(
+        (t) => (validToken(t) ? t : null),
+        () => null
+      )
       return fn({ ops: new HttpClient(daemon.url, token), daemon })
     }
     const config = await requireConfig(paths)
@@ -44,7 +47,7 @@ export async function withLedger<T> (dir: string, fn: (conn: Connection) => Prom
     } catch (err) {
       // A daemon that is starting holds the lock before it announces itself; a command may be finishing.
       if (codeOf(err) === 'LOCKED' && Date.now() < deadline) {
-        await new Promise(resolve => setTimeout(resolve, LOCK_POLL_MS))
+        await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS))
         continue
       }
       throw err

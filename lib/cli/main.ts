@@ -25,20 +25,40 @@ import { peers } from './commands/peers.js'
 import { demo } from './commands/demo.js'
 
 const COMMANDS: Command[] = [
-  init, join, run, bootstrap, status,
-  put, del, get, mint, transfer, openAccount, balance,
-  log, tx, history, members, addWriter, removeWriter, peers, demo
+  init,
+  join,
+  run,
+  bootstrap,
+  status,
+  put,
+  del,
+  get,
+  mint,
+  transfer,
+  openAccount,
+  balance,
+  log,
+  tx,
+  history,
+  members,
+  addWriter,
+  removeWriter,
+  peers,
+  demo
 ]
 
-function overview (): string {
-  const width = Math.max(...COMMANDS.map(c => c.name.length + (c.args?.length ?? 0) + 1))
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length + (c.args?.length ?? 0) + 1))
   return [
     'Usage: autoledger <command> [options]',
     '',
     'A peer-to-peer multi-writer ledger node.',
     '',
     'Commands:',
-    ...COMMANDS.map(c => `  ${`${c.name}${c.args === undefined ? '' : ' ' + c.args}`.padEnd(width)}  ${c.summary.replace(/\.\s+[A-Z(].*$/s, '.')}`),
+    ...COMMANDS.map(
+      (c) =>
+        `  ${`${c.name}${c.args === undefined ? '' : ' ' + c.args}`.padEnd(width)}  ${c.summary.replace(/\.\s+[A-Z(].*$/s, '.')}`
+    ),
     '',
     'Every command takes --dir <path> (default ./autoledger-data, or $AUTOLEDGER_DIR), --help,',
     'and --json where it prints data. With a daemon (`autoledger run`) on the directory, commands',
@@ -48,17 +68,19 @@ function overview (): string {
   ].join('\n')
 }
 
-function version (): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+function version(): string {
+  const pkg = JSON.parse(
+    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')
+  ) as { version: string }
   return pkg.version
 }
 
-async function main (argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const out = new Output(argv.includes('--json'))
   try {
     const [name, ...rest] = argv
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      const cmd = COMMANDS.find(c => c.name === rest[0])
+      const cmd = COMMANDS.find((c) => c.name === rest[0])
       if (cmd !== undefined) return main([cmd.name, '--help'])
       out.text(overview())
       return EXIT_OK
@@ -67,7 +89,7 @@ async function main (argv: string[]): Promise<number> {
       out.text(version())
       return EXIT_OK
     }
-    const cmd = COMMANDS.find(c => c.name === name)
+    const cmd = COMMANDS.find((c) => c.name === name)
     if (cmd === undefined) throw usageError(`unknown command "${name}"`)
     const ctx = parseCommand(cmd, rest)
     if (ctx === null) return EXIT_OK
@@ -79,8 +101,10 @@ async function main (argv: string[]): Promise<number> {
 }
 
 /** Exit once stdout and stderr are flushed (a pipe may still be draining). */
-async function exit (code: number): Promise<never> {
-  await Promise.all([process.stdout, process.stderr].map(s => new Promise(resolve => s.write('', resolve))))
+async function exit(code: number): Promise<never> {
+  await Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve)))
+  )
   process.exit(code)
 }
 

@@ -7,16 +7,40 @@ import type { CommandContext, OptionSpec } from './command.js'
 
 /** Flags of init, join and run: saved in the config file, so later commands need only --dir. */
 export const NETWORK_OPTIONS: Record<string, OptionSpec> = {
-  bootstrap: { type: 'string', value: '<host:port,...>', description: 'DHT bootstrap nodes (from `autoledger bootstrap`), or "public" for the public DHT' },
-  host: { type: 'string', value: '<address>', description: 'address the DHT binds to (default 127.0.0.1 when every bootstrap node is on loopback, else 0.0.0.0)' },
-  'dht-port': { type: 'string', value: '<port>', description: 'UDP port of the DHT (default: any free port)' },
-  reachable: { type: 'boolean', description: 'peers can reach this node directly (loopback, LAN, open port): they connect at once (default: on for a loopback host)' },
-  'no-reachable': { type: 'boolean', description: 'this node is behind a NAT or firewall: peers hole-punch to it' },
-  http: { type: 'string', value: '<host:port>', description: 'HTTP API address of `run` (default 127.0.0.1 on a free port)' }
+  bootstrap: {
+    type: 'string',
+    value: '<host:port,...>',
+    description: 'DHT bootstrap nodes (from `autoledger bootstrap`), or "public" for the public DHT'
+  },
+  host: {
+    type: 'string',
+    value: '<address>',
+    description:
+      'address the DHT binds to (default 127.0.0.1 when every bootstrap node is on loopback, else 0.0.0.0)'
+  },
+  'dht-port': {
+    type: 'string',
+    value: '<port>',
+    description: 'UDP port of the DHT (default: any free port)'
+  },
+  reachable: {
+    type: 'boolean',
+    description:
+      'peers can reach this node directly (loopback, LAN, open port): they connect at once (default: on for a loopback host)'
+  },
+  'no-reachable': {
+    type: 'boolean',
+    description: 'this node is behind a NAT or firewall: peers hole-punch to it'
+  },
+  http: {
+    type: 'string',
+    value: '<host:port>',
+    description: 'HTTP API address of `run` (default 127.0.0.1 on a free port)'
+  }
 }
 
 /** The network settings given on the command line (undefined: keep the saved one). */
-export function networkFlags (ctx: CommandContext): ConfigFlags {
+export function networkFlags(ctx: CommandContext): ConfigFlags {
   const flags: ConfigFlags = {}
   const bootstrap = str(ctx, 'bootstrap')
   if (bootstrap !== undefined) {
@@ -37,7 +61,8 @@ export function networkFlags (ctx: CommandContext): ConfigFlags {
     if (port > 65535) throw usageError('--dht-port must be at most 65535')
     flags.dhtPort = port
   }
-  if (ctx.values.reachable === true && ctx.values['no-reachable'] === true) throw usageError('give --reachable or --no-reachable, not both')
+  if (ctx.values.reachable === true && ctx.values['no-reachable'] === true)
+    throw usageError('give --reachable or --no-reachable, not both')
   if (ctx.values.reachable === true) flags.reachable = true
   if (ctx.values['no-reachable'] === true) flags.reachable = false
   const http = str(ctx, 'http')

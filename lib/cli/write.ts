@@ -6,8 +6,17 @@ import { withLedger } from './connect.js'
 
 /** Flags of every command that writes a transaction. */
 export const WRITE_OPTIONS: Record<string, OptionSpec> = {
-  wait: { type: 'string', value: '<mode>', description: 'applied (default): until this node has applied it; final: until its outcome is final; none: return at once' },
-  timeout: { type: 'string', value: '<ms>', description: `longest wait for the outcome (default ${DEFAULT_SUBMIT_WAIT_MS})` }
+  wait: {
+    type: 'string',
+    value: '<mode>',
+    description:
+      'applied (default): until this node has applied it; final: until its outcome is final; none: return at once'
+  },
+  timeout: {
+    type: 'string',
+    value: '<ms>',
+    description: `longest wait for the outcome (default ${DEFAULT_SUBMIT_WAIT_MS})`
+  }
 }
 
 export const WRITE_DETAILS = [
@@ -15,22 +24,27 @@ export const WRITE_DETAILS = [
   'is recorded in the ledger like any entry, and the command exits 1.'
 ]
 
-export function submitOptions (ctx: CommandContext): SubmitOptions {
+export function submitOptions(ctx: CommandContext): SubmitOptions {
   const wait = str(ctx, 'wait') ?? 'applied'
-  if (!(WAIT_MODES as readonly string[]).includes(wait)) throw usageError(`--wait must be one of ${WAIT_MODES.join(', ')}`)
+  if (!(WAIT_MODES as readonly string[]).includes(wait))
+    throw usageError(`--wait must be one of ${WAIT_MODES.join(', ')}`)
   const timeout = int(ctx, 'timeout') ?? DEFAULT_SUBMIT_WAIT_MS
-  if (timeout > MAX_SUBMIT_WAIT_MS) throw usageError(`--timeout is at most ${MAX_SUBMIT_WAIT_MS} ms`)
+  if (timeout > MAX_SUBMIT_WAIT_MS)
+    throw usageError(`--timeout is at most ${MAX_SUBMIT_WAIT_MS} ms`)
   return { wait: wait as WaitMode, timeout }
 }
 
 /** Submit through the daemon or the local store, and print the outcome. */
-export async function write (ctx: CommandContext, fn: (ops: LedgerOps, opts: SubmitOptions) => Promise<SubmitResult>): Promise<void> {
+export async function write(
+  ctx: CommandContext,
+  fn: (ops: LedgerOps, opts: SubmitOptions) => Promise<SubmitResult>
+): Promise<void> {
   const opts = submitOptions(ctx)
   const result = await withLedger(ctx.dir, ({ ops }) => fn(ops, opts))
   ctx.out.submitted(result)
 }
 
 /** This node's writer key: the account a writer owns without opening it. */
-export async function ownAccount (ops: LedgerOps): Promise<string> {
+export async function ownAccount(ops: LedgerOps): Promise<string> {
   return (await ops.status()).writerKey
 }

@@ -5,7 +5,14 @@ import type { Peers } from '../node/status.js'
 import type { LedgerNode } from '../node/node.js'
 import { ApiServer } from '../http/server.js'
 import { LedgerApi } from '../api/operations.js'
-import { dataPaths, requireConfig, applyFlags, writeConfig, dhtOptions, parseHostPort } from '../datadir/config.js'
+import {
+  dataPaths,
+  requireConfig,
+  applyFlags,
+  writeConfig,
+  dhtOptions,
+  parseHostPort
+} from '../datadir/config.js'
 import type { ConfigFlags, DataPaths, NodeConfig } from '../datadir/config.js'
 import { openForDaemon } from './dir-wait.js'
 import type { LocalNode } from '../api/local.js'
@@ -42,9 +49,9 @@ export interface DaemonEvents {
 }
 
 export interface Daemon {
-  on<E extends keyof DaemonEvents> (event: E, listener: DaemonEvents[E]): this
-  once<E extends keyof DaemonEvents> (event: E, listener: DaemonEvents[E]): this
-  emit<E extends keyof DaemonEvents> (event: E, ...args: Parameters<DaemonEvents[E]>): boolean
+  on<E extends keyof DaemonEvents>(event: E, listener: DaemonEvents[E]): this
+  once<E extends keyof DaemonEvents>(event: E, listener: DaemonEvents[E]): this
+  emit<E extends keyof DaemonEvents>(event: E, ...args: Parameters<DaemonEvents[E]>): boolean
 }
 
 /**
@@ -63,18 +70,18 @@ export class Daemon extends ReadyResource {
   /** Whether writes are synced to disk before they are acknowledged (the config's `durable`). */
   durable = true
 
-  constructor (private readonly opts: DaemonOptions) {
+  constructor(private readonly opts: DaemonOptions) {
     super()
     this.paths = dataPaths(opts.dir)
     this.log = opts.log ?? new Logger()
   }
 
-  get node (): LocalNode['node'] {
+  get node(): LocalNode['node'] {
     if (this.local === null) throw new Error('the daemon is not open')
     return this.local.node
   }
 
-  async _open (): Promise<void> {
+  async _open(): Promise<void> {
     try {
       await this.start()
     } catch (err) {
@@ -83,11 +90,11 @@ export class Daemon extends ReadyResource {
     }
   }
 
-  async _close (): Promise<void> {
+  async _close(): Promise<void> {
     await this.stop()
   }
 
-  private async start (): Promise<void> {
+  private async start(): Promise<void> {
     const saved = await requireConfig(this.paths)
     const config = applyFlags(saved, this.opts.flags ?? {})
     const dht = dhtOptions(config, this.paths.dir) // fails here, before anything opens, without a bootstrap list
@@ -95,18 +102,31 @@ export class Daemon extends ReadyResource {
 
     this.durable = config.durable ?? true
     // Takes the directory's lock, waiting a little for a command that holds it.
-    this.local = await openForDaemon(this.paths, { key: config.key, network: dht, blocked: config.blocked, durable: this.durable }, this.log)
+    this.local = await openForDaemon(
+      this.paths,
+      { key: config.key, network: dht, blocked: config.blocked, durable: this.durable },
+      this.log
+    )
     const node = this.local.node
     // Keep the DHT port the node got on its first run: after a crash, peers' routing tables and the
     // bootstrap node still point at it, where a new port would leave them a dead entry to time out on.
     if (config.dhtPort === null) config.dhtPort = node.dhtPort
     if (JSON.stringify(config) !== JSON.stringify(saved)) await writeConfig(this.paths, config)
-    this.log.info('network', { bootstrap: formatBootstrap(dht.bootstrap), host: dht.host ?? '0.0.0.0', reachable: dht.reachable === true })
+    this.log.info('network', {
+      bootstrap: formatBootstrap(dht.bootstrap),
+      host: dht.host ?? '0.0.0.0',
+      reachable: dht.reachable === true
+    })
 
     const token = await ensureToken(this.paths.token)
     if (token.created) this.log.info('token-created', { file: this.paths.token })
-    if (token.tightened) this.log.warn('token-permissions-fixed', { file: this.paths.token, mode: '0600' })
-    if (token.replaced) this.log.warn('token-replaced', { file: this.paths.token, message: 'the token file held no usable token: a new one was written' })
+    if (token.tightened)
+      this.log.warn('token-permissions-fixed', { file: this.paths.token, mode: '0600' })
+    if (token.replaced)
+      this.log.warn('token-replaced', {
+        file: this.paths.token,
+        message: 'the token file held no usable token: a new one was written'
+      })
     this.token = token.token
 
     const disk = new DiskGuard(this.paths.dir, this.opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES)
@@ -116,11 +136,28 @@ export class Daemon extends ReadyResource {
       host: http.host,
       port: http.port,
       beforeWrite: () => disk.check(),
-      onServerError: (err, req) => this.log.error('http-error', { method: req.method, path: req.path, code: codeOf(err), message: messageOf(err) }),
-      onClientError: (err, req) => this.log.debug('http-refused', { method: req.method, path: req.path, status: req.status, code: codeOf(err) })
+      onServerError: (err, req) =>
+        this.log.error('http-error', {
+          method: req.method,
+          path: req.path,
+          code: codeOf(err),
+          message: messageOf(err)
+        }),
+      onClientError: (err, req) =>
+        this.log.debug('http-refused', {
+          method: req.method,
+          path: req.path,
+          status: req.status,
+          code: codeOf(err)
+        })
     })
     this.url = await this.server.listen()
-    await announce(this.paths.announce, { pid: process.pid, url: this.url, key: node.key.toString('hex'), startedAt: new Date().toISOString() })
+    await announce(this.paths.announce, {
+      pid: process.pid,
+      url: this.url,
+      key: node.key.toString('hex'),
+      startedAt: new Date().toISOString()
+    })
     this.watch()
     await this.announced()
   }
@@ -129,17 +166,23 @@ export class Daemon extends ReadyResource {
    * Wait until the node is announced on the DHT and its first lookup is done, so that a node
    * started after this one finds it (hyperswarm repeats a lookup only every 10 minutes).
    */
-  private async announced (): Promise<void> {
+  private async announced(): Promise<void> {
     let timer: NodeJS.Timeout | null = null
-    const timeout = new Promise<false>(resolve => { timer = setTimeout(() => resolve(false), ANNOUNCE_TIMEOUT_MS) })
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ANNOUNCE_TIMEOUT_MS)
+    })
     const started = Date.now()
     const done = await Promise.race([this.node.flushed().then(() => true), timeout])
     if (timer !== null) clearTimeout(timer)
     if (done) this.log.info('announced', { ms: Date.now() - started, peers: this.node.peers })
-    else this.log.warn('announce-slow', { ms: ANNOUNCE_TIMEOUT_MS, message: 'not announced on the DHT yet: is the bootstrap node up?' })
+    else
+      this.log.warn('announce-slow', {
+        ms: ANNOUNCE_TIMEOUT_MS,
+        message: 'not announced on the DHT yet: is the bootstrap node up?'
+      })
   }
 
-  private async stop (): Promise<void> {
+  private async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t)
     this.timers = []
     this.progress?.stop()
@@ -149,7 +192,7 @@ export class Daemon extends ReadyResource {
   }
 
   /** Turn node events into log lines: peers, members (polled), writability, finality, reorders, errors. */
-  private watch (): void {
+  private watch(): void {
     const node = this.node
     const log = this.log
     this.progress = new SyncProgress(node, log)
@@ -158,25 +201,45 @@ export class Daemon extends ReadyResource {
     node.on('peer-remove', ({ peers }) => log.info('peer-left', { peers }))
     let members: Map<string, Member> | null = null
     let checking = false
-    this.timers.push(setInterval(() => {
-      if (checking || node.closing) return
-      checking = true
-      node.members().then(list => {
-        const next = new Map(list.map(m => [m.key, m]))
-        if (members !== null) {
-          for (const [key, m] of next) if (!members.has(key)) log.info('member-added', { key, role: m.role, indexer: m.indexer, position: m.since })
-          for (const key of members.keys()) if (!next.has(key)) log.info('member-removed', { key })
-        }
-        members = next
-      }, () => {}).finally(() => { checking = false })
-    }, WATCH_INTERVAL_MS))
+    this.timers.push(
+      setInterval(() => {
+        if (checking || node.closing) return
+        checking = true
+        node
+          .members()
+          .then(
+            (list) => {
+              const next = new Map(list.map((m) => [m.key, m]))
+              if (members !== null) {
+                for (const [key, m] of next)
+                  if (!members.has(key))
+                    log.info('member-added', {
+                      key,
+                      role: m.role,
+                      indexer: m.indexer,
+                      position: m.since
+                    })
+                for (const key of members.keys())
+                  if (!next.has(key)) log.info('member-removed', { key })
+              }
+              members = next
+            },
+            () => {}
+          )
+          .finally(() => {
+            checking = false
+          })
+      }, WATCH_INTERVAL_MS)
+    )
 
     let tick = Date.now()
-    this.timers.push(setInterval(() => {
-      const late = Date.now() - tick - WATCH_INTERVAL_MS
-      tick = Date.now()
-      if (late > STALL_WARN_MS) log.warn('event-loop-blocked', { ms: late })
-    }, WATCH_INTERVAL_MS))
+    this.timers.push(
+      setInterval(() => {
+        const late = Date.now() - tick - WATCH_INTERVAL_MS
+        tick = Date.now()
+        if (late > STALL_WARN_MS) log.warn('event-loop-blocked', { ms: late })
+      }, WATCH_INTERVAL_MS)
+    )
 
     let lastFinalLog = 0
     let finalTimer: NodeJS.Timeout | null = null
@@ -184,22 +247,36 @@ export class Daemon extends ReadyResource {
       finalTimer = null
       lastFinalLog = Date.now()
       if (node.closing) return
-      node.head().then(head => log.info('final', { length: head.final.length, hash: head.final.hash }), () => {})
+      node.head().then(
+        (head) => log.info('final', { length: head.final.length, hash: head.final.hash }),
+        () => {}
+      )
     }
     node.on('final', () => {
       if (finalTimer !== null) return
-      finalTimer = setTimeout(logFinal, Math.max(0, lastFinalLog + FINAL_LOG_INTERVAL_MS - Date.now()))
+      finalTimer = setTimeout(
+        logFinal,
+        Math.max(0, lastFinalLog + FINAL_LOG_INTERVAL_MS - Date.now())
+      )
       this.timers.push(finalTimer)
     })
     node.on('reorder', ({ length }) => log.info('reorder', { length }))
-    node.on('fast-forward', () => log.info('fast-forward', { length: node.length, finalLength: node.finalLength }))
+    node.on('fast-forward', () =>
+      log.info('fast-forward', { length: node.length, finalLength: node.finalLength })
+    )
     node.on('writable', () => log.info('writable', { writerKey: node.writerKey.toString('hex') }))
-    node.on('upgrade-required', reason => log.error('upgrade-required', { message: reason }))
+    node.on('upgrade-required', (reason) => log.error('upgrade-required', { message: reason }))
     logAlarms(node, log)
-    node.on('error', err => {
+    node.on('error', (err) => {
       // The base closes after an error: nothing more can be served, so the daemon stops (exit 1).
       const code = codeOf(err)
-      log.error('node-error', { code, message: code === 'DISK_FULL' ? `the disk of ${this.paths.dir} is full (${messageOf(err)}): the ledger stopped; free space, then run again` : messageOf(err) })
+      log.error('node-error', {
+        code,
+        message:
+          code === 'DISK_FULL'
+            ? `the disk of ${this.paths.dir} is full (${messageOf(err)}): the ledger stopped; free space, then run again`
+            : messageOf(err)
+      })
       this.emit('fatal', err)
     })
   }
@@ -209,23 +286,29 @@ export class Daemon extends ReadyResource {
 class DaemonApi extends LedgerApi {
   private saving: Promise<void> = Promise.resolve()
 
-  constructor (node: LedgerNode, private readonly paths: DataPaths, private readonly config: NodeConfig) {
+  constructor(
+    node: LedgerNode,
+    private readonly paths: DataPaths,
+    private readonly config: NodeConfig
+  ) {
     super(node)
   }
 
-  async block (swarmKey: string): Promise<Peers> {
+  async block(swarmKey: string): Promise<Peers> {
     return this.saved(await super.block(swarmKey))
   }
 
-  async unblock (swarmKey: string): Promise<Peers> {
+  async unblock(swarmKey: string): Promise<Peers> {
     return this.saved(await super.unblock(swarmKey))
   }
 
-  private async saved (peers: Peers): Promise<Peers> {
-    this.saving = this.saving.catch(() => {}).then(async () => {
-      this.config.blocked = this.node.peerList().blocked
-      await writeConfig(this.paths, this.config)
-    })
+  private async saved(peers: Peers): Promise<Peers> {
+    this.saving = this.saving
+      .catch(() => {})
+      .then(async () => {
+        this.config.blocked = this.node.peerList().blocked
+        await writeConfig(this.paths, this.config)
+      })
     await this.saving
     return peers
   }

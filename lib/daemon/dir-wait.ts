@@ -17,7 +17,11 @@ const LOCK_POLL_MS = 10
  * The same goes for the store's own RocksDB lock (held by a process that opened the store
  * without the directory's lock file).
  */
-export async function openForDaemon (paths: DataPaths, opts: OpenLocalOptions, log: Logger): Promise<LocalNode> {
+export async function openForDaemon(
+  paths: DataPaths,
+  opts: OpenLocalOptions,
+  log: Logger
+): Promise<LocalNode> {
   const started = Date.now()
   let logged: string | null = null
   for (;;) {
@@ -29,19 +33,35 @@ export async function openForDaemon (paths: DataPaths, opts: OpenLocalOptions, l
       if (codeOf(err) !== 'LOCKED') throw err
       const daemon = await runningDaemon(paths)
       if (daemon !== null) {
-        throw new LedgerError('LOCKED', `${paths.dir} is in use by a running daemon (pid ${daemon.pid}, ${daemon.url}): stop it first, or run one daemon per directory`, { cause: err })
+        throw new LedgerError(
+          'LOCKED',
+          `${paths.dir} is in use by a running daemon (pid ${daemon.pid}, ${daemon.url}): stop it first, or run one daemon per directory`,
+          { cause: err }
+        )
       }
       const store = isStoreLockError((err as Error).cause)
       const pid = store ? null : await new DirLock(paths.lock, paths.dir).owner()
-      const holder = store ? 'another process (it has the store open)' : pid === null ? 'another process' : `pid ${pid}`
+      const holder = store
+        ? 'another process (it has the store open)'
+        : pid === null
+          ? 'another process'
+          : `pid ${pid}`
       if (Date.now() - started >= RUN_LOCK_WAIT_MS) {
-        throw new LedgerError('LOCKED', `${paths.dir} is still in use by ${holder} after waiting ${RUN_LOCK_WAIT_MS / 1000} s: stop that process first`, { cause: err })
+        throw new LedgerError(
+          'LOCKED',
+          `${paths.dir} is still in use by ${holder} after waiting ${RUN_LOCK_WAIT_MS / 1000} s: stop that process first`,
+          { cause: err }
+        )
       }
       if (logged !== holder) {
-        log.warn('waiting-for-dir', { pid, held: store ? 'store' : 'lock', maxMs: RUN_LOCK_WAIT_MS })
+        log.warn('waiting-for-dir', {
+          pid,
+          held: store ? 'store' : 'lock',
+          maxMs: RUN_LOCK_WAIT_MS
+        })
         logged = holder
       }
-      await new Promise(resolve => setTimeout(resolve, LOCK_POLL_MS))
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS))
     }
   }
 }

@@ -22,34 +22,49 @@ export class Logger {
   private readonly stream: NodeJS.WriteStream
   private status: string | null = null
 
-  constructor (opts: LoggerOptions = {}) {
+  constructor(opts: LoggerOptions = {}) {
     this.json = opts.json ?? false
     this.min = RANK[opts.level ?? 'info']
     this.stream = opts.stream ?? process.stderr
   }
 
-  get tty (): boolean {
+  get tty(): boolean {
     return this.stream.isTTY === true && !this.json
   }
 
-  debug (event: string, fields?: Fields): void { this.write('debug', event, fields) }
-  info (event: string, fields?: Fields): void { this.write('info', event, fields) }
-  warn (event: string, fields?: Fields): void { this.write('warn', event, fields) }
-  error (event: string, fields?: Fields): void { this.write('error', event, fields) }
+  debug(event: string, fields?: Fields): void {
+    this.write('debug', event, fields)
+  }
+  info(event: string, fields?: Fields): void {
+    this.write('info', event, fields)
+  }
+  warn(event: string, fields?: Fields): void {
+    this.write('warn', event, fields)
+  }
+  error(event: string, fields?: Fields): void {
+    this.write('error', event, fields)
+  }
 
-  write (level: Level, event: string, fields: Fields = {}): void {
+  write(level: Level, event: string, fields: Fields = {}): void {
     if (RANK[level] < this.min) return
     const time = new Date().toISOString()
     const line = this.json
       ? JSON.stringify({ time, level, event, ...fields })
-      : [time, level.padEnd(5), event, ...Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${formatValue(v)}`)].join(' ')
+      : [
+          time,
+          level.padEnd(5),
+          event,
+          ...Object.entries(fields)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => `${k}=${formatValue(v)}`)
+        ].join(' ')
     if (this.status !== null) this.stream.write('\r\x1b[K')
     this.stream.write(line + '\n')
     if (this.status !== null) this.stream.write(this.status)
   }
 
   /** Show (or with null, clear) the progress line. Does nothing unless the stream is a TTY. */
-  progress (text: string | null): void {
+  progress(text: string | null): void {
     if (!this.tty) return
     if (text === null) {
       if (this.status !== null) this.stream.write('\r\x1b[K')
@@ -62,7 +77,7 @@ export class Logger {
   }
 }
 
-function formatValue (v: string | number | boolean | null | undefined): string {
+function formatValue(v: string | number | boolean | null | undefined): string {
   if (typeof v !== 'string') return String(v)
   return /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v)
 }

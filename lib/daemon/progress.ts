@@ -23,19 +23,22 @@ export class SyncProgress {
   private redraw: NodeJS.Timeout | null = null
   private readonly onUpdate = (): void => this.update()
 
-  constructor (private readonly node: LedgerNode, private readonly log: Logger) {
+  constructor(
+    private readonly node: LedgerNode,
+    private readonly log: Logger
+  ) {
     this.last = node.length
     if (log.tty) node.on('update', this.onUpdate)
   }
 
-  stop (): void {
+  stop(): void {
     this.node.off('update', this.onUpdate)
     if (this.idle !== null) clearTimeout(this.idle)
     if (this.redraw !== null) clearTimeout(this.redraw)
     this.log.progress(null)
   }
 
-  private update (): void {
+  private update(): void {
     const now = Date.now()
     if (this.idle === null) {
       this.burstStart = now
@@ -45,27 +48,38 @@ export class SyncProgress {
     }
     this.last = this.node.length
     this.idle = setTimeout(() => this.done(), IDLE_MS)
-    if (!this.shown && this.node.length - this.burstFrom < SHOW_AFTER_ENTRIES && now - this.burstStart < SHOW_AFTER_MS) return
+    if (
+      !this.shown &&
+      this.node.length - this.burstFrom < SHOW_AFTER_ENTRIES &&
+      now - this.burstStart < SHOW_AFTER_MS
+    )
+      return
     this.shown = true
     this.redraw ??= setTimeout(() => this.draw(), REDRAW_MS)
   }
 
-  private draw (): void {
+  private draw(): void {
     this.redraw = null
     if (this.node.closing) return
     const length = this.node.length
     const secs = Math.max(0.001, (Date.now() - this.burstStart) / 1000)
     const rate = Math.round((length - this.burstFrom) / secs)
-    this.log.progress(`syncing  length ${length} (+${length - this.burstFrom})  final ${this.node.finalLength}  peers ${this.node.peers}  ${rate} entries/s`)
+    this.log.progress(
+      `syncing  length ${length} (+${length - this.burstFrom})  final ${this.node.finalLength}  peers ${this.node.peers}  ${rate} entries/s`
+    )
   }
 
-  private done (): void {
+  private done(): void {
     this.idle = null
     if (this.redraw !== null) clearTimeout(this.redraw)
     this.redraw = null
     if (!this.shown || this.node.closing) return
     this.shown = false
     this.log.progress(null)
-    this.log.info('synced', { length: this.node.length, final: this.node.finalLength, added: this.node.length - this.burstFrom })
+    this.log.info('synced', {
+      length: this.node.length,
+      final: this.node.finalLength,
+      added: this.node.length - this.burstFrom
+    })
   }
 }

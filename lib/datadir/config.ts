@@ -10,7 +10,7 @@ export const DEFAULT_DIR = './autoledger-data'
 export const CONFIG_VERSION = 1
 
 /** Everything the daemon and the CLI keep in a data directory. */
-export function dataPaths (dir: string) {
+export function dataPaths(dir: string) {
   return {
     dir,
     config: path.join(dir, 'config.json'),
@@ -23,7 +23,7 @@ export function dataPaths (dir: string) {
 export type DataPaths = ReturnType<typeof dataPaths>
 
 /** `--dir`, else AUTOLEDGER_DIR, else ./autoledger-data; always absolute. */
-export function resolveDir (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(flag ?? env.AUTOLEDGER_DIR ?? DEFAULT_DIR)
 }
 
@@ -49,13 +49,28 @@ export interface NodeConfig {
 }
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
-export type ConfigFlags = Partial<Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable'>>
+export type ConfigFlags = Partial<
+  Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable'>
+>
 
-export function newConfig (key: string, flags: ConfigFlags): NodeConfig {
-  return applyFlags({ version: CONFIG_VERSION, key, bootstrap: null, host: null, dhtPort: null, reachable: null, http: null, blocked: [], durable: null }, flags)
+export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
+  return applyFlags(
+    {
+      version: CONFIG_VERSION,
+      key,
+      bootstrap: null,
+      host: null,
+      dhtPort: null,
+      reachable: null,
+      http: null,
+      blocked: [],
+      durable: null
+    },
+    flags
+  )
 }
 
-export function applyFlags (config: NodeConfig, flags: ConfigFlags): NodeConfig {
+export function applyFlags(config: NodeConfig, flags: ConfigFlags): NodeConfig {
   const next = { ...config }
   for (const name of ['bootstrap', 'host', 'dhtPort', 'reachable', 'http', 'durable'] as const) {
     if (flags[name] !== undefined) (next as Record<string, unknown>)[name] = flags[name]
@@ -63,7 +78,7 @@ export function applyFlags (config: NodeConfig, flags: ConfigFlags): NodeConfig 
   return next
 }
 
-export async function readConfig (paths: DataPaths): Promise<NodeConfig | null> {
+export async function readConfig(paths: DataPaths): Promise<NodeConfig | null> {
   let text: string
   try {
     text = await fs.readFile(paths.config, 'utf8')
@@ -71,43 +86,57 @@ export async function readConfig (paths: DataPaths): Promise<NodeConfig | null> 
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
     if (code === 'ENOTDIR') throw notADirectory(paths.dir, err)
-    throw new LedgerError('BAD_CONFIG', `cannot read ${paths.config}: ${(err as Error).message}`, { cause: err })
+    throw new LedgerError('BAD_CONFIG', `cannot read ${paths.config}: ${(err as Error).message}`, {
+      cause: err
+    })
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (err) {
-    throw new LedgerError('BAD_CONFIG', `${paths.config} is not JSON: fix or remove it`, { cause: err })
+    throw new LedgerError('BAD_CONFIG', `${paths.config} is not JSON: fix or remove it`, {
+      cause: err
+    })
   }
   return checkConfig(value, paths.config)
 }
 
 /** BAD_DIR for a --dir (or one of its parents) that is a file. */
-export function notADirectory (dir: string, cause?: unknown): LedgerError {
-  return new LedgerError('BAD_DIR', `${dir} is not a directory (it or a parent is a file): pass a data directory with --dir`, { cause })
+export function notADirectory(dir: string, cause?: unknown): LedgerError {
+  return new LedgerError(
+    'BAD_DIR',
+    `${dir} is not a directory (it or a parent is a file): pass a data directory with --dir`,
+    { cause }
+  )
 }
 
 /** Read the config of an initialized directory, or explain how to create one. */
-export async function requireConfig (paths: DataPaths): Promise<NodeConfig> {
+export async function requireConfig(paths: DataPaths): Promise<NodeConfig> {
   const config = await readConfig(paths)
   if (config === null) {
-    throw new LedgerError('NOT_INITIALIZED', `no ledger in ${paths.dir}: run \`autoledger init\` or \`autoledger join <ledger-key>\` first (or pass --dir)`)
+    throw new LedgerError(
+      'NOT_INITIALIZED',
+      `no ledger in ${paths.dir}: run \`autoledger init\` or \`autoledger join <ledger-key>\` first (or pass --dir)`
+    )
   }
   return config
 }
 
-export async function writeConfig (paths: DataPaths, config: NodeConfig): Promise<void> {
+export async function writeConfig(paths: DataPaths, config: NodeConfig): Promise<void> {
   await writeFileAtomic(paths.config, JSON.stringify(config, null, 2) + '\n')
 }
 
-function checkConfig (v: unknown, file: string): NodeConfig {
-  const bad = (what: string): never => { throw new LedgerError('BAD_CONFIG', `${file}: ${what}; fix or remove the file`) }
+function checkConfig(v: unknown, file: string): NodeConfig {
+  const bad = (what: string): never => {
+    throw new LedgerError('BAD_CONFIG', `${file}: ${what}; fix or remove the file`)
+  }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not an object')
   const c = v as Record<string, unknown>
   if (c.version !== CONFIG_VERSION) bad(`unknown config version ${JSON.stringify(c.version)}`)
   if (!isCanonicalId('ledger key', c.key)) bad('"key" must be 64 hex characters')
   const optional = (name: string, type: string): void => {
-    if (c[name] !== null && c[name] !== undefined && typeof c[name] !== type) bad(`"${name}" must be a ${type} or null`)
+    if (c[name] !== null && c[name] !== undefined && typeof c[name] !== type)
+      bad(`"${name}" must be a ${type} or null`)
   }
   optional('bootstrap', 'string')
   optional('host', 'string')
@@ -122,9 +151,17 @@ function checkConfig (v: unknown, file: string): NodeConfig {
       bad(`"bootstrap": ${(err as Error).message}`)
     }
   }
-  if (typeof c.host === 'string' && c.host.trim().length === 0) bad('"host" must be an address, e.g. 127.0.0.1')
-  if (typeof c.dhtPort === 'number' && (!Number.isInteger(c.dhtPort) || c.dhtPort < 0 || c.dhtPort > 65535)) bad('"dhtPort" must be a port from 0 to 65535')
-  if (c.blocked !== undefined && (!Array.isArray(c.blocked) || !c.blocked.every(k => isCanonicalId('swarm key', k)))) {
+  if (typeof c.host === 'string' && c.host.trim().length === 0)
+    bad('"host" must be an address, e.g. 127.0.0.1')
+  if (
+    typeof c.dhtPort === 'number' &&
+    (!Number.isInteger(c.dhtPort) || c.dhtPort < 0 || c.dhtPort > 65535)
+  )
+    bad('"dhtPort" must be a port from 0 to 65535')
+  if (
+    c.blocked !== undefined &&
+    (!Array.isArray(c.blocked) || !c.blocked.every((k) => isCanonicalId('swarm key', k)))
+  ) {
     bad('"blocked" must be a list of swarm keys (64 hex characters each)')
   }
   if (typeof c.http === 'string') {
@@ -148,12 +185,17 @@ function checkConfig (v: unknown, file: string): NodeConfig {
 }
 
 /** DHT options from a config: the saved bootstrap list is required (never a silent public default). */
-export function dhtOptions (config: NodeConfig, dir: string): DhtOptions {
+export function dhtOptions(config: NodeConfig, dir: string): DhtOptions {
   if (config.bootstrap === null) {
-    throw new LedgerError('BOOTSTRAP_REQUIRED', `no DHT bootstrap list saved for ${dir}: pass --bootstrap host:port[,host:port] (start a private one with \`autoledger bootstrap\`), or --bootstrap public to use the public DHT`)
+    throw new LedgerError(
+      'BOOTSTRAP_REQUIRED',
+      `no DHT bootstrap list saved for ${dir}: pass --bootstrap host:port[,host:port] (start a private one with \`autoledger bootstrap\`), or --bootstrap public to use the public DHT`
+    )
   }
   const bootstrap = parseBootstrap(config.bootstrap)
-  const host = config.host ?? (bootstrap !== 'public' && bootstrap.every(a => isLoopback(a.host)) ? '127.0.0.1' : undefined)
+  const host =
+    config.host ??
+    (bootstrap !== 'public' && bootstrap.every((a) => isLoopback(a.host)) ? '127.0.0.1' : undefined)
   const reachable = config.reachable ?? (host !== undefined && isLoopback(host))
   return {
     bootstrap,
@@ -163,17 +205,20 @@ export function dhtOptions (config: NodeConfig, dir: string): DhtOptions {
   }
 }
 
-export function isLoopback (host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
 /** Parse `host:port` (port 0 = any free port). Throws INVALID_ARGUMENT naming the flag. */
-export function parseHostPort (text: string, flag: string): { host: string, port: number } {
+export function parseHostPort(text: string, flag: string): { host: string; port: number } {
   const i = text.lastIndexOf(':')
   const host = i < 0 ? text : text.slice(0, i).replace(/^\[(.*)\]$/, '$1')
   const port = i < 0 ? 0 : Number(text.slice(i + 1))
   if (host.length === 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new LedgerError('INVALID_ARGUMENT', `bad ${flag} "${text}": expected host:port, e.g. 127.0.0.1:8080`)
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      `bad ${flag} "${text}": expected host:port, e.g. 127.0.0.1:8080`
+    )
   }
   return { host, port }
 }

@@ -14,16 +14,19 @@ export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024
  * RocksDB (which closes the ledger). Reads are never refused.
  */
 export class DiskGuard {
-  constructor (readonly dir: string, readonly minFree = DEFAULT_MIN_FREE_BYTES) {}
+  constructor(
+    readonly dir: string,
+    readonly minFree = DEFAULT_MIN_FREE_BYTES
+  ) {}
 
   /** Bytes available to this process on the directory's file system. */
-  async free (): Promise<number> {
+  async free(): Promise<number> {
     const s = await fs.statfs(this.dir)
     return s.bavail * s.bsize
   }
 
   /** Throw DISK_FULL when the reserve is not there; does nothing if free space cannot be read. */
-  async check (): Promise<void> {
+  async check(): Promise<void> {
     if (this.minFree <= 0) return
     let free: number
     try {
@@ -32,11 +35,14 @@ export class DiskGuard {
       return
     }
     if (free < this.minFree) {
-      throw new LedgerError('DISK_FULL', `only ${mib(free)} free on the disk of ${this.dir}; writes need ${mib(this.minFree)} (--min-free): free some space, then retry. Reads still work`)
+      throw new LedgerError(
+        'DISK_FULL',
+        `only ${mib(free)} free on the disk of ${this.dir}; writes need ${mib(this.minFree)} (--min-free): free some space, then retry. Reads still work`
+      )
     }
   }
 }
 
-function mib (bytes: number): string {
+function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }

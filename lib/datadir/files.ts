@@ -2,7 +2,7 @@ import fs from 'fs/promises'
 import crypto from 'crypto'
 
 /** Write a file so that readers see the old content or the new, never a part (temp file + rename). */
-export async function writeFileAtomic (file: string, data: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(file: string, data: string, mode = 0o644): Promise<void> {
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`
   try {
     await fs.writeFile(tmp, data, { mode })
@@ -14,7 +14,7 @@ export async function writeFileAtomic (file: string, data: string, mode = 0o644)
 }
 
 /** Whether a process with this id exists (EPERM: it exists but belongs to another user). */
-export function pidAlive (pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false
   try {
     process.kill(pid, 0)
@@ -24,7 +24,7 @@ export function pidAlive (pid: number): boolean {
   }
 }
 
-export async function readJson (file: string): Promise<unknown> {
+export async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8'))
   } catch {

@@ -18,17 +18,20 @@ const LOCK_ATTEMPTS = 5
 export class DirLock {
   private handle: fs.FileHandle | null = null
 
-  constructor (readonly file: string, readonly dir: string) {}
+  constructor(
+    readonly file: string,
+    readonly dir: string
+  ) {}
 
   /** Take the lock, or throw LOCKED naming the process that holds it. */
-  async acquire (): Promise<void> {
+  async acquire(): Promise<void> {
     for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
       const handle = await fs.open(this.file, constants.O_RDWR | constants.O_CREAT, 0o644)
       let locked = false
       try {
         locked = tryLock(handle.fd)
         // A holder removes the file as it lets go: locking the file it removed claims nothing.
-        if (locked && await isAtPath(handle, this.file)) {
+        if (locked && (await isAtPath(handle, this.file))) {
           await handle.truncate(0)
           await handle.write(`${process.pid}\n`, 0)
           this.handle = handle
@@ -41,14 +44,20 @@ export class DirLock {
       await handle.close()
       if (!locked) {
         const owner = await this.owner()
-        throw new LedgerError('LOCKED', `${this.dir} is in use by another autoledger process${owner === null ? '' : ` (pid ${owner})`}: stop it first, or run one daemon per directory`)
+        throw new LedgerError(
+          'LOCKED',
+          `${this.dir} is in use by another autoledger process${owner === null ? '' : ` (pid ${owner})`}: stop it first, or run one daemon per directory`
+        )
       }
     }
-    throw new LedgerError('LOCKED', `could not lock ${this.dir}: other processes kept taking and releasing it`)
+    throw new LedgerError(
+      'LOCKED',
+      `could not lock ${this.dir}: other processes kept taking and releasing it`
+    )
   }
 
   /** The pid written in the lock file, or null if there is none (no holder, or one still writing it). A killed holder's pid stays: check that it is alive. */
-  async owner (): Promise<number | null> {
+  async owner(): Promise<number | null> {
     try {
       const text = (await fs.readFile(this.file, 'utf8')).trim()
       const pid = /^[0-9]{1,10}$/.test(text) ? Number(text) : NaN
@@ -58,7 +67,7 @@ export class DirLock {
     }
   }
 
-  async release (): Promise<void> {
+  async release(): Promise<void> {
     const handle = this.handle
     if (handle === null) return
     this.handle = null
@@ -69,7 +78,7 @@ export class DirLock {
 }
 
 /** Whether the open file is still the one at `file` (not removed or replaced since it was opened). */
-async function isAtPath (handle: fs.FileHandle, file: string): Promise<boolean> {
+async function isAtPath(handle: fs.FileHandle, file: string): Promise<boolean> {
   try {
     const [open, named] = await Promise.all([handle.stat(), fs.stat(file)])
     return open.ino === named.ino && open.dev === named.dev

@@ -21,24 +21,32 @@ export interface TokenFile {
  * kept across restarts; delete the file to rotate it. A file others can read is tightened; one that
  * holds no usable token is replaced.
  */
-export async function ensureToken (file: string): Promise<TokenFile> {
+export async function ensureToken(file: string): Promise<TokenFile> {
   try {
     return await loadToken(file)
   } catch (err) {
     if (err instanceof LedgerError) throw err
-    throw new LedgerError('BAD_CONFIG', `cannot use the token file ${file} (${messageOf(err)}): remove it and run again`, { cause: err })
+    throw new LedgerError(
+      'BAD_CONFIG',
+      `cannot use the token file ${file} (${messageOf(err)}): remove it and run again`,
+      { cause: err }
+    )
   }
 }
 
-async function loadToken (file: string, replaced = false): Promise<TokenFile> {
+async function loadToken(file: string, replaced = false): Promise<TokenFile> {
   try {
-    await fs.writeFile(file, crypto.randomBytes(TOKEN_BYTES).toString('hex') + '\n', { flag: 'wx', mode: 0o600 })
+    await fs.writeFile(file, crypto.randomBytes(TOKEN_BYTES).toString('hex') + '\n', {
+      flag: 'wx',
+      mode: 0o600
+    })
     return { token: await readToken(file), created: !replaced, tightened: false, replaced }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || replaced) throw err
   }
   const stat = await fs.stat(file)
-  if (!stat.isFile()) throw new LedgerError('BAD_CONFIG', `${file} is not a file: remove it and run again`)
+  if (!stat.isFile())
+    throw new LedgerError('BAD_CONFIG', `${file} is not a file: remove it and run again`)
   const tightened = (stat.mode & 0o077) !== 0
   if (tightened) await fs.chmod(file, 0o600)
   const token = await readToken(file)
@@ -49,17 +57,17 @@ async function loadToken (file: string, replaced = false): Promise<TokenFile> {
   return { token, created: false, tightened, replaced: false }
 }
 
-export async function readToken (file: string): Promise<string> {
+export async function readToken(file: string): Promise<string> {
   return (await fs.readFile(file, 'utf8')).trim()
 }
 
 /** Whether a token can be sent in an Authorization header (what the daemon would accept from its file). */
-export function validToken (token: string): boolean {
+export function validToken(token: string): boolean {
   return TOKEN_PATTERN.test(token)
 }
 
 /** Compare a presented token with the real one in constant time. */
-export function tokenMatches (presented: string, token: string): boolean {
+export function tokenMatches(presented: string, token: string): boolean {
   const a = crypto.createHash('sha256').update(presented).digest()
   const b = crypto.createHash('sha256').update(token).digest()
   return crypto.timingSafeEqual(a, b)

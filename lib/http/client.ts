@@ -3,7 +3,17 @@ import type { RangeOptions, Head, Member } from '../ledger/results.js'
 import type { Peers } from '../node/status.js'
 import { ApiError, LedgerError } from '../errors.js'
 import type { ErrorCode } from '../errors.js'
-import type { LedgerOps, HistoryRange, SubmitOptions, SubmitResult, StatusJson, PageJson, EntryJson, RecordJson, BalanceJson } from '../api/operations.js'
+import type {
+  LedgerOps,
+  HistoryRange,
+  SubmitOptions,
+  SubmitResult,
+  StatusJson,
+  PageJson,
+  EntryJson,
+  RecordJson,
+  BalanceJson
+} from '../api/operations.js'
 
 /** Extra time (ms) a client allows over the server-side wait of a submit. */
 const CLIENT_SLACK_MS = 15_000
@@ -12,39 +22,85 @@ const CLIENT_SLACK_MS = 15_000
 export class HttpClient implements LedgerOps {
   private readonly base: URL
 
-  constructor (url: string, private readonly token: string | null = null) {
+  constructor(
+    url: string,
+    private readonly token: string | null = null
+  ) {
     this.base = new URL(url)
   }
 
-  status (): Promise<StatusJson> { return this.call('GET', '/v1/status') }
-  head (): Promise<Head> { return this.call('GET', '/v1/head') }
-  entries (range: RangeOptions = {}): Promise<PageJson> { return this.call('GET', '/v1/entries' + rangeQuery(range)) }
-  entry (position: number): Promise<EntryJson> { return this.call('GET', `/v1/entries/${position}`) }
-  transaction (id: string, author?: string): Promise<EntryJson> { return this.call('GET', `/v1/transactions/${enc(id)}` + (author === undefined ? '' : `?author=${enc(author)}`)) }
-  get (key: string): Promise<RecordJson> { return this.call('GET', `/v1/records/${enc(key)}`) }
-  history (key: string, range: HistoryRange = {}): Promise<PageJson> { return this.call('GET', `/v1/records/${enc(key)}/history` + rangeQuery(range)) }
-  accountHistory (account: string, range: HistoryRange = {}): Promise<PageJson> { return this.call('GET', `/v1/accounts/${enc(account)}/history` + rangeQuery(range)) }
-  balance (account: string): Promise<BalanceJson> { return this.call('GET', `/v1/accounts/${enc(account)}`) }
-  members (): Promise<{ members: Member[] }> { return this.call('GET', '/v1/members') }
+  status(): Promise<StatusJson> {
+    return this.call('GET', '/v1/status')
+  }
+  head(): Promise<Head> {
+    return this.call('GET', '/v1/head')
+  }
+  entries(range: RangeOptions = {}): Promise<PageJson> {
+    return this.call('GET', '/v1/entries' + rangeQuery(range))
+  }
+  entry(position: number): Promise<EntryJson> {
+    return this.call('GET', `/v1/entries/${position}`)
+  }
+  transaction(id: string, author?: string): Promise<EntryJson> {
+    return this.call(
+      'GET',
+      `/v1/transactions/${enc(id)}` + (author === undefined ? '' : `?author=${enc(author)}`)
+    )
+  }
+  get(key: string): Promise<RecordJson> {
+    return this.call('GET', `/v1/records/${enc(key)}`)
+  }
+  history(key: string, range: HistoryRange = {}): Promise<PageJson> {
+    return this.call('GET', `/v1/records/${enc(key)}/history` + rangeQuery(range))
+  }
+  accountHistory(account: string, range: HistoryRange = {}): Promise<PageJson> {
+    return this.call('GET', `/v1/accounts/${enc(account)}/history` + rangeQuery(range))
+  }
+  balance(account: string): Promise<BalanceJson> {
+    return this.call('GET', `/v1/accounts/${enc(account)}`)
+  }
+  members(): Promise<{ members: Member[] }> {
+    return this.call('GET', '/v1/members')
+  }
 
-  submit (input: unknown, opts: SubmitOptions = {}): Promise<SubmitResult> {
+  submit(input: unknown, opts: SubmitOptions = {}): Promise<SubmitResult> {
     return this.call('POST', '/v1/transactions' + submitQuery(opts), input, waitBudget(opts))
   }
 
-  addWriter (key: string, { admin = false, indexer = false } = {}, opts: SubmitOptions = {}): Promise<SubmitResult> {
-    return this.call('POST', '/v1/members' + submitQuery(opts), { key, admin, indexer }, waitBudget(opts))
+  addWriter(
+    key: string,
+    { admin = false, indexer = false } = {},
+    opts: SubmitOptions = {}
+  ): Promise<SubmitResult> {
+    return this.call(
+      'POST',
+      '/v1/members' + submitQuery(opts),
+      { key, admin, indexer },
+      waitBudget(opts)
+    )
   }
 
-  removeWriter (key: string, opts: SubmitOptions = {}): Promise<SubmitResult> {
-    return this.call('DELETE', `/v1/members/${enc(key)}` + submitQuery(opts), undefined, waitBudget(opts))
+  removeWriter(key: string, opts: SubmitOptions = {}): Promise<SubmitResult> {
+    return this.call(
+      'DELETE',
+      `/v1/members/${enc(key)}` + submitQuery(opts),
+      undefined,
+      waitBudget(opts)
+    )
   }
 
-  peers (): Promise<Peers> { return this.call('GET', '/v1/peers') }
-  block (swarmKey: string): Promise<Peers> { return this.call('POST', '/v1/peers/blocked', { key: swarmKey }) }
-  unblock (swarmKey: string): Promise<Peers> { return this.call('DELETE', `/v1/peers/blocked/${enc(swarmKey)}`) }
+  peers(): Promise<Peers> {
+    return this.call('GET', '/v1/peers')
+  }
+  block(swarmKey: string): Promise<Peers> {
+    return this.call('POST', '/v1/peers/blocked', { key: swarmKey })
+  }
+  unblock(swarmKey: string): Promise<Peers> {
+    return this.call('DELETE', `/v1/peers/blocked/${enc(swarmKey)}`)
+  }
 
   /** One request; a `{ code, message }` reply becomes an ApiError with that code. */
-  async call<T> (method: string, path: string, body?: unknown, timeout = 30_000): Promise<T> {
+  async call<T>(method: string, path: string, body?: unknown, timeout = 30_000): Promise<T> {
     const text = body === undefined ? null : JSON.stringify(body)
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (text !== null) {
@@ -52,36 +108,59 @@ export class HttpClient implements LedgerOps {
       headers['Content-Length'] = String(Buffer.byteLength(text))
     }
     if (this.token !== null) headers.Authorization = `Bearer ${this.token}`
-    const { status, data } = await new Promise<{ status: number, data: string }>((resolve, reject) => {
-      const req = http.request(new URL(path, this.base), { method, headers, agent: false, timeout }, res => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, data: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', reject)
-      })
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout} ms`)))
-      req.on('error', err => reject(new LedgerError('DAEMON_UNREACHABLE', `the daemon at ${this.base.origin} did not answer (${err.message}): is it still running?`, { cause: err })))
-      req.end(text ?? undefined)
-    })
+    const { status, data } = await new Promise<{ status: number; data: string }>(
+      (resolve, reject) => {
+        const req = http.request(
+          new URL(path, this.base),
+          { method, headers, agent: false, timeout },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, data: Buffer.concat(chunks).toString('utf8') })
+            )
+            res.on('error', reject)
+          }
+        )
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout} ms`)))
+        req.on('error', (err) =>
+          reject(
+            new LedgerError(
+              'DAEMON_UNREACHABLE',
+              `the daemon at ${this.base.origin} did not answer (${err.message}): is it still running?`,
+              { cause: err }
+            )
+          )
+        )
+        req.end(text ?? undefined)
+      }
+    )
     let json: unknown
     try {
       json = JSON.parse(data)
     } catch {
-      throw new LedgerError('DAEMON_UNREACHABLE', `the daemon at ${this.base.origin} sent something that is not JSON (HTTP ${status})`)
+      throw new LedgerError(
+        'DAEMON_UNREACHABLE',
+        `the daemon at ${this.base.origin} sent something that is not JSON (HTTP ${status})`
+      )
     }
     if (status >= 400) {
-      const e = json as { code?: unknown, message?: unknown }
-      throw new ApiError((typeof e.code === 'string' ? e.code : 'INTERNAL') as ErrorCode, typeof e.message === 'string' ? e.message : `HTTP ${status}`, status)
+      const e = json as { code?: unknown; message?: unknown }
+      throw new ApiError(
+        (typeof e.code === 'string' ? e.code : 'INTERNAL') as ErrorCode,
+        typeof e.message === 'string' ? e.message : `HTTP ${status}`,
+        status
+      )
     }
     return json as T
   }
 }
 
-function enc (s: string): string {
+function enc(s: string): string {
   return encodeURIComponent(s)
 }
 
-function rangeQuery (range: RangeOptions | HistoryRange): string {
+function rangeQuery(range: RangeOptions | HistoryRange): string {
   const q = new URLSearchParams()
   if ('gte' in range && range.gte !== undefined) q.set('gte', String(range.gte))
   if (range.lt !== undefined) q.set('lt', String(range.lt))
@@ -91,7 +170,7 @@ function rangeQuery (range: RangeOptions | HistoryRange): string {
   return s.length > 0 ? '?' + s : ''
 }
 
-function submitQuery (opts: SubmitOptions): string {
+function submitQuery(opts: SubmitOptions): string {
   const q = new URLSearchParams()
   if (opts.wait !== undefined) q.set('wait', opts.wait)
   if (opts.timeout !== undefined) q.set('timeout', String(opts.timeout))
@@ -99,6 +178,6 @@ function submitQuery (opts: SubmitOptions): string {
   return s.length > 0 ? '?' + s : ''
 }
 
-function waitBudget (opts: SubmitOptions): number {
+function waitBudget(opts: SubmitOptions): number {
   return (opts.timeout ?? 10_000) + CLIENT_SLACK_MS
 }

@@ -10,7 +10,7 @@ export const MAX_BODY_BYTES = 1024 * 1024
 export const MAX_DRAIN_BYTES = 16 * 1024 * 1024
 
 /** Read and parse a JSON body, at most `cap` bytes. Throws PAYLOAD_TOO_LARGE or BAD_JSON. */
-export async function readJsonBody (req: IncomingMessage, cap = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, cap = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > cap) {
     drain(req)
@@ -21,7 +21,10 @@ export async function readJsonBody (req: IncomingMessage, cap = MAX_BODY_BYTES):
     let size = 0
     const onData = (chunk: Buffer): void => {
       size += chunk.byteLength
-      if (size <= cap) { list.push(chunk); return }
+      if (size <= cap) {
+        list.push(chunk)
+        return
+      }
       req.off('data', onData)
       req.off('end', onEnd)
       drain(req, size)
@@ -30,8 +33,12 @@ export async function readJsonBody (req: IncomingMessage, cap = MAX_BODY_BYTES):
     const onEnd = (): void => resolve(list)
     req.on('data', onData)
     req.on('end', onEnd)
-    req.on('error', () => reject(new LedgerError('BAD_JSON', 'the request was cut off before its body ended')))
-    req.on('close', () => reject(new LedgerError('BAD_JSON', 'the request was cut off before its body ended')))
+    req.on('error', () =>
+      reject(new LedgerError('BAD_JSON', 'the request was cut off before its body ended'))
+    )
+    req.on('close', () =>
+      reject(new LedgerError('BAD_JSON', 'the request was cut off before its body ended'))
+    )
   })
   const text = Buffer.concat(chunks).toString('utf8')
   if (text.trim().length === 0) throw new LedgerError('BAD_JSON', 'the request needs a JSON body')
@@ -42,12 +49,15 @@ export async function readJsonBody (req: IncomingMessage, cap = MAX_BODY_BYTES):
   }
 }
 
-function tooLarge (cap: number): LedgerError {
-  return new LedgerError('PAYLOAD_TOO_LARGE', `the request body is over ${cap} bytes: send fewer transactions per request`)
+function tooLarge(cap: number): LedgerError {
+  return new LedgerError(
+    'PAYLOAD_TOO_LARGE',
+    `the request body is over ${cap} bytes: send fewer transactions per request`
+  )
 }
 
 /** Discard the rest of a body so the client can read our answer; cut the connection if it keeps going. */
-function drain (req: IncomingMessage, seen = 0): void {
+function drain(req: IncomingMessage, seen = 0): void {
   let size = seen
   req.on('data', (chunk: Buffer) => {
     size += chunk.byteLength
@@ -57,14 +67,22 @@ function drain (req: IncomingMessage, seen = 0): void {
 }
 
 /** A non-negative integer query parameter, or undefined when absent. */
-export function intParam (query: URLSearchParams, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function intParam(
+  query: URLSearchParams,
+  name: string,
+  max = Number.MAX_SAFE_INTEGER
+): number | undefined {
   const v = query.get(name)
   if (v === null) return undefined
-  if (!/^[0-9]{1,16}$/.test(v) || Number(v) > max) throw new LedgerError('INVALID_ARGUMENT', `query parameter "${name}" must be a whole number from 0 to ${max}`)
+  if (!/^[0-9]{1,16}$/.test(v) || Number(v) > max)
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      `query parameter "${name}" must be a whole number from 0 to ${max}`
+    )
   return Number(v)
 }
 
-export function boolParam (query: URLSearchParams, name: string): boolean | undefined {
+export function boolParam(query: URLSearchParams, name: string): boolean | undefined {
   const v = query.get(name)
   if (v === null) return undefined
   if (v === '' || v === 'true' || v === '1') return true
@@ -76,25 +94,37 @@ export function boolParam (query: URLSearchParams, name: string): boolean | unde
 export const MAX_PAGE_LIMIT = 1000
 
 /** `limit`: a page size from 1 to MAX_PAGE_LIMIT, or undefined when absent. */
-export function limitParam (query: URLSearchParams): number | undefined {
+export function limitParam(query: URLSearchParams): number | undefined {
   const v = query.get('limit')
   if (v === null) return undefined
-  if (!/^[0-9]{1,16}$/.test(v) || Number(v) < 1 || Number(v) > MAX_PAGE_LIMIT) throw new LedgerError('INVALID_ARGUMENT', `query parameter "limit" must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)
+  if (!/^[0-9]{1,16}$/.test(v) || Number(v) < 1 || Number(v) > MAX_PAGE_LIMIT)
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      `query parameter "limit" must be a whole number from 1 to ${MAX_PAGE_LIMIT}`
+    )
   return Number(v)
 }
 
 /** lt and limit, the paging parameters of the history routes (newest first). */
-export function historyParams (query: URLSearchParams): HistoryRange {
+export function historyParams(query: URLSearchParams): HistoryRange {
   return { lt: intParam(query, 'lt'), limit: limitParam(query) }
 }
 
 /** gte, lt, limit and reverse, the paging parameters of /v1/entries. */
-export function rangeParams (query: URLSearchParams): RangeOptions {
-  return { gte: intParam(query, 'gte'), lt: intParam(query, 'lt'), limit: limitParam(query), reverse: boolParam(query, 'reverse') }
+export function rangeParams(query: URLSearchParams): RangeOptions {
+  return {
+    gte: intParam(query, 'gte'),
+    lt: intParam(query, 'lt'),
+    limit: limitParam(query),
+    reverse: boolParam(query, 'reverse')
+  }
 }
 
 /** `{ code, message }`, the body of every error response. The message is one line. */
-export function errorBody (err: unknown): { code: ErrorCode, message: string } {
+export function errorBody(err: unknown): { code: ErrorCode; message: string } {
   const code = codeOf(err)
-  return { code, message: oneLine(code === 'INTERNAL' ? `internal error: ${messageOf(err)}` : messageOf(err)) }
+  return {
+    code,
+    message: oneLine(code === 'INTERNAL' ? `internal error: ${messageOf(err)}` : messageOf(err))
+  }
 }

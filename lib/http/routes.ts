@@ -11,10 +11,13 @@ export interface RouteContext {
   params: Record<string, string>
   query: URLSearchParams
   /** The parsed JSON body (read on first call). */
-  body (): Promise<unknown>
+  body(): Promise<unknown>
 }
 
-export interface Reply { status?: number, body: unknown }
+export interface Reply {
+  status?: number
+  body: unknown
+}
 
 export interface Route {
   method: Method
@@ -22,67 +25,95 @@ export interface Route {
   path: string
   /** Writes need the bearer token. */
   write: boolean
-  handle (api: LedgerApi, ctx: RouteContext): Promise<Reply>
+  handle(api: LedgerApi, ctx: RouteContext): Promise<Reply>
 }
 
 /** Every route of the HTTP API; README's API reference documents each one. */
 export const ROUTES: Route[] = [
-  get('/v1/status', async api => api.status()),
-  get('/v1/head', async api => api.head()),
+  get('/v1/status', async (api) => api.status()),
+  get('/v1/head', async (api) => api.head()),
   get('/v1/entries', async (api, { query }) => api.entries(rangeParams(query))),
   get('/v1/entries/:position', async (api, { params }) => api.entry(position(params.position))),
-  get('/v1/transactions/:id', async (api, { params, query }) => api.transaction(params.id, author(query))),
+  get('/v1/transactions/:id', async (api, { params, query }) =>
+    api.transaction(params.id, author(query))
+  ),
   get('/v1/records/:key', async (api, { params }) => api.get(recordKey(params.key))),
-  get('/v1/records/:key/history', async (api, { params, query }) => api.history(recordKey(params.key), historyParams(query))),
+  get('/v1/records/:key/history', async (api, { params, query }) =>
+    api.history(recordKey(params.key), historyParams(query))
+  ),
   get('/v1/accounts/:account', async (api, { params }) => api.balance(params.account)),
-  get('/v1/accounts/:account/history', async (api, { params, query }) => api.accountHistory(params.account, historyParams(query))),
-  get('/v1/members', async api => api.members()),
-  write('POST', '/v1/transactions', async (api, ctx) => submitted(await api.submit(await ctx.body(), submitOptions(ctx.query)))),
+  get('/v1/accounts/:account/history', async (api, { params, query }) =>
+    api.accountHistory(params.account, historyParams(query))
+  ),
+  get('/v1/members', async (api) => api.members()),
+  write('POST', '/v1/transactions', async (api, ctx) =>
+    submitted(await api.submit(await ctx.body(), submitOptions(ctx.query)))
+  ),
   write('POST', '/v1/members', async (api, ctx) => {
     const body = await ctx.body()
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('send {"key": "<writer key hex>", "admin": false, "indexer": false}')
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw invalid('send {"key": "<writer key hex>", "admin": false, "indexer": false}')
     const { key, admin = false, indexer = false } = body as Record<string, unknown>
     if (typeof key !== 'string') throw invalid('"key" must be a writer key as 64 hex characters')
-    if (typeof admin !== 'boolean' || typeof indexer !== 'boolean') throw invalid('"admin" and "indexer" must be true or false')
+    if (typeof admin !== 'boolean' || typeof indexer !== 'boolean')
+      throw invalid('"admin" and "indexer" must be true or false')
     return submitted(await api.addWriter(key, { admin, indexer }, submitOptions(ctx.query)))
   }),
-  write('DELETE', '/v1/members/:key', async (api, ctx) => submitted(await api.removeWriter(ctx.params.key, submitOptions(ctx.query)))),
-  get('/v1/peers', async api => api.peers()),
+  write('DELETE', '/v1/members/:key', async (api, ctx) =>
+    submitted(await api.removeWriter(ctx.params.key, submitOptions(ctx.query)))
+  ),
+  get('/v1/peers', async (api) => api.peers()),
   write('POST', '/v1/peers/blocked', async (api, ctx) => {
     const body = await ctx.body()
-    const key = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).key : undefined
-    if (typeof key !== 'string') throw invalid('send {"key": "<swarm key hex>"}: a peer\'s swarm key, as listed by GET /v1/peers')
+    const key =
+      typeof body === 'object' && body !== null ? (body as Record<string, unknown>).key : undefined
+    if (typeof key !== 'string')
+      throw invalid(
+        'send {"key": "<swarm key hex>"}: a peer\'s swarm key, as listed by GET /v1/peers'
+      )
     return { body: await api.block(key) }
   }),
-  write('DELETE', '/v1/peers/blocked/:key', async (api, ctx) => ({ body: await api.unblock(ctx.params.key) }))
+  write('DELETE', '/v1/peers/blocked/:key', async (api, ctx) => ({
+    body: await api.unblock(ctx.params.key)
+  }))
 ]
 
-function get (path: string, fn: (api: LedgerApi, ctx: RouteContext) => Promise<unknown>): Route {
-  return { method: 'GET', path, write: false, handle: async (api, ctx) => ({ body: await fn(api, ctx) }) }
+function get(path: string, fn: (api: LedgerApi, ctx: RouteContext) => Promise<unknown>): Route {
+  return {
+    method: 'GET',
+    path,
+    write: false,
+    handle: async (api, ctx) => ({ body: await fn(api, ctx) })
+  }
 }
 
-function write (method: Method, path: string, handle: Route['handle']): Route {
+function write(method: Method, path: string, handle: Route['handle']): Route {
   return { method, path, write: true, handle }
 }
 
 /** 200 when every transaction has its outcome, 202 when some are still pending. */
-function submitted (result: SubmitResult): Reply {
+function submitted(result: SubmitResult): Reply {
   return { status: result.pending === 0 ? 200 : 202, body: result }
 }
 
-function submitOptions (query: URLSearchParams): SubmitOptions {
+function submitOptions(query: URLSearchParams): SubmitOptions {
   const wait = query.get('wait') ?? 'applied'
-  if (!(WAIT_MODES as readonly string[]).includes(wait)) throw invalid(`query parameter "wait" must be one of ${WAIT_MODES.join(', ')}`)
-  return { wait: wait as WaitMode, timeout: intParam(query, 'timeout', MAX_SUBMIT_WAIT_MS) ?? DEFAULT_SUBMIT_WAIT_MS }
+  if (!(WAIT_MODES as readonly string[]).includes(wait))
+    throw invalid(`query parameter "wait" must be one of ${WAIT_MODES.join(', ')}`)
+  return {
+    wait: wait as WaitMode,
+    timeout: intParam(query, 'timeout', MAX_SUBMIT_WAIT_MS) ?? DEFAULT_SUBMIT_WAIT_MS
+  }
 }
 
-function position (text: string): number {
-  if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) throw invalid('an entry position is a whole number')
+function position(text: string): number {
+  if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw invalid('an entry position is a whole number')
   return Number(text)
 }
 
 /** The optional `author` query parameter: a writer key, 64 hex. */
-function author (query: URLSearchParams): string | undefined {
+function author(query: URLSearchParams): string | undefined {
   const text = query.get('author')
   if (text === null) return undefined
   const key = parseWriterKey(text)
@@ -90,17 +121,21 @@ function author (query: URLSearchParams): string | undefined {
   return toHex(key)
 }
 
-function recordKey (key: string): string {
-  if (key.length === 0 || key.includes('\0')) throw invalid('a record key is 1-512 bytes of UTF-8 without NUL')
+function recordKey(key: string): string {
+  if (key.length === 0 || key.includes('\0'))
+    throw invalid('a record key is 1-512 bytes of UTF-8 without NUL')
   return key
 }
 
-function invalid (message: string): LedgerError {
+function invalid(message: string): LedgerError {
   return new LedgerError('INVALID_ARGUMENT', message)
 }
 
 /** Find the route for a method and path segments; `allowed` lists the methods of a path that matched otherwise. */
-export function matchRoute (method: string, segments: string[]): { route: Route, params: Record<string, string> } | { route: null, allowed: Method[] } {
+export function matchRoute(
+  method: string,
+  segments: string[]
+): { route: Route; params: Record<string, string> } | { route: null; allowed: Method[] } {
   const allowed: Method[] = []
   for (const route of ROUTES) {
     const params = matchPath(route.path, segments)
@@ -111,7 +146,7 @@ export function matchRoute (method: string, segments: string[]): { route: Route,
   return { route: null, allowed }
 }
 
-function matchPath (pattern: string, segments: string[]): Record<string, string> | null {
+function matchPath(pattern: string, segments: string[]): Record<string, string> | null {
   const parts = pattern.split('/').slice(1)
   if (parts.length !== segments.length) return null
   const params: Record<string, string> = {}

@@ -29,9 +29,9 @@ export interface ApiServerOptions {
   /** Runs before every write route (after auth); throw to refuse the write (e.g. DISK_FULL). */
   beforeWrite?: () => Promise<void>
   /** Called for every response with status 500 or above. */
-  onServerError?: (err: unknown, req: { method: string, path: string }) => void
+  onServerError?: (err: unknown, req: { method: string; path: string }) => void
   /** Called for every 4xx response. */
-  onClientError?: (err: unknown, req: { method: string, path: string, status: number }) => void
+  onClientError?: (err: unknown, req: { method: string; path: string; status: number }) => void
 }
 
 /** The JSON HTTP API of one node. Nothing a client sends escapes a request: every failure becomes a `{ code, message }` reply. */
@@ -42,12 +42,14 @@ export class ApiServer {
   private readonly loopback: boolean
   private readonly authReads: boolean
 
-  constructor (private readonly opts: ApiServerOptions) {
+  constructor(private readonly opts: ApiServerOptions) {
     this.host = opts.host ?? '127.0.0.1'
     this.port = opts.port ?? 0
     this.loopback = isLoopback(this.host)
     this.authReads = opts.authReads ?? !this.loopback
-    this.server = http.createServer((req, res) => { void this.onRequest(req, res) })
+    this.server = http.createServer((req, res) => {
+      void this.onRequest(req, res)
+    })
     this.server.requestTimeout = REQUEST_TIMEOUT_MS
     this.server.headersTimeout = HEADERS_TIMEOUT_MS
     this.server.maxConnections = MAX_CONNECTIONS
@@ -61,15 +63,24 @@ export class ApiServer {
       const status = httpStatusOf(refused.code)
       this.opts.onClientError?.(refused, { method: '-', path: '-', status })
       const text = stringify(errorBody(refused)) + '\n'
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`)
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`
+      )
     })
   }
 
   /** Start listening; resolves with the base URL. */
-  async listen (): Promise<string> {
+  async listen(): Promise<string> {
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(new LedgerError('NETWORK', `cannot serve HTTP on ${this.host}:${this.port}: ${err.message}; pick another address with --http host:port`, { cause: err }))
+      const onError = (err: Error): void =>
+        reject(
+          new LedgerError(
+            'NETWORK',
+            `cannot serve HTTP on ${this.host}:${this.port}: ${err.message}; pick another address with --http host:port`,
+            { cause: err }
+          )
+        )
       this.server.once('error', onError)
       this.server.listen(this.port, this.host, () => {
         this.server.off('error', onError)
@@ -79,20 +90,20 @@ export class ApiServer {
     return this.url
   }
 
-  get url (): string {
+  get url(): string {
     const { address, port } = this.server.address() as AddressInfo
     return `http://${address.includes(':') ? `[${address}]` : address}:${port}`
   }
 
   /** Stop accepting, and cut every open connection (requests still waiting get no answer). */
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     if (!this.server.listening) return
-    const closed = new Promise<void>(resolve => this.server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     this.server.closeAllConnections()
     await closed
   }
 
-  private async onRequest (req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
     const raw = req.url ?? '/'
     const q = raw.indexOf('?')
@@ -104,9 +115,15 @@ export class ApiServer {
       if (match.route === null) {
         if (match.allowed.length > 0) {
           res.setHeader('Allow', match.allowed.join(', '))
-          throw new LedgerError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${match.allowed.join(' or ')}`)
+          throw new LedgerError(
+            'METHOD_NOT_ALLOWED',
+            `${method} is not allowed on ${path}: use ${match.allowed.join(' or ')}`
+          )
         }
-        throw new LedgerError('ROUTE_NOT_FOUND', `no route ${method} ${path}: see the API reference in the README`)
+        throw new LedgerError(
+          'ROUTE_NOT_FOUND',
+          `no route ${method} ${path}: see the API reference in the README`
+        )
       }
       if (match.route.write || this.authReads) this.checkToken(req, res)
       if (match.route.write && this.opts.beforeWrite !== undefined) await this.opts.beforeWrite()
@@ -129,42 +146,60 @@ export class ApiServer {
   }
 
   /** On a loopback server, refuse requests that name another host (a DNS-rebinding page in a browser). */
-  private checkHost (req: IncomingMessage): void {
+  private checkHost(req: IncomingMessage): void {
     if (!this.loopback) return
     const host = req.headers.host
     if (host === undefined) return
     const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
-    if (!isLoopback(name)) throw new LedgerError('FORBIDDEN', `this API serves loopback clients only (Host: ${host})`)
+    if (!isLoopback(name))
+      throw new LedgerError('FORBIDDEN', `this API serves loopback clients only (Host: ${host})`)
   }
 
-  private checkToken (req: IncomingMessage, res: ServerResponse): void {
+  private checkToken(req: IncomingMessage, res: ServerResponse): void {
     const header = req.headers.authorization
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
     if (match === null || !tokenMatches(match[1], this.opts.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer')
-      throw new LedgerError('UNAUTHORIZED', match === null
-        ? 'this route needs "Authorization: Bearer <token>"; the token is in the token file of the data directory'
-        : 'wrong token: use the one in the token file of the data directory')
+      throw new LedgerError(
+        'UNAUTHORIZED',
+        match === null
+          ? 'this route needs "Authorization: Bearer <token>"; the token is in the token file of the data directory'
+          : 'wrong token: use the one in the token file of the data directory'
+      )
     }
   }
 }
 
 /** The error reply for a request Node's HTTP parser refused. */
-function clientErrorOf (err: NodeJS.ErrnoException): LedgerError {
-  if (err.code === 'HPE_HEADER_OVERFLOW') return new LedgerError('HEADERS_TOO_LARGE', 'the request headers are too large: send fewer or shorter headers')
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new LedgerError('REQUEST_TIMEOUT', `the request was not complete within ${REQUEST_TIMEOUT_MS} ms`)
-  return new LedgerError('BAD_REQUEST', `not a valid HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with JSON bodies, see the API reference in the README`)
+function clientErrorOf(err: NodeJS.ErrnoException): LedgerError {
+  if (err.code === 'HPE_HEADER_OVERFLOW')
+    return new LedgerError(
+      'HEADERS_TOO_LARGE',
+      'the request headers are too large: send fewer or shorter headers'
+    )
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new LedgerError(
+      'REQUEST_TIMEOUT',
+      `the request was not complete within ${REQUEST_TIMEOUT_MS} ms`
+    )
+  return new LedgerError(
+    'BAD_REQUEST',
+    `not a valid HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with JSON bodies, see the API reference in the README`
+  )
 }
 
-function decodeSegments (path: string): string[] {
+function decodeSegments(path: string): string[] {
   try {
-    return path.split('/').slice(1).map(s => decodeURIComponent(s))
+    return path
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s))
   } catch (err) {
     throw new LedgerError('INVALID_ARGUMENT', `bad percent-encoding in the path: ${messageOf(err)}`)
   }
 }
 
-function send (res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return
   const text = stringify(body) + '\n'
   res.writeHead(status, {

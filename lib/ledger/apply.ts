@@ -9,7 +9,14 @@ import type { Meta, AccountValue, MemberValue } from './layout.js'
 import { ACCEPTED, reasonTag } from './outcome.js'
 import type { RejectReason } from './outcome.js'
 import type { LedgerView } from './view.js'
-import { FORMAT_VERSION, MAX_AMOUNT, MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_OWNERS, MAX_TX_BYTES } from './limits.js'
+import {
+  FORMAT_VERSION,
+  MAX_AMOUNT,
+  MAX_BLOCK_BYTES,
+  MAX_BLOCK_TXS,
+  MAX_OWNERS,
+  MAX_TX_BYTES
+} from './limits.js'
 
 const EMPTY = b4a.alloc(0)
 const INTERRUPT = 'INTERRUPT'
@@ -24,15 +31,19 @@ export interface ApplyOptions {
  * never throws on any input, and gives every transaction exactly one recorded outcome.
  * The only way it stops is `host.interrupt` when the ledger activates a newer format version.
  */
-export function createApply ({ supportedVersion = FORMAT_VERSION }: ApplyOptions = {}) {
-  return async function apply (nodes: Autobase.ApplyNode[], view: LedgerView, host: Autobase.Host): Promise<void> {
+export function createApply({ supportedVersion = FORMAT_VERSION }: ApplyOptions = {}) {
+  return async function apply(
+    nodes: Autobase.ApplyNode[],
+    view: LedgerView,
+    host: Autobase.Host
+  ): Promise<void> {
     const run = new ApplyRun(view, host, supportedVersion)
     await run.start()
     for (const node of nodes) {
       // An indexer's ack carries no transactions. Autobase stores an empty value as null too, so
       // peers cannot tell an empty block from an ack: skip both, or the author alone would record it.
       if (node.value === null || node.value.byteLength === 0) continue
-      if (await run.block(node.from.key, node.length - 1, node.value) === INTERRUPT) return
+      if ((await run.block(node.from.key, node.length - 1, node.value)) === INTERRUPT) return
     }
     await run.finish()
   }
@@ -65,21 +76,25 @@ class ApplyRun {
   /** Previous positions of what the current transaction changed, in subjectsOf order. */
   private links: number[] = []
 
-  constructor (private readonly view: LedgerView, private readonly host: Autobase.Host, private readonly supportedVersion: number) {
+  constructor(
+    private readonly view: LedgerView,
+    private readonly host: Autobase.Host,
+    private readonly supportedVersion: number
+  ) {
     this.state = new StateTxn(view.state)
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     this.meta = await this.state.meta()
   }
 
-  async finish (): Promise<void> {
+  async finish(): Promise<void> {
     if (this.entries.length > 0) await this.view.log.append(this.entries)
     this.state.putMeta(this.meta)
     await this.state.flush()
   }
 
-  private record ({ source, id, tx, reason, whole }: Outcome): void {
+  private record({ source, id, tx, reason, whole }: Outcome): void {
     const kept = tx.byteLength <= MAX_TX_BYTES ? tx : EMPTY
     const { bytes, hash } = sealEntry({
       seq: this.meta.length,
@@ -99,28 +114,47 @@ class ApplyRun {
     this.meta.head = hash
   }
 
-  async block (author: Uint8Array, writerSeq: number, value: Uint8Array): Promise<void | typeof INTERRUPT> {
+  async block(
+    author: Uint8Array,
+    writerSeq: number,
+    value: Uint8Array
+  ): Promise<void | typeof INTERRUPT> {
     if (this.meta.admins === 0 && this.meta.length === 0) {
       // Before anyone is added, the autobase accepts blocks only from its creator: make it admin.
       this.state.putMember(author, { admin: true, indexer: true, since: 0 })
       this.meta.admins = 1
     }
-    if (value.byteLength > MAX_BLOCK_BYTES) return this.rejectBlock(author, writerSeq, value, 'TOO_LARGE')
+    if (value.byteLength > MAX_BLOCK_BYTES)
+      return this.rejectBlock(author, writerSeq, value, 'TOO_LARGE')
     const block = decodeBlock(value)
-    if (block.version > this.meta.version) return this.rejectBlock(author, writerSeq, value, 'VERSION_NOT_ACTIVE')
+    if (block.version > this.meta.version)
+      return this.rejectBlock(author, writerSeq, value, 'VERSION_NOT_ACTIVE')
     if (!block.ok) return this.rejectBlock(author, writerSeq, value, 'BAD_ENCODING')
-    if (block.txs.length > MAX_BLOCK_TXS) return this.rejectBlock(author, writerSeq, value, 'TOO_LARGE')
+    if (block.txs.length > MAX_BLOCK_TXS)
+      return this.rejectBlock(author, writerSeq, value, 'TOO_LARGE')
     for (let index = 0; index < block.txs.length; index++) {
-      if (await this.tx({ author, writerSeq, index }, block.txs[index]) === INTERRUPT) return INTERRUPT
+      if ((await this.tx({ author, writerSeq, index }, block.txs[index])) === INTERRUPT)
+        return INTERRUPT
     }
   }
 
   /** A block rejected whole makes one entry: no id, no transaction bytes, the digest of the block. */
-  private rejectBlock (author: Uint8Array, writerSeq: number, value: Uint8Array, reason: RejectReason): void {
-    this.record({ source: { author, writerSeq, index: 0 }, id: null, tx: EMPTY, reason, whole: value })
+  private rejectBlock(
+    author: Uint8Array,
+    writerSeq: number,
+    value: Uint8Array,
+    reason: RejectReason
+  ): void {
+    this.record({
+      source: { author, writerSeq, index: 0 },
+      id: null,
+      tx: EMPTY,
+      reason,
+      whole: value
+    })
   }
 
-  private async tx (source: Source, bytes: Uint8Array): Promise<void | typeof INTERRUPT> {
+  private async tx(source: Source, bytes: Uint8Array): Promise<void | typeof INTERRUPT> {
     const { author } = source
     const header = readTxHeader(bytes)
     if (header === null) return this.record({ source, id: null, tx: bytes, reason: 'BAD_ENCODING' })
@@ -136,23 +170,33 @@ class ApplyRun {
       reason = await this.check(author, header.version, bytes)
     }
     if (reason === INTERRUPT) {
-      this.host.interrupt('The ledger activated a format version this release does not support: upgrade autoledger')
+      this.host.interrupt(
+        'The ledger activated a format version this release does not support: upgrade autoledger'
+      )
       return INTERRUPT
     }
     this.record({ source, id, tx: bytes, reason })
   }
 
-  private async check (author: Uint8Array, version: number, bytes: Uint8Array): Promise<RejectReason | null | typeof INTERRUPT> {
+  private async check(
+    author: Uint8Array,
+    version: number,
+    bytes: Uint8Array
+  ): Promise<RejectReason | null | typeof INTERRUPT> {
     if (bytes.byteLength > MAX_TX_BYTES) return 'TOO_LARGE'
     if (version > this.meta.version) return 'VERSION_NOT_ACTIVE'
     const member = await this.state.member(author)
     if (member === null) return 'NOT_A_MEMBER'
     const tx = decodeTx(bytes)
     if (typeof tx === 'string') return tx
-    return validateTx(tx) ?? await this.execute(author, member, tx)
+    return validateTx(tx) ?? (await this.execute(author, member, tx))
   }
 
-  private async execute (author: Uint8Array, member: MemberValue, tx: Tx): Promise<RejectReason | null | typeof INTERRUPT> {
+  private async execute(
+    author: Uint8Array,
+    member: MemberValue,
+    tx: Tx
+  ): Promise<RejectReason | null | typeof INTERRUPT> {
     const seq = this.meta.length
     switch (tx.type) {
       case 'put':
@@ -163,7 +207,7 @@ class ApplyRun {
         return null
       }
       case 'open-account':
-        if (await this.state.account(tx.account) !== null) return 'ACCOUNT_EXISTS'
+        if ((await this.state.account(tx.account)) !== null) return 'ACCOUNT_EXISTS'
         this.links.push(-1)
         this.state.putAccount(tx.account, { balance: 0n, owners: [author], seq })
         return null
@@ -171,7 +215,8 @@ class ApplyRun {
         if (!member.admin) return 'NOT_AUTHORIZED'
         const account = await this.account(tx.account)
         if (account === null) return 'ACCOUNT_NOT_FOUND'
-        if (account.balance + tx.amount > MAX_AMOUNT || this.meta.supply + tx.amount > MAX_AMOUNT) return 'AMOUNT_OVERFLOW'
+        if (account.balance + tx.amount > MAX_AMOUNT || this.meta.supply + tx.amount > MAX_AMOUNT)
+          return 'AMOUNT_OVERFLOW'
         this.links.push(account.seq)
         this.state.putAccount(tx.account, { ...account, balance: account.balance + tx.amount, seq })
         this.meta.supply += tx.amount
@@ -199,7 +244,7 @@ class ApplyRun {
         const account = await this.state.account(tx.account)
         if (account === null) return 'ACCOUNT_NOT_FOUND'
         if (!owns(author, tx.account, account)) return 'NOT_OWNER'
-        if (account.owners.some(o => b4a.equals(o, tx.key))) {
+        if (account.owners.some((o) => b4a.equals(o, tx.key))) {
           this.links.push(account.seq)
           this.state.putAccount(tx.account, { ...account, seq })
           return null
@@ -211,9 +256,13 @@ class ApplyRun {
       }
       case 'add-writer': {
         if (!member.admin) return 'NOT_AUTHORIZED'
-        if (await this.state.member(tx.key) !== null) return 'ALREADY_MEMBER'
+        if ((await this.state.member(tx.key)) !== null) return 'ALREADY_MEMBER'
         await this.host.addWriter(tx.key, { indexer: tx.indexer })
-        this.state.putMember(tx.key, { admin: tx.role === 'admin', indexer: tx.indexer, since: seq })
+        this.state.putMember(tx.key, {
+          admin: tx.role === 'admin',
+          indexer: tx.indexer,
+          since: seq
+        })
         if (tx.role === 'admin') this.meta.admins++
         return null
       }
@@ -238,14 +287,14 @@ class ApplyRun {
   }
 
   /** A writer-key account exists implicitly (balance 0, no history: seq -1); a named one only once opened. */
-  private async account (name: string): Promise<AccountValue | null> {
+  private async account(name: string): Promise<AccountValue | null> {
     const account = await this.state.account(name)
     if (account !== null || !isWriterAccount(name)) return account
     return { balance: 0n, owners: [], seq: -1 }
   }
 }
 
-function owns (author: Uint8Array, name: string, account: AccountValue): boolean {
+function owns(author: Uint8Array, name: string, account: AccountValue): boolean {
   if (account.owners.length === 0) return b4a.toString(author, 'hex') === name
-  return account.owners.some(o => b4a.equals(o, author))
+  return account.owners.some((o) => b4a.equals(o, author))
 }

@@ -11,7 +11,7 @@ const BLOCK_VERSION = FORMAT_VERSION
 
 const txList = c.array(c.buffer)
 
-export function encodeBlock (txs: Uint8Array[]): Uint8Array {
+export function encodeBlock(txs: Uint8Array[]): Uint8Array {
   const state = c.state()
   state.end += 1
   txList.preencode(state, txs)
@@ -22,7 +22,7 @@ export function encodeBlock (txs: Uint8Array[]): Uint8Array {
 }
 
 /** Pack encoded transactions, in order, into blocks of up to `targetBytes` and MAX_BLOCK_TXS each. */
-export function packBlocks (txs: Uint8Array[], targetBytes: number): Uint8Array[] {
+export function packBlocks(txs: Uint8Array[], targetBytes: number): Uint8Array[] {
   const blocks: Uint8Array[] = []
   let current: Uint8Array[] = []
   let size = 0
@@ -41,21 +41,20 @@ export function packBlocks (txs: Uint8Array[], targetBytes: number): Uint8Array[
 }
 
 /** Bytes a transaction of `txBytes` bytes adds to a block (its length prefix included). */
-export function blockCost (txBytes: number): number {
+export function blockCost(txBytes: number): number {
   const state = c.state()
   c.uint.preencode(state, txBytes)
   return state.end + txBytes
 }
 
 export type DecodedBlock =
-  | { ok: true, version: number, txs: Uint8Array[] }
-  | { ok: false, version: number }
+  { ok: true; version: number; txs: Uint8Array[] } | { ok: false; version: number }
 
 /**
  * Never throws. An empty or malformed block is `ok: false`; `version` is 0 when even that is missing.
  * Version 0 is never written (versions start at 1), so a block claiming it is malformed too.
  */
-export function decodeBlock (bytes: Uint8Array): DecodedBlock {
+export function decodeBlock(bytes: Uint8Array): DecodedBlock {
   if (bytes.byteLength < 1) return { ok: false, version: 0 }
   const version = bytes[0]
   if (version === 0) return { ok: false, version }

@@ -44,7 +44,7 @@ type State = ReturnType<typeof c.state>
 const linkList = c.array(c.uint)
 
 const body = {
-  preencode (state: State, e: EntryFields): void {
+  preencode(state: State, e: EntryFields): void {
     state.end += 1
     c.uint.preencode(state, e.seq)
     state.end += 32
@@ -55,10 +55,13 @@ const body = {
     c.buffer.preencode(state, e.tx)
     state.end += 32
     c.uint.preencode(state, e.outcome)
-    linkList.preencode(state, e.links.map(l => l + 1))
+    linkList.preencode(
+      state,
+      e.links.map((l) => l + 1)
+    )
     state.end += 32
   },
-  encode (state: State, e: EntryFields): void {
+  encode(state: State, e: EntryFields): void {
     c.uint8.encode(state, ENTRY_VERSION)
     c.uint.encode(state, e.seq)
     c.fixed32.encode(state, e.writer)
@@ -69,10 +72,13 @@ const body = {
     c.buffer.encode(state, e.tx)
     c.fixed32.encode(state, e.digest)
     c.uint.encode(state, e.outcome)
-    linkList.encode(state, e.links.map(l => l + 1))
+    linkList.encode(
+      state,
+      e.links.map((l) => l + 1)
+    )
     c.fixed32.encode(state, e.prev)
   },
-  decode (state: State): EntryFields {
+  decode(state: State): EntryFields {
     const version = c.uint8.decode(state)
     if (version !== ENTRY_VERSION) throw new Error('Unknown entry version ' + version)
     const seq = c.uint.decode(state)
@@ -84,14 +90,14 @@ const body = {
     const tx = c.buffer.decode(state) ?? b4a.alloc(0)
     const digest = c.fixed32.decode(state)
     const outcome = c.uint.decode(state)
-    const links = linkList.decode(state).map(l => l - 1)
+    const links = linkList.decode(state).map((l) => l - 1)
     const prev = c.fixed32.decode(state)
     return { seq, writer, writerSeq, index, id, tx, digest, outcome, links, prev }
   }
 }
 
 /** Encode an entry and chain it: returns the bytes to append and the entry's hash. */
-export function sealEntry (fields: EntryFields): { bytes: Uint8Array, hash: Uint8Array } {
+export function sealEntry(fields: EntryFields): { bytes: Uint8Array; hash: Uint8Array } {
   const state = c.state()
   body.preencode(state, fields)
   const bodyEnd = state.end
@@ -104,7 +110,7 @@ export function sealEntry (fields: EntryFields): { bytes: Uint8Array, hash: Uint
 }
 
 /** Decode a stored entry. Throws only on bytes this release did not write (a corrupt store). */
-export function openEntry (bytes: Uint8Array): EntryRecord {
+export function openEntry(bytes: Uint8Array): EntryRecord {
   const bodyBytes = bytes.subarray(0, bytes.byteLength - 32)
   const fields = decodeExact(body, bodyBytes)
   if (fields === null) throw new Error('Corrupt ledger entry')
@@ -112,11 +118,11 @@ export function openEntry (bytes: Uint8Array): EntryRecord {
 }
 
 /** Recompute an entry's hash from its bytes: true when the stored hash matches. */
-export function verifyEntry (bytes: Uint8Array): boolean {
+export function verifyEntry(bytes: Uint8Array): boolean {
   const bodyEnd = bytes.byteLength - 32
   return bodyEnd > 0 && b4a.equals(crypto.hash(bytes.subarray(0, bodyEnd)), bytes.subarray(bodyEnd))
 }
 
-export function digest (bytes: Uint8Array): Uint8Array {
+export function digest(bytes: Uint8Array): Uint8Array {
   return crypto.hash(bytes)
 }

@@ -36,10 +36,11 @@ const HEX = /^[0-9a-fA-F]*$/
 const LOWER_HEX = /^[0-9a-f]*$/
 
 /** Hex (either case) or bytes of exactly the kind's size, as that id; null for anything else. */
-export function parseId<K extends IdKind> (k: K, v: unknown): Id<K> | null {
+export function parseId<K extends IdKind>(k: K, v: unknown): Id<K> | null {
   const size = ID_BYTES[k]
-  if (typeof v === 'string') return v.length === size * 2 && HEX.test(v) ? b4a.from(v, 'hex') as Id<K> : null
-  return v instanceof Uint8Array && v.byteLength === size ? v as Id<K> : null
+  if (typeof v === 'string')
+    return v.length === size * 2 && HEX.test(v) ? (b4a.from(v, 'hex') as Id<K>) : null
+  return v instanceof Uint8Array && v.byteLength === size ? (v as Id<K>) : null
 }
 
 export const parseLedgerKey = (v: unknown): LedgerKey | null => parseId('ledger key', v)
@@ -48,11 +49,11 @@ export const parseSwarmKey = (v: unknown): SwarmKey | null => parseId('swarm key
 export const parseTxId = (v: unknown): TxId | null => parseId('tx id', v)
 
 /** The canonical text of an id (or any bytes): lowercase hex. */
-export function toHex (bytes: Uint8Array): string {
+export function toHex(bytes: Uint8Array): string {
   return b4a.toString(bytes, 'hex')
 }
 
 /** Whether `text` is an id of this kind in its canonical text (lowercase hex), as stored in config files and account names. */
-export function isCanonicalId (k: IdKind, text: unknown): text is string {
+export function isCanonicalId(k: IdKind, text: unknown): text is string {
   return typeof text === 'string' && text.length === ID_BYTES[k] * 2 && LOWER_HEX.test(text)
 }

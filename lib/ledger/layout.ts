@@ -24,15 +24,15 @@ export const keys = {
   record: (key: string): Uint8Array => b4a.concat([RECORD, b4a.from(key)]),
   account: (name: string): Uint8Array => b4a.concat([ACCOUNT, b4a.from(name)]),
   member: (key: Uint8Array): Uint8Array => b4a.concat([MEMBER, key]),
-  memberPrefix: (): Uint8Array => MEMBER,
+  memberPrefix: (): Uint8Array => MEMBER
 }
 
 type State = ReturnType<typeof c.state>
 
 interface Codec<T> {
-  preencode (state: State, v: T): void
-  encode (state: State, v: T): void
-  decode (state: State): T
+  preencode(state: State, v: T): void
+  encode(state: State, v: T): void
+  decode(state: State): T
 }
 
 export interface Meta {
@@ -48,24 +48,30 @@ export interface Meta {
   admins: number
 }
 
-export const EMPTY_META: Meta = { length: 0, head: GENESIS_HASH, version: FORMAT_VERSION, supply: 0n, admins: 0 }
+export const EMPTY_META: Meta = {
+  length: 0,
+  head: GENESIS_HASH,
+  version: FORMAT_VERSION,
+  supply: 0n,
+  admins: 0
+}
 
 const metaCodec: Codec<Meta> = {
-  preencode (state, m) {
+  preencode(state, m) {
     c.uint.preencode(state, m.length)
     state.end += 32
     c.uint.preencode(state, m.version)
     amount.preencode(state, m.supply)
     c.uint.preencode(state, m.admins)
   },
-  encode (state, m) {
+  encode(state, m) {
     c.uint.encode(state, m.length)
     c.fixed32.encode(state, m.head)
     c.uint.encode(state, m.version)
     amount.encode(state, m.supply)
     c.uint.encode(state, m.admins)
   },
-  decode (state) {
+  decode(state) {
     return {
       length: c.uint.decode(state),
       head: c.fixed32.decode(state),
@@ -84,17 +90,17 @@ export interface RecordValue {
 }
 
 const recordCodec: Codec<RecordValue> = {
-  preencode (state, r) {
+  preencode(state, r) {
     c.bool.preencode(state, r.value !== null)
     if (r.value !== null) strictString.preencode(state, r.value)
     c.uint.preencode(state, r.seq)
   },
-  encode (state, r) {
+  encode(state, r) {
     c.bool.encode(state, r.value !== null)
     if (r.value !== null) strictString.encode(state, r.value)
     c.uint.encode(state, r.seq)
   },
-  decode (state) {
+  decode(state) {
     const value = c.bool.decode(state) ? strictString.decode(state) : null
     return { value, seq: c.uint.decode(state) }
   }
@@ -111,18 +117,22 @@ export interface AccountValue {
 const ownerList = c.array(c.fixed32)
 
 const accountCodec: Codec<AccountValue> = {
-  preencode (state, a) {
+  preencode(state, a) {
     amount.preencode(state, a.balance)
     ownerList.preencode(state, a.owners)
     c.uint.preencode(state, a.seq)
   },
-  encode (state, a) {
+  encode(state, a) {
     amount.encode(state, a.balance)
     ownerList.encode(state, a.owners)
     c.uint.encode(state, a.seq)
   },
-  decode (state) {
-    return { balance: amount.decode(state), owners: ownerList.decode(state), seq: c.uint.decode(state) }
+  decode(state) {
+    return {
+      balance: amount.decode(state),
+      owners: ownerList.decode(state),
+      seq: c.uint.decode(state)
+    }
   }
 }
 
@@ -134,15 +144,21 @@ export interface MemberValue {
 }
 
 const memberCodec: Codec<MemberValue> = {
-  preencode (state, m) { c.uint.preencode(state, flags(m)); c.uint.preencode(state, m.since) },
-  encode (state, m) { c.uint.encode(state, flags(m)); c.uint.encode(state, m.since) },
-  decode (state) {
+  preencode(state, m) {
+    c.uint.preencode(state, flags(m))
+    c.uint.preencode(state, m.since)
+  },
+  encode(state, m) {
+    c.uint.encode(state, flags(m))
+    c.uint.encode(state, m.since)
+  },
+  decode(state) {
     const f = c.uint.decode(state)
     return { admin: (f & 1) !== 0, indexer: (f & 2) !== 0, since: c.uint.decode(state) }
   }
 }
 
-function flags (m: MemberValue): number {
+function flags(m: MemberValue): number {
   return (m.admin ? 1 : 0) | (m.indexer ? 2 : 0)
 }
 
@@ -156,14 +172,13 @@ export const values = {
   seq: seqCodec
 }
 
-export function encodeValue<T> (codec: Codec<T>, v: T): Uint8Array {
+export function encodeValue<T>(codec: Codec<T>, v: T): Uint8Array {
   return c.encode(codec, v)
 }
 
 /** Decode a stored value; a value that does not decode means a corrupt store, so this throws. */
-export function decodeValue<T> (codec: Codec<T>, bytes: Uint8Array): T {
+export function decodeValue<T>(codec: Codec<T>, bytes: Uint8Array): T {
   const v = decodeExact(codec, bytes)
   if (v === null) throw new Error('Corrupt ledger state')
   return v
 }
-

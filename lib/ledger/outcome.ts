@@ -34,7 +34,7 @@ export type RejectReason = (typeof REJECT_REASONS)[number]
 /** Outcome tag 0 is "accepted"; tag n > 0 is REJECT_REASONS[n - 1]. */
 export const ACCEPTED = 0
 
-export function reasonTag (reason: RejectReason): number {
+export function reasonTag(reason: RejectReason): number {
   return REJECT_REASONS.indexOf(reason) + 1
 }
 
@@ -42,7 +42,7 @@ export function reasonTag (reason: RejectReason): number {
 export type EntryReason = RejectReason | `REASON_${number}`
 
 /** The reason for an outcome tag, or null for accepted. An unknown tag (a newer release) reads as its number. */
-export function reasonOf (tag: number): EntryReason | null {
+export function reasonOf(tag: number): EntryReason | null {
   if (tag === ACCEPTED) return null
   return REJECT_REASONS[tag - 1] ?? `REASON_${tag}`
 }

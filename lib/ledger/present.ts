@@ -8,7 +8,7 @@ import type { MemberValue } from './layout.js'
 import type { Entry, Member, Transaction } from './results.js'
 
 /** An entry as queries return it; `final` says whether the quorum has signed it. */
-export function presentEntry (r: EntryRecord, final: boolean): Entry {
+export function presentEntry(r: EntryRecord, final: boolean): Entry {
   const tx = r.tx.byteLength > 0 ? decodeTx(r.tx) : null
   return {
     position: r.seq,
@@ -26,23 +26,34 @@ export function presentEntry (r: EntryRecord, final: boolean): Entry {
   }
 }
 
-export function presentTx (tx: Tx): Transaction {
+export function presentTx(tx: Tx): Transaction {
   const base = { id: toHex(tx.id), version: tx.version, timestamp: tx.timestamp }
   switch (tx.type) {
-    case 'put': return { ...base, type: tx.type, key: tx.key, value: parseOrText(tx.value) }
-    case 'add-writer': return { ...base, type: tx.type, key: toHex(tx.key), role: tx.role, indexer: tx.indexer }
-    case 'remove-writer': return { ...base, type: tx.type, key: toHex(tx.key) }
-    case 'add-owner': return { ...base, type: tx.type, account: tx.account, key: toHex(tx.key) }
-    default: return { ...base, ...tx, id: base.id }
+    case 'put':
+      return { ...base, type: tx.type, key: tx.key, value: parseOrText(tx.value) }
+    case 'add-writer':
+      return { ...base, type: tx.type, key: toHex(tx.key), role: tx.role, indexer: tx.indexer }
+    case 'remove-writer':
+      return { ...base, type: tx.type, key: toHex(tx.key) }
+    case 'add-owner':
+      return { ...base, type: tx.type, account: tx.account, key: toHex(tx.key) }
+    default:
+      return { ...base, ...tx, id: base.id }
   }
 }
 
-export function presentMember (key: Uint8Array, m: MemberValue, final: boolean): Member {
-  return { key: toHex(key), role: m.admin ? 'admin' : 'writer', indexer: m.indexer, since: m.since, final }
+export function presentMember(key: Uint8Array, m: MemberValue, final: boolean): Member {
+  return {
+    key: toHex(key),
+    role: m.admin ? 'admin' : 'writer',
+    indexer: m.indexer,
+    since: m.since,
+    final
+  }
 }
 
 /** Rejected puts may hold text that is not JSON: show it as a string rather than fail the read. */
-function parseOrText (text: string): unknown {
+function parseOrText(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch {

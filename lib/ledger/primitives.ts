@@ -7,13 +7,13 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** A length-prefixed UTF-8 string whose decode fails on malformed UTF-8 instead of substituting. */
 export const strictString = {
-  preencode (state: State, s: string): void {
+  preencode(state: State, s: string): void {
     c.buffer.preencode(state, b4a.from(s, 'utf-8'))
   },
-  encode (state: State, s: string): void {
+  encode(state: State, s: string): void {
     c.buffer.encode(state, b4a.from(s, 'utf-8'))
   },
-  decode (state: State): string {
+  decode(state: State): string {
     const bytes = c.buffer.decode(state)
     return strictUtf8.decode(bytes)
   }
@@ -24,10 +24,10 @@ export const strictString = {
  * with no leading zero byte, so every amount has exactly one encoding. Zero is a single 0 byte.
  */
 export const amount = {
-  preencode (state: State, n: bigint): void {
+  preencode(state: State, n: bigint): void {
     state.end += 1 + byteLength(n)
   },
-  encode (state: State, n: bigint): void {
+  encode(state: State, n: bigint): void {
     const len = byteLength(n)
     const buf = state.buffer as Uint8Array
     buf[state.start++] = len
@@ -37,7 +37,7 @@ export const amount = {
     }
     state.start += len
   },
-  decode (state: State): bigint {
+  decode(state: State): bigint {
     const buf = state.buffer as Uint8Array
     if (state.start >= state.end) throw new Error('Out of bounds')
     const len = buf[state.start++]
@@ -50,7 +50,7 @@ export const amount = {
   }
 }
 
-function byteLength (n: bigint): number {
+function byteLength(n: bigint): number {
   let len = 0
   while (n > 0n) {
     len++
@@ -60,7 +60,7 @@ function byteLength (n: bigint): number {
 }
 
 /** Decode `bytes` completely with `enc`; null if it throws or leaves trailing bytes. */
-export function decodeExact<T> (enc: { decode (state: State): T }, bytes: Uint8Array): T | null {
+export function decodeExact<T>(enc: { decode(state: State): T }, bytes: Uint8Array): T | null {
   const state = c.state(0, bytes.byteLength, bytes)
   try {
     const value = enc.decode(state)

@@ -8,7 +8,16 @@ import { WRITER_KEY_BYTES } from './limits.js'
 import { toHex } from './ids.js'
 import type { TxId, WriterKey } from './ids.js'
 import { presentEntry, presentMember } from './present.js'
-import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from './results.js'
+import type {
+  Entry,
+  Page,
+  RangeOptions,
+  HistoryOptions,
+  Head,
+  RecordResult,
+  BalanceResult,
+  Member
+} from './results.js'
 import type { LedgerView } from './view.js'
 
 export const DEFAULT_PAGE = 100
@@ -19,22 +28,22 @@ const MAX_KEY = b4a.alloc(WRITER_KEY_BYTES, 0xff)
 
 /** Read-only queries over the views. Every result says whether it is final. */
 export class LedgerReader {
-  constructor (private readonly view: LedgerView) {}
+  constructor(private readonly view: LedgerView) {}
 
-  get length (): number {
+  get length(): number {
     return this.view.log.length
   }
 
-  get finalLength (): number {
+  get finalLength(): number {
     return Math.min(this.view.log.signedLength, this.view.log.length)
   }
 
-  async meta (): Promise<Meta> {
+  async meta(): Promise<Meta> {
     const node = await this.view.state.get(keys.meta())
     return node?.value ? decodeValue(values.meta, node.value) : EMPTY_META
   }
 
-  async head (): Promise<Head> {
+  async head(): Promise<Head> {
     const length = this.length
     const finalLength = this.finalLength
     return {
@@ -45,30 +54,30 @@ export class LedgerReader {
   }
 
   /** Hash of the ledger's first `length` entries (the hash of entry length - 1). */
-  async hashAt (length: number): Promise<Uint8Array> {
+  async hashAt(length: number): Promise<Uint8Array> {
     if (length === 0) return GENESIS_HASH
     const record = await this.record(length - 1)
     return record === null ? GENESIS_HASH : record.hash
   }
 
-  async record (position: number): Promise<EntryRecord | null> {
+  async record(position: number): Promise<EntryRecord | null> {
     if (!Number.isSafeInteger(position) || position < 0 || position >= this.length) return null
     const bytes = await this.view.log.get(position, { wait: false })
     return bytes === null ? null : openEntry(bytes)
   }
 
-  async entry (position: number): Promise<Entry | null> {
+  async entry(position: number): Promise<Entry | null> {
     const record = await this.record(position)
     return record === null ? null : presentEntry(record, record.seq < this.finalLength)
   }
 
-  async entries ({ gte = 0, lt, limit, reverse = false }: RangeOptions = {}): Promise<Page<Entry>> {
+  async entries({ gte = 0, lt, limit, reverse = false }: RangeOptions = {}): Promise<Page<Entry>> {
     const end = Math.min(lt ?? this.length, this.length)
     const size = pageSize(limit)
     const positions: number[] = []
     if (reverse) for (let i = end - 1; i >= gte && positions.length < size; i--) positions.push(i)
     else for (let i = Math.max(gte, 0); i < end && positions.length < size; i++) positions.push(i)
-    const items = (await Promise.all(positions.map(p => this.entry(p)))).filter(e => e !== null)
+    const items = (await Promise.all(positions.map((p) => this.entry(p)))).filter((e) => e !== null)
     const last = positions[positions.length - 1]
     const more = positions.length === size && (reverse ? last > gte : last + 1 < end)
     return { items, next: more ? (reverse ? last : last + 1) : null }
@@ -81,7 +90,7 @@ export class LedgerReader {
    * collide by accident, so that is the only one unless a writer copied the id; to find your own
    * transaction whatever others did with its id, pass its author.
    */
-  async transaction (id: TxId, author?: WriterKey): Promise<Entry | null> {
+  async transaction(id: TxId, author?: WriterKey): Promise<Entry | null> {
     if (author !== undefined) {
       const node = await this.view.state.get(keys.tx(id, author))
       if (node?.value == null) return null
@@ -91,7 +100,10 @@ export class LedgerReader {
     const size = prefix.byteLength + WRITER_KEY_BYTES
     let first = -1
     // One key per writer that used the id: at most the number of members there ever were.
-    for await (const node of this.view.state.createReadStream({ gte: prefix, lte: b4a.concat([prefix, MAX_KEY]) })) {
+    for await (const node of this.view.state.createReadStream({
+      gte: prefix,
+      lte: b4a.concat([prefix, MAX_KEY])
+    })) {
       if (node.value === null || node.key.byteLength !== size) continue
       const seq = decodeValue(values.seq, node.value)
       if (first === -1 || seq < first) first = seq
@@ -99,21 +111,26 @@ export class LedgerReader {
     return first === -1 ? null : this.entry(first)
   }
 
-  async get (key: string): Promise<RecordResult | null> {
+  async get(key: string): Promise<RecordResult | null> {
     const node = await this.view.state.get(keys.record(key))
     if (node?.value == null) return null
     const record = decodeValue(values.record, node.value)
     if (record.value === null) return null
-    return { key, value: JSON.parse(record.value), position: record.seq, final: record.seq < this.finalLength }
+    return {
+      key,
+      value: JSON.parse(record.value),
+      position: record.seq,
+      final: record.seq < this.finalLength
+    }
   }
 
-  async history (key: string, opts: HistoryOptions = {}): Promise<Page<Entry>> {
+  async history(key: string, opts: HistoryOptions = {}): Promise<Page<Entry>> {
     const node = await this.view.state.get(keys.record(key))
     const latest = node?.value == null ? -1 : decodeValue(values.record, node.value).seq
     return this.chainPage('r:' + key, latest, opts)
   }
 
-  async accountHistory (account: string, opts: HistoryOptions = {}): Promise<Page<Entry>> {
+  async accountHistory(account: string, opts: HistoryOptions = {}): Promise<Page<Entry>> {
     const node = await this.view.state.get(keys.account(account))
     const latest = node?.value == null ? -1 : decodeValue(values.account, node.value).seq
     return this.chainPage('a:' + account, latest, opts)
@@ -123,13 +140,17 @@ export class LedgerReader {
    * Walk a subject's chain of entries newest first, from `latest` (or from just before `lt`).
    * Paging with `lt` set to the previous page's `next` costs one read per entry returned.
    */
-  private async chainPage (subject: string, latest: number, { lt, limit }: HistoryOptions): Promise<Page<Entry>> {
+  private async chainPage(
+    subject: string,
+    latest: number,
+    { lt, limit }: HistoryOptions
+  ): Promise<Page<Entry>> {
     const size = pageSize(limit)
     let position = latest
     if (lt !== undefined && lt <= latest) {
       const at = await this.record(lt)
       const link = at === null ? undefined : linkOf(at, subject)
-      position = link ?? await this.walkBelow(subject, latest, lt)
+      position = link ?? (await this.walkBelow(subject, latest, lt))
     }
     const items: Entry[] = []
     while (position >= 0 && items.length < size) {
@@ -138,22 +159,26 @@ export class LedgerReader {
       items.push(presentEntry(record, record.seq < this.finalLength))
       position = linkOf(record, subject) ?? -1
     }
-    return { items, next: position >= 0 && items.length > 0 ? items[items.length - 1].position : null }
+    return {
+      items,
+      next: position >= 0 && items.length > 0 ? items[items.length - 1].position : null
+    }
   }
 
   /** The newest position below `lt` in a subject's chain, walking from `latest`. */
-  private async walkBelow (subject: string, latest: number, lt: number): Promise<number> {
+  private async walkBelow(subject: string, latest: number, lt: number): Promise<number> {
     let position = latest
     while (position >= lt) {
       const record = await this.record(position)
-      position = record === null ? -1 : linkOf(record, subject) ?? -1
+      position = record === null ? -1 : (linkOf(record, subject) ?? -1)
     }
     return position
   }
 
-  async balance (account: string): Promise<BalanceResult> {
+  async balance(account: string): Promise<BalanceResult> {
     const node = await this.view.state.get(keys.account(account))
-    if (node?.value == null) return { account, balance: 0n, owners: [], position: null, final: true }
+    if (node?.value == null)
+      return { account, balance: 0n, owners: [], position: null, final: true }
     const value = decodeValue(values.account, node.value)
     return {
       account,
@@ -164,20 +189,22 @@ export class LedgerReader {
     }
   }
 
-  async members (): Promise<Member[]> {
+  async members(): Promise<Member[]> {
     const prefix = keys.memberPrefix()
     const members: Member[] = []
     for await (const node of this.view.state.createReadStream(prefixRange(prefix))) {
       if (node.value === null) continue
       const member = decodeValue(values.member, node.value)
-      members.push(presentMember(node.key.subarray(prefix.byteLength), member, member.since < this.finalLength))
+      members.push(
+        presentMember(node.key.subarray(prefix.byteLength), member, member.since < this.finalLength)
+      )
     }
     return members
   }
 }
 
 /** The previous position in `subject`'s chain, from an entry that changed it; undefined if it did not. */
-function linkOf (record: EntryRecord, subject: string): number | undefined {
+function linkOf(record: EntryRecord, subject: string): number | undefined {
   if (record.links.length === 0) return undefined
   const tx = decodeTx(record.tx)
   if (typeof tx === 'string') return undefined
@@ -185,17 +212,17 @@ function linkOf (record: EntryRecord, subject: string): number | undefined {
   return i === -1 ? undefined : record.links[i]
 }
 
-function pageSize (limit: number | undefined): number {
+function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE
   return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)))
 }
 
-function prefixRange (prefix: Uint8Array): { gte: Uint8Array, lt: Uint8Array } {
+function prefixRange(prefix: Uint8Array): { gte: Uint8Array; lt: Uint8Array } {
   return { gte: prefix, lt: prefixEnd(prefix) }
 }
 
 /** The first key after every key that starts with `prefix` (prefixes here never end in 0xff). */
-function prefixEnd (prefix: Uint8Array): Uint8Array {
+function prefixEnd(prefix: Uint8Array): Uint8Array {
   const end = b4a.from(prefix)
   end[end.byteLength - 1]++
   return end

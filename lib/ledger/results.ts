@@ -3,7 +3,7 @@ import type { Role, TransactionBody } from './tx-types.js'
 import type { EntryReason } from './outcome.js'
 
 /** A decoded transaction as the API returns it: ids and keys in hex, record values parsed. */
-export type Transaction = { id: string, version: number, timestamp: number } & TransactionBody
+export type Transaction = { id: string; version: number; timestamp: number } & TransactionBody
 
 export interface Entry {
   position: number
@@ -47,10 +47,15 @@ export interface RangeOptions {
 export interface Head {
   length: number
   hash: string
-  final: { length: number, hash: string }
+  final: { length: number; hash: string }
 }
 
-export interface RecordResult { key: string, value: unknown, position: number, final: boolean }
+export interface RecordResult {
+  key: string
+  value: unknown
+  position: number
+  final: boolean
+}
 export interface BalanceResult {
   account: string
   balance: bigint
@@ -60,4 +65,10 @@ export interface BalanceResult {
   position: number | null
   final: boolean
 }
-export interface Member { key: string, role: Role, indexer: boolean, since: number, final: boolean }
+export interface Member {
+  key: string
+  role: Role
+  indexer: boolean
+  since: number
+  final: boolean
+}

@@ -5,7 +5,12 @@ import type { RejectReason } from './outcome.js'
 import { isCanonicalId } from './ids.js'
 import type { TxType, TxBody } from './tx-types.js'
 import {
-  MAX_AMOUNT, MAX_KEY_BYTES, MAX_MEMO_BYTES, MAX_VALUE_BYTES, TX_ID_BYTES, WRITER_KEY_BYTES
+  MAX_AMOUNT,
+  MAX_KEY_BYTES,
+  MAX_MEMO_BYTES,
+  MAX_VALUE_BYTES,
+  TX_ID_BYTES,
+  WRITER_KEY_BYTES
 } from './limits.js'
 
 export type { Role, TxType, TxBody } from './tx-types.js'
@@ -43,7 +48,7 @@ const ROLE_INDEXER = 2
  * A transaction is: version (uint8), id (16 bytes), type tag (uint), timestamp (uint), then the
  * fields of its type. The version and id come first in every version, so any release can read them.
  */
-export function encodeTx (tx: Tx): Uint8Array {
+export function encodeTx(tx: Tx): Uint8Array {
   const state = c.state()
   preencodeTx(state, tx)
   state.buffer = b4a.allocUnsafe(state.end)
@@ -53,64 +58,88 @@ export function encodeTx (tx: Tx): Uint8Array {
 
 type State = ReturnType<typeof c.state>
 
-function preencodeTx (state: State, tx: Tx): void {
+function preencodeTx(state: State, tx: Tx): void {
   state.end += 1 + TX_ID_BYTES
   c.uint.preencode(state, TYPE_TAGS[tx.type])
   c.uint.preencode(state, tx.timestamp)
   bodyFields(tx, {
-    string: s => strictString.preencode(state, s),
-    amount: n => amount.preencode(state, n),
-    fixed32: () => { state.end += WRITER_KEY_BYTES },
-    uint: n => c.uint.preencode(state, n)
+    string: (s) => strictString.preencode(state, s),
+    amount: (n) => amount.preencode(state, n),
+    fixed32: () => {
+      state.end += WRITER_KEY_BYTES
+    },
+    uint: (n) => c.uint.preencode(state, n)
   })
 }
 
-function encodeFields (state: State, tx: Tx): void {
+function encodeFields(state: State, tx: Tx): void {
   c.uint8.encode(state, tx.version)
   c.fixed(TX_ID_BYTES).encode(state, tx.id)
   c.uint.encode(state, TYPE_TAGS[tx.type])
   c.uint.encode(state, tx.timestamp)
   bodyFields(tx, {
-    string: s => strictString.encode(state, s),
-    amount: n => amount.encode(state, n),
-    fixed32: b => c.fixed32.encode(state, b),
-    uint: n => c.uint.encode(state, n)
+    string: (s) => strictString.encode(state, s),
+    amount: (n) => amount.encode(state, n),
+    fixed32: (b) => c.fixed32.encode(state, b),
+    uint: (n) => c.uint.encode(state, n)
   })
 }
 
 interface FieldWriter {
-  string (s: string): void
-  amount (n: bigint): void
-  fixed32 (b: Uint8Array): void
-  uint (n: number): void
+  string(s: string): void
+  amount(n: bigint): void
+  fixed32(b: Uint8Array): void
+  uint(n: number): void
 }
 
 /** The one place that lists each type's fields in wire order, for both preencode and encode. */
-function bodyFields (tx: TxBody, w: FieldWriter): void {
+function bodyFields(tx: TxBody, w: FieldWriter): void {
   switch (tx.type) {
-    case 'put': w.string(tx.key); w.string(tx.value); break
-    case 'del': w.string(tx.key); break
-    case 'open-account': w.string(tx.account); break
-    case 'mint': w.string(tx.account); w.amount(tx.amount); break
-    case 'transfer': w.string(tx.from); w.string(tx.to); w.amount(tx.amount); w.string(tx.memo); break
+    case 'put':
+      w.string(tx.key)
+      w.string(tx.value)
+      break
+    case 'del':
+      w.string(tx.key)
+      break
+    case 'open-account':
+      w.string(tx.account)
+      break
+    case 'mint':
+      w.string(tx.account)
+      w.amount(tx.amount)
+      break
+    case 'transfer':
+      w.string(tx.from)
+      w.string(tx.to)
+      w.amount(tx.amount)
+      w.string(tx.memo)
+      break
     case 'add-writer':
       w.fixed32(tx.key)
       w.uint((tx.role === 'admin' ? ROLE_ADMIN : 0) | (tx.indexer ? ROLE_INDEXER : 0))
       break
-    case 'remove-writer': w.fixed32(tx.key); break
-    case 'set-version': w.uint(tx.format); break
-    case 'add-owner': w.string(tx.account); w.fixed32(tx.key); break
+    case 'remove-writer':
+      w.fixed32(tx.key)
+      break
+    case 'set-version':
+      w.uint(tx.format)
+      break
+    case 'add-owner':
+      w.string(tx.account)
+      w.fixed32(tx.key)
+      break
   }
 }
 
 /** The version byte and id of an encoded transaction, or null if it is too short to have them. */
-export function readTxHeader (bytes: Uint8Array): { version: number, id: Uint8Array } | null {
+export function readTxHeader(bytes: Uint8Array): { version: number; id: Uint8Array } | null {
   if (bytes.byteLength < 1 + TX_ID_BYTES || bytes[0] === 0) return null
   return { version: bytes[0], id: bytes.subarray(1, 1 + TX_ID_BYTES) }
 }
 
 const txDecoder = {
-  decode (state: State): Tx | RejectReason {
+  decode(state: State): Tx | RejectReason {
     const version = c.uint8.decode(state)
     const id = c.fixed(TX_ID_BYTES).decode(state)
     const type = TYPES_BY_TAG.get(c.uint.decode(state))
@@ -121,33 +150,62 @@ const txDecoder = {
     }
     const header = { version, id, timestamp }
     switch (type) {
-      case 'put': return { ...header, type, key: strictString.decode(state), value: strictString.decode(state) }
-      case 'del': return { ...header, type, key: strictString.decode(state) }
-      case 'open-account': return { ...header, type, account: strictString.decode(state) }
-      case 'mint': return { ...header, type, account: strictString.decode(state), amount: amount.decode(state) }
-      case 'transfer': return {
-        ...header,
-        type,
-        from: strictString.decode(state),
-        to: strictString.decode(state),
-        amount: amount.decode(state),
-        memo: strictString.decode(state)
-      }
+      case 'put':
+        return {
+          ...header,
+          type,
+          key: strictString.decode(state),
+          value: strictString.decode(state)
+        }
+      case 'del':
+        return { ...header, type, key: strictString.decode(state) }
+      case 'open-account':
+        return { ...header, type, account: strictString.decode(state) }
+      case 'mint':
+        return {
+          ...header,
+          type,
+          account: strictString.decode(state),
+          amount: amount.decode(state)
+        }
+      case 'transfer':
+        return {
+          ...header,
+          type,
+          from: strictString.decode(state),
+          to: strictString.decode(state),
+          amount: amount.decode(state),
+          memo: strictString.decode(state)
+        }
       case 'add-writer': {
         const key = c.fixed32.decode(state)
         const flags = c.uint.decode(state)
         if (flags & ~(ROLE_ADMIN | ROLE_INDEXER)) throw new Error('Unknown role flags')
-        return { ...header, type, key, role: flags & ROLE_ADMIN ? 'admin' : 'writer', indexer: (flags & ROLE_INDEXER) !== 0 }
+        return {
+          ...header,
+          type,
+          key,
+          role: flags & ROLE_ADMIN ? 'admin' : 'writer',
+          indexer: (flags & ROLE_INDEXER) !== 0
+        }
       }
-      case 'remove-writer': return { ...header, type, key: c.fixed32.decode(state) }
-      case 'set-version': return { ...header, type, format: c.uint.decode(state) }
-      case 'add-owner': return { ...header, type, account: strictString.decode(state), key: c.fixed32.decode(state) }
+      case 'remove-writer':
+        return { ...header, type, key: c.fixed32.decode(state) }
+      case 'set-version':
+        return { ...header, type, format: c.uint.decode(state) }
+      case 'add-owner':
+        return {
+          ...header,
+          type,
+          account: strictString.decode(state),
+          key: c.fixed32.decode(state)
+        }
     }
   }
 }
 
 /** Decode one transaction. Never throws: malformed bytes give a rejection reason. */
-export function decodeTx (bytes: Uint8Array): Tx | RejectReason {
+export function decodeTx(bytes: Uint8Array): Tx | RejectReason {
   if (readTxHeader(bytes) === null) return 'BAD_ENCODING'
   return decodeExact(txDecoder, bytes) ?? 'BAD_ENCODING'
 }
@@ -156,7 +214,7 @@ export function decodeTx (bytes: Uint8Array): Tx | RejectReason {
  * What an accepted transaction changes, in a fixed order: `r:<key>` for a record, `a:<name>` for an
  * account. Each entry links, per subject in this order, to the previous entry that changed it.
  */
-export function subjectsOf (tx: Tx): string[] {
+export function subjectsOf(tx: Tx): string[] {
   switch (tx.type) {
     case 'put':
     case 'del':
@@ -174,26 +232,26 @@ export function subjectsOf (tx: Tx): string[] {
 
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
-export function isAccountName (name: string): boolean {
+export function isAccountName(name: string): boolean {
   return ACCOUNT_NAME.test(name)
 }
 
 /** Accounts named by a writer key in lowercase hex belong to that writer without being opened. */
-export function isWriterAccount (name: string): boolean {
+export function isWriterAccount(name: string): boolean {
   return isCanonicalId('writer key', name)
 }
 
 /** Named accounts are opened (and may be shared); writer-key accounts are neither. */
-function isNamedAccount (name: string): boolean {
+function isNamedAccount(name: string): boolean {
   return isAccountName(name) && !isWriterAccount(name)
 }
 
-function validKey (key: string): boolean {
+function validKey(key: string): boolean {
   const len = b4a.byteLength(key)
   return len > 0 && len <= MAX_KEY_BYTES && !key.includes('\0')
 }
 
-function validValue (text: string): boolean {
+function validValue(text: string): boolean {
   if (b4a.byteLength(text) > MAX_VALUE_BYTES) return false
   try {
     JSON.parse(text)
@@ -203,7 +261,7 @@ function validValue (text: string): boolean {
   }
 }
 
-function validAmount (n: bigint): boolean {
+function validAmount(n: bigint): boolean {
   return n >= 1n && n <= MAX_AMOUNT
 }
 
@@ -211,7 +269,7 @@ function validAmount (n: bigint): boolean {
  * Checks that need no ledger state. Run on submit (to fail fast) and again in apply (the author
  * may run other code). Returns the first failed check in a fixed order, or null.
  */
-export function validateTx (tx: Tx): RejectReason | null {
+export function validateTx(tx: Tx): RejectReason | null {
   switch (tx.type) {
     case 'put':
       if (!validKey(tx.key)) return 'INVALID_KEY'
@@ -234,6 +292,8 @@ export function validateTx (tx: Tx): RejectReason | null {
     case 'remove-writer':
       return tx.key.byteLength === WRITER_KEY_BYTES ? null : 'INVALID_WRITER_KEY'
     case 'set-version':
-      return Number.isSafeInteger(tx.format) && tx.format >= 1 && tx.format <= 255 ? null : 'INVALID_VERSION'
+      return Number.isSafeInteger(tx.format) && tx.format >= 1 && tx.format <= 255
+        ? null
+        : 'INVALID_VERSION'
   }
 }

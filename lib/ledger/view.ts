@@ -11,14 +11,18 @@ export interface LedgerView {
   state: Hyperbee
 }
 
-export function openView (store: Corestore): LedgerView {
+export function openView(store: Corestore): LedgerView {
   return {
     log: store.get('log'),
-    state: new Hyperbee(store.get('state'), { keyEncoding: 'binary', valueEncoding: 'binary', extension: false })
+    state: new Hyperbee(store.get('state'), {
+      keyEncoding: 'binary',
+      valueEncoding: 'binary',
+      extension: false
+    })
   }
 }
 
-export async function closeView (view: LedgerView): Promise<void> {
+export async function closeView(view: LedgerView): Promise<void> {
   await view.state.close()
   await view.log.close()
 }

@@ -22,9 +22,12 @@ export interface DhtOptions {
   reachable?: boolean
 }
 
-export function createDht (opts: DhtOptions): HyperDHT {
+export function createDht(opts: DhtOptions): HyperDHT {
   if (opts.bootstrap === undefined) {
-    throw new LedgerError('BOOTSTRAP_REQUIRED', 'no DHT bootstrap list: give host:port addresses, or "public" for the public DHT')
+    throw new LedgerError(
+      'BOOTSTRAP_REQUIRED',
+      'no DHT bootstrap list: give host:port addresses, or "public" for the public DHT'
+    )
   }
   const bootstrap = opts.bootstrap === 'public' ? undefined : opts.bootstrap
   return new HyperDHT({

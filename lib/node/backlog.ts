@@ -33,7 +33,7 @@ export class Backlog {
   private checking: Promise<void> | null = null
   private again = false
 
-  constructor (
+  constructor(
     private readonly log: Hypercore,
     private readonly writer: Uint8Array,
     private readonly finalLength: () => number,
@@ -43,36 +43,49 @@ export class Backlog {
   }
 
   /** Own transactions not final yet (those appended since the node opened). */
-  get size (): number { return this.pending }
+  get size(): number {
+    return this.pending
+  }
 
-  added (end: number, txs: number): void {
+  added(end: number, txs: number): void {
     this.appended.push({ end, txs })
     this.pending += txs
   }
 
   /** This node was removed from the writers: what it wrote after that is skipped, never final. */
-  clear (): void {
+  clear(): void {
     this.appended = []
     this.pending = 0
     this.onChange()
   }
 
   /** Finality moved: find which of our blocks it now covers. */
-  finalized (): void {
-    if (this.checking !== null) { this.again = true; return }
-    this.checking = this.check(this.finalLength()).catch(() => {}).finally(() => {
-      this.checking = null
-      if (this.again) { this.again = false; this.finalized() }
-    })
+  finalized(): void {
+    if (this.checking !== null) {
+      this.again = true
+      return
+    }
+    this.checking = this.check(this.finalLength())
+      .catch(() => {})
+      .finally(() => {
+        this.checking = null
+        if (this.again) {
+          this.again = false
+          this.finalized()
+        }
+      })
   }
 
   /** Resolves when no check is running (for a clean close). */
-  async idle (): Promise<void> {
+  async idle(): Promise<void> {
     while (this.checking !== null) await this.checking
   }
 
-  private async check (finalLength: number): Promise<void> {
-    if (this.appended.length === 0) { this.checked = Math.max(this.checked, finalLength); return }
+  private async check(finalLength: number): Promise<void> {
+    if (this.appended.length === 0) {
+      this.checked = Math.max(this.checked, finalLength)
+      return
+    }
     // The newest final entry of ours: walk back from the final end to what was looked at before.
     for (let i = finalLength - 1; i >= this.checked; i--) {
       // A fast-forward skips entries, which the node then downloads: fetch one now if it is missing.
@@ -86,9 +99,10 @@ export class Backlog {
     this.checked = Math.max(this.checked, finalLength)
   }
 
-  private release (finalWriterLength: number): void {
+  private release(finalWriterLength: number): void {
     let n = 0
-    while (n < this.appended.length && this.appended[n].end <= finalWriterLength) this.pending -= this.appended[n++].txs
+    while (n < this.appended.length && this.appended[n].end <= finalWriterLength)
+      this.pending -= this.appended[n++].txs
     if (n === 0) return
     this.appended = this.appended.slice(n)
     this.onChange()

@@ -12,6 +12,6 @@ export const FAST_FORWARD_MINIMUM = 1000
  * Autobase has no per-base option for it, only a static shared by every base in the process: a
  * node sets it when it opens (never on import), so that merely importing the library changes nothing.
  */
-export function setFastForwardMinimum (): void {
+export function setFastForwardMinimum(): void {
   FastForward.MINIMUM = FAST_FORWARD_MINIMUM
 }

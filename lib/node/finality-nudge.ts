@@ -16,23 +16,25 @@ export class FinalityNudge {
   private deadline = 0
   private nudging = false
 
-  constructor (
+  constructor(
     private readonly base: Autobase<unknown>,
-    private readonly lengths: () => { length: number, finalLength: number },
+    private readonly lengths: () => { length: number; finalLength: number },
     private readonly ackInterval: number
   ) {}
 
-  start (): void {
-    this.timer = setInterval(() => { this.tick() }, this.ackInterval)
+  start(): void {
+    this.timer = setInterval(() => {
+      this.tick()
+    }, this.ackInterval)
     this.timer.unref()
   }
 
-  stop (): void {
+  stop(): void {
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
   }
 
-  private tick (): void {
+  private tick(): void {
     const { length, finalLength } = this.lengths()
     const now = Date.now()
     if (finalLength !== this.lastFinal || finalLength >= length || !this.base.isIndexer) {
@@ -48,9 +50,12 @@ export class FinalityNudge {
       return
     }
     this.nudging = true
-    this.base.append(null).catch(() => {}).finally(() => {
-      this.nudging = false
-      this.deadline = Date.now() + this.ackInterval * STALL_INTERVALS * (1 + Math.random())
-    })
+    this.base
+      .append(null)
+      .catch(() => {})
+      .finally(() => {
+        this.nudging = false
+        this.deadline = Date.now() + this.ackInterval * STALL_INTERVALS * (1 + Math.random())
+      })
   }
 }

@@ -18,7 +18,16 @@ import { FORMAT_VERSION } from '../ledger/limits.js'
 import { toHex } from '../ledger/ids.js'
 import type { LedgerKey, WriterKey, SwarmKey, TxId } from '../ledger/ids.js'
 import { LedgerReader } from '../ledger/reader.js'
-import type { Entry, Page, RangeOptions, HistoryOptions, Head, RecordResult, BalanceResult, Member } from '../ledger/results.js'
+import type {
+  Entry,
+  Page,
+  RangeOptions,
+  HistoryOptions,
+  Head,
+  RecordResult,
+  BalanceResult,
+  Member
+} from '../ledger/results.js'
 import { BlockWriter } from './block-writer.js'
 import { Backlog, DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
 import { FinalityNudge } from './finality-nudge.js'
@@ -30,7 +39,14 @@ import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from '../net/network.js'
 import { repairInterruptedCreate } from './store-files.js'
 import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './options.js'
-import type { LedgerNodeOptions, LedgerNodeEvents, Receipt, SubmitOptions, TransactionOptions, WaitForTransactionOptions } from './options.js'
+import type {
+  LedgerNodeOptions,
+  LedgerNodeEvents,
+  Receipt,
+  SubmitOptions,
+  TransactionOptions,
+  WaitForTransactionOptions
+} from './options.js'
 import { readStatus } from './status.js'
 import type { Peers, Status } from './status.js'
 import { waitForChange } from './wait.js'
@@ -38,10 +54,13 @@ import { OwnIds } from './own-ids.js'
 import { setFastForwardMinimum } from './fast-forward.js'
 
 export interface LedgerNode {
-  on<E extends keyof LedgerNodeEvents> (event: E, listener: LedgerNodeEvents[E]): this
-  once<E extends keyof LedgerNodeEvents> (event: E, listener: LedgerNodeEvents[E]): this
-  off<E extends keyof LedgerNodeEvents> (event: E, listener: LedgerNodeEvents[E]): this
-  emit<E extends keyof LedgerNodeEvents> (event: E, ...args: Parameters<LedgerNodeEvents[E]>): boolean
+  on<E extends keyof LedgerNodeEvents>(event: E, listener: LedgerNodeEvents[E]): this
+  once<E extends keyof LedgerNodeEvents>(event: E, listener: LedgerNodeEvents[E]): this
+  off<E extends keyof LedgerNodeEvents>(event: E, listener: LedgerNodeEvents[E]): this
+  emit<E extends keyof LedgerNodeEvents>(
+    event: E,
+    ...args: Parameters<LedgerNodeEvents[E]>
+  ): boolean
 }
 
 /**
@@ -67,43 +86,70 @@ export class LedgerNode extends ReadyResource {
   /** Fires on anything `waitUntil` conditions may depend on: applies, reorders, role changes. */
   private readonly changes = new EventEmitter().setMaxListeners(0) // one listener per pending wait
 
-  constructor (opts: LedgerNodeOptions) {
+  constructor(opts: LedgerNodeOptions) {
     super()
     this.opts = opts
   }
 
-  get base (): Autobase<LedgerView> {
+  get base(): Autobase<LedgerView> {
     if (this._base === null) throw new LedgerError('CLOSED', 'the node is not open')
     return this._base
   }
 
-  private get reader (): LedgerReader {
+  private get reader(): LedgerReader {
     if (this._reader === null) throw new LedgerError('CLOSED', 'the node is not open')
     return this._reader
   }
 
-  get key (): LedgerKey & Buffer { return this.base.key as LedgerKey & Buffer }
-  get discoveryKey (): Buffer { return this.base.discoveryKey }
-  get writerKey (): WriterKey & Buffer { return this.base.local.key as WriterKey & Buffer }
-  get writable (): boolean { return this.base.writable }
+  get key(): LedgerKey & Buffer {
+    return this.base.key as LedgerKey & Buffer
+  }
+  get discoveryKey(): Buffer {
+    return this.base.discoveryKey
+  }
+  get writerKey(): WriterKey & Buffer {
+    return this.base.local.key as WriterKey & Buffer
+  }
+  get writable(): boolean {
+    return this.base.writable
+  }
   /** Key of the state hyperbee (the queryable view). */
-  get viewKey (): Buffer { return this.base.view.state.core.key }
-  get length (): number { return this.reader.length }
-  get finalLength (): number { return this.reader.finalLength }
-  get peers (): number { return this.network?.peers ?? 0 }
+  get viewKey(): Buffer {
+    return this.base.view.state.core.key
+  }
+  get length(): number {
+    return this.reader.length
+  }
+  get finalLength(): number {
+    return this.reader.finalLength
+  }
+  get peers(): number {
+    return this.network?.peers ?? 0
+  }
   /** This node's key on the swarm (the same after a restart), or null when it replicates by hand. */
-  get swarmKey (): (SwarmKey & Buffer) | null { return this.network?.publicKey ?? null }
+  get swarmKey(): (SwarmKey & Buffer) | null {
+    return this.network?.publicKey ?? null
+  }
   /** The UDP port of this node's DHT socket, or null without a network. */
-  get dhtPort (): number | null { return this.network?.port ?? null }
+  get dhtPort(): number | null {
+    return this.network?.port ?? null
+  }
 
-  async _open (): Promise<void> {
-    const { storage, key, ackInterval = DEFAULT_ACK_INTERVAL_MS, fastForward = true, durable = true } = this.opts
+  async _open(): Promise<void> {
+    const {
+      storage,
+      key,
+      ackInterval = DEFAULT_ACK_INTERVAL_MS,
+      fastForward = true,
+      durable = true
+    } = this.opts
     setFastForwardMinimum()
     this.ownsStore = typeof storage === 'string'
     if (typeof storage === 'string') await repairInterruptedCreate(storage)
     this.store = typeof storage === 'string' ? new Corestore(storage) : storage
     try {
-      const bootstrap = key === undefined || key === null ? null : requireId('ledger key', key, 'ledger key')
+      const bootstrap =
+        key === undefined || key === null ? null : requireId('ledger key', key, 'ledger key')
       const base = new Autobase<LedgerView>(this.store.namespace('autoledger'), bootstrap, {
         open: openView,
         apply: this.createApply(),
@@ -117,7 +163,14 @@ export class LedgerNode extends ReadyResource {
       base.on('interrupt', (reason: string) => this.emit('upgrade-required', reason))
       base.on('update', () => this.onUpdate())
       base.on('unwritable', () => this.backlog?.clear())
-      for (const event of ['update', 'writable', 'unwritable', 'is-indexer', 'is-non-indexer', 'interrupt']) {
+      for (const event of [
+        'update',
+        'writable',
+        'unwritable',
+        'is-indexer',
+        'is-non-indexer',
+        'interrupt'
+      ]) {
         base.on(event, () => this.changes.emit('change'))
       }
       await base.ready()
@@ -130,10 +183,22 @@ export class LedgerNode extends ReadyResource {
       })
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
-      this.backlog = new Backlog(base.view.log, base.local.key, () => this.reader.finalLength, () => this.changes.emit('change'))
+      this.backlog = new Backlog(
+        base.view.log,
+        base.local.key,
+        () => this.reader.finalLength,
+        () => this.changes.emit('change')
+      )
       const walSync = durable ? new WalSync(this.store) : null
-      this.writer = new BlockWriter((blocks, txs) => this.append(blocks, txs), walSync === null ? null : () => walSync.sync())
-      this.nudge = new FinalityNudge(base, () => ({ length: this.reader.length, finalLength: this.reader.finalLength }), ackInterval)
+      this.writer = new BlockWriter(
+        (blocks, txs) => this.append(blocks, txs),
+        walSync === null ? null : () => walSync.sync()
+      )
+      this.nudge = new FinalityNudge(
+        base,
+        () => ({ length: this.reader.length, finalLength: this.reader.finalLength }),
+        ackInterval
+      )
       this.nudge.start()
       this.health = new HealthMonitor({
         base,
@@ -141,19 +206,29 @@ export class LedgerNode extends ReadyResource {
         finalLength: () => this.reader.finalLength,
         follow: fastForward,
         stalledAfter: this.opts.stalledAfter,
-        onAlarm: event => this.emit('alarm', event),
-        onClear: name => this.emit('alarm-cleared', name)
+        onAlarm: (event) => this.emit('alarm', event),
+        onClear: (name) => this.emit('alarm-cleared', name)
       })
       this.health.start()
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
         // A new ledger: entry 0 records the format version it starts with, and makes its creator admin.
-        await this.writer.write([encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))])
+        await this.writer.write([
+          encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))
+        ])
       }
       if (this.opts.network) {
         const keyPair = await this.store.createKeyPair('autoledger-swarm')
         const blocked = (this.opts.blocked ?? []).map(swarmKeyHex)
-        const onPeers = (peers: number, added: boolean): void => { this.emit(added ? 'peer-add' : 'peer-remove', { peers }) }
-        this.network = new LedgerNetwork({ base, network: this.opts.network, keyPair, blocked, onPeers })
+        const onPeers = (peers: number, added: boolean): void => {
+          this.emit(added ? 'peer-add' : 'peer-remove', { peers })
+        }
+        this.network = new LedgerNetwork({
+          base,
+          network: this.opts.network,
+          keyPair,
+          blocked,
+          onPeers
+        })
         this.network.join()
       }
     } catch (err) {
@@ -162,18 +237,18 @@ export class LedgerNode extends ReadyResource {
     }
   }
 
-  async _close (): Promise<void> {
+  async _close(): Promise<void> {
     await this.writer?.drained()
     await this.backlog?.idle()
     await this.teardown()
   }
 
   /** Autobase's apply handler. Internal: tests override it to open a node whose derivation differs. */
-  protected createApply (): Autobase.Options<LedgerView>['apply'] {
+  protected createApply(): Autobase.Options<LedgerView>['apply'] {
     return createApply({ supportedVersion: this.opts.formatVersion ?? FORMAT_VERSION })
   }
 
-  private async teardown (): Promise<void> {
+  private async teardown(): Promise<void> {
     this.nudge?.stop()
     await this.health?.stop()
     await this.network?.close()
@@ -186,39 +261,44 @@ export class LedgerNode extends ReadyResource {
    * fetching as the ledger grows. Without this a node that fast-forwarded (autobase does on restart
    * even when one entry behind) holds only what it has read, and offline reads of the rest would wait.
    */
-  private downloadAll (): void {
+  private downloadAll(): void {
     const { log, state } = this.base.view
     log.download({ start: 0, end: -1 })
     state.core.download({ start: 0, end: -1 })
   }
 
-  private async append (blocks: Uint8Array[], txs: number): Promise<void> {
+  private async append(blocks: Uint8Array[], txs: number): Promise<void> {
     try {
       const end = await this.base.append(blocks)
       // Autobase's append can resolve before the blocks are in the local core (its update loop gives
       // up after 16 rounds while this writer is busy); acknowledge only once they are written.
       while (this.base.local.length < end) {
-        if (this.base.closed || this.closing) throw new LedgerError('CLOSED', 'the node closed before the block was written')
+        if (this.base.closed || this.closing)
+          throw new LedgerError('CLOSED', 'the node closed before the block was written')
         await this.base.update()
       }
       this.backlog!.added(end, txs)
     } catch (err) {
       if (this.base.writable) throw err
-      throw new LedgerError('NOT_WRITABLE', 'this node was removed from the writers before its block was written', { cause: err })
+      throw new LedgerError(
+        'NOT_WRITABLE',
+        'this node was removed from the writers before its block was written',
+        { cause: err }
+      )
     }
   }
 
-  private fail (err: Error): void {
+  private fail(err: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', err)
   }
 
-  private onTruncate (length: number): void {
+  private onTruncate(length: number): void {
     this.reorders++
     this.emit('reorder', { length })
     this.changes.emit('change')
   }
 
-  private onUpdate (): void {
+  private onUpdate(): void {
     if (this._reader === null) return
     const length = this._reader.length
     const finalLength = this._reader.finalLength
@@ -238,123 +318,183 @@ export class LedgerNode extends ReadyResource {
    * resolves once the block is in the local log (and synced to disk, unless `durable` is false).
    * The outcome comes when the ledger applies it.
    */
-  submit (tx: TxInput, opts?: SubmitOptions): Promise<Receipt>
-  submit (txs: TxInput[], opts?: SubmitOptions): Promise<Receipt[]>
-  async submit (input: TxInput | TxInput[], { busyTimeout = BUSY_WAIT_MS }: SubmitOptions = {}): Promise<Receipt | Receipt[]> {
+  submit(tx: TxInput, opts?: SubmitOptions): Promise<Receipt>
+  submit(txs: TxInput[], opts?: SubmitOptions): Promise<Receipt[]>
+  async submit(
+    input: TxInput | TxInput[],
+    { busyTimeout = BUSY_WAIT_MS }: SubmitOptions = {}
+  ): Promise<Receipt | Receipt[]> {
     if (this.closing) throw new LedgerError('CLOSED', 'the node is closing')
     if (!this.opened) await this.ready()
     if (this.base.interrupted) throw new LedgerError('UPGRADE_REQUIRED', this.base.interrupted)
-    if (!this.base.writable) throw new LedgerError('NOT_WRITABLE', 'this node is not a writer yet: an admin must add its writer key ' + toHex(this.writerKey))
+    if (!this.base.writable)
+      throw new LedgerError(
+        'NOT_WRITABLE',
+        'this node is not a writer yet: an admin must add its writer key ' + toHex(this.writerKey)
+      )
     const list = Array.isArray(input) ? input : [input]
-    const txs = list.map(t => toTx(t, FORMAT_VERSION))
+    const txs = list.map((t) => toTx(t, FORMAT_VERSION))
     await this.untilBacklogUnder(this.opts.maxPending ?? DEFAULT_MAX_PENDING, busyTimeout)
     await this.writer!.write(txs.map(encodeTx))
     const author = toHex(this.writerKey)
-    const receipts = txs.map(t => ({ id: toHex(t.id), author }))
+    const receipts = txs.map((t) => ({ id: toHex(t.id), author }))
     for (const { id } of receipts) this.ownIds.remember(id)
     return Array.isArray(input) ? receipts : receipts[0]
   }
 
   /** The alarms raised now: see `Status.diverged` and `Status.stalled`. */
-  get alarms (): Alarms {
+  get alarms(): Alarms {
     return this.health?.alarms ?? { diverged: null, stalled: null }
   }
 
   /** How many of this node's own transactions are written but not final yet. */
-  get pending (): number { return this.backlog?.size ?? 0 }
+  get pending(): number {
+    return this.backlog?.size ?? 0
+  }
 
   /** Wait while `max` or more of this node's own transactions are not final (see `maxPending`). */
-  private async untilBacklogUnder (max: number, timeout: number): Promise<void> {
+  private async untilBacklogUnder(max: number, timeout: number): Promise<void> {
     if (this.pending < max) return
     try {
-      await this.waitUntil(async () => this.pending < max || this.closing ? true : null, timeout, 'the backlog')
+      await this.waitUntil(
+        async () => (this.pending < max || this.closing ? true : null),
+        timeout,
+        'the backlog'
+      )
     } catch (err) {
       if (!(err instanceof LedgerError) || err.code !== 'TIMEOUT') throw err
-      throw new LedgerError('BUSY', `${this.pending} transactions of this node are waiting to be final (at most ${max} may): its indexers are behind or out of reach; retry later`)
+      throw new LedgerError(
+        'BUSY',
+        `${this.pending} transactions of this node are waiting to be final (at most ${max} may): its indexers are behind or out of reach; retry later`
+      )
     }
     if (this.closing) throw new LedgerError('CLOSED', 'the node is closing')
   }
 
-  async entry (position: number): Promise<Entry | null> { return this.reader.entry(position) }
-  async entries (opts?: RangeOptions): Promise<Page<Entry>> { return this.reader.entries(opts) }
+  async entry(position: number): Promise<Entry | null> {
+    return this.reader.entry(position)
+  }
+  async entries(opts?: RangeOptions): Promise<Page<Entry>> {
+    return this.reader.entries(opts)
+  }
   /** The entry of a transaction, or null; see TransactionOptions for which one an id names. */
-  async transaction (id: KeyInput, opts: TransactionOptions = {}): Promise<Entry | null> {
+  async transaction(id: KeyInput, opts: TransactionOptions = {}): Promise<Entry | null> {
     const { idBytes, author } = this.lookup(id, opts)
     return this.reader.transaction(idBytes, author)
   }
-  async get (key: string): Promise<RecordResult | null> { return this.reader.get(key) }
-  async history (key: string, opts?: HistoryOptions): Promise<Page<Entry>> { return this.reader.history(key, opts) }
-  async accountHistory (account: string, opts?: HistoryOptions): Promise<Page<Entry>> { return this.reader.accountHistory(account, opts) }
-  async balance (account: string): Promise<BalanceResult> { return this.reader.balance(account) }
-  async members (): Promise<Member[]> { return this.reader.members() }
-  async head (): Promise<Head> { return this.reader.head() }
+  async get(key: string): Promise<RecordResult | null> {
+    return this.reader.get(key)
+  }
+  async history(key: string, opts?: HistoryOptions): Promise<Page<Entry>> {
+    return this.reader.history(key, opts)
+  }
+  async accountHistory(account: string, opts?: HistoryOptions): Promise<Page<Entry>> {
+    return this.reader.accountHistory(account, opts)
+  }
+  async balance(account: string): Promise<BalanceResult> {
+    return this.reader.balance(account)
+  }
+  async members(): Promise<Member[]> {
+    return this.reader.members()
+  }
+  async head(): Promise<Head> {
+    return this.reader.head()
+  }
 
   /**
    * Wait until the transaction has an outcome here (and, with `final`, until that outcome is final).
    * For an id this node submitted, that is its own transaction's outcome (see TransactionOptions).
    */
-  async waitForTransaction (id: KeyInput, { final = false, timeout = DEFAULT_WAIT_TIMEOUT_MS, ...opts }: WaitForTransactionOptions = {}): Promise<Entry> {
+  async waitForTransaction(
+    id: KeyInput,
+    { final = false, timeout = DEFAULT_WAIT_TIMEOUT_MS, ...opts }: WaitForTransactionOptions = {}
+  ): Promise<Entry> {
     const { idBytes, author } = this.lookup(id, opts)
-    return this.waitUntil(async () => {
-      const entry = await this.reader.transaction(idBytes, author)
-      return entry !== null && (entry.final || !final) ? entry : null
-    }, timeout, `transaction ${toHex(idBytes)}${author === undefined ? '' : ' by ' + toHex(author)}${final ? ' to be final' : ''}`)
+    return this.waitUntil(
+      async () => {
+        const entry = await this.reader.transaction(idBytes, author)
+        return entry !== null && (entry.final || !final) ? entry : null
+      },
+      timeout,
+      `transaction ${toHex(idBytes)}${author === undefined ? '' : ' by ' + toHex(author)}${final ? ' to be final' : ''}`
+    )
   }
 
   /** The id and the author to look it up by: the given one, this node for an id it submitted, or none. */
-  private lookup (id: KeyInput, { author }: TransactionOptions): { idBytes: TxId, author: WriterKey | undefined } {
+  private lookup(
+    id: KeyInput,
+    { author }: TransactionOptions
+  ): { idBytes: TxId; author: WriterKey | undefined } {
     const idBytes = requireId('tx id', id, 'id')
-    if (author !== undefined && author !== null) return { idBytes, author: requireId('writer key', author, 'author') }
+    if (author !== undefined && author !== null)
+      return { idBytes, author: requireId('writer key', author, 'author') }
     return { idBytes, author: this.ownIds.has(toHex(idBytes)) ? this.writerKey : undefined }
   }
 
   /** Resolve with the first non-null result of `check`, re-run after every ledger or role change. */
-  async waitUntil<T> (check: () => Promise<T | null>, timeout = DEFAULT_WAIT_TIMEOUT_MS, what = 'condition'): Promise<T> {
+  async waitUntil<T>(
+    check: () => Promise<T | null>,
+    timeout = DEFAULT_WAIT_TIMEOUT_MS,
+    what = 'condition'
+  ): Promise<T> {
     return waitForChange(this.changes, check, timeout, what)
   }
 
   /** Fetch what connected peers have and apply it. */
-  async update (): Promise<void> {
+  async update(): Promise<void> {
     await this.base.update()
   }
 
   /** Replicate with a peer over a stream (or create one): for setups without the built-in swarm. */
-  replicate (isInitiatorOrStream: boolean | unknown): unknown {
+  replicate(isInitiatorOrStream: boolean | unknown): unknown {
     return this.base.replicate(isInitiatorOrStream)
   }
 
   /** Connected and blocked peers, by swarm key. */
-  peerList (): Peers {
+  peerList(): Peers {
     const network = this.requireNetwork()
-    return { swarmKey: toHex(network.publicKey), connected: network.peerKeys(), blocked: network.blocked() }
+    return {
+      swarmKey: toHex(network.publicKey),
+      connected: network.peerKeys(),
+      blocked: network.blocked()
+    }
   }
 
   /** Stop replicating with a peer (by swarm key): its connections drop and it cannot reconnect until `unblock`. */
-  async block (swarmKey: KeyInput): Promise<Peers> {
+  async block(swarmKey: KeyInput): Promise<Peers> {
     await this.requireNetwork().block(swarmKeyHex(swarmKey))
     return this.peerList()
   }
 
-  unblock (swarmKey: KeyInput): Peers {
+  unblock(swarmKey: KeyInput): Peers {
     this.requireNetwork().unblock(swarmKeyHex(swarmKey))
     return this.peerList()
   }
 
-  private requireNetwork (): LedgerNetwork {
-    if (this.network === null) throw new LedgerError('NO_NETWORK', 'this node is not on the network: peers exist only for a node opened with `network` (a running daemon)')
+  private requireNetwork(): LedgerNetwork {
+    if (this.network === null)
+      throw new LedgerError(
+        'NO_NETWORK',
+        'this node is not on the network: peers exist only for a node opened with `network` (a running daemon)'
+      )
     return this.network
   }
 
   /** Resolves once the node is announced on the DHT and has looked up current peers. */
-  async flushed (): Promise<void> {
+  async flushed(): Promise<void> {
     await this.network?.flushed()
   }
 
-  async status (): Promise<Status> {
-    return readStatus(this.base, this.reader, { peers: this.peers, pending: this.pending, reorders: this.reorders, alarms: this.alarms })
+  async status(): Promise<Status> {
+    return readStatus(this.base, this.reader, {
+      peers: this.peers,
+      pending: this.pending,
+      reorders: this.reorders,
+      alarms: this.alarms
+    })
   }
 }
 
-function swarmKeyHex (key: KeyInput): string {
+function swarmKeyHex(key: KeyInput): string {
   return toHex(requireId('swarm key', key, 'swarm key'))
 }

@@ -75,7 +75,7 @@ export interface WaitForTransactionOptions extends TransactionOptions {
 
 export interface LedgerNodeEvents {
   /** The ledger changed: new entries, a reorder, or more of it became final. */
-  update: (info: { length: number, finalLength: number }) => void
+  update: (info: { length: number; finalLength: number }) => void
   /** More entries became final. */
   final: (info: { length: number }) => void
   /** The view's unsigned tail was truncated to `length` and is being re-applied in the merged order. */

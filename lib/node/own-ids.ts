@@ -5,13 +5,13 @@ export const REMEMBERED_IDS = 65_536
 export class OwnIds {
   private readonly ids = new Set<string>()
 
-  remember (id: string): void {
+  remember(id: string): void {
     this.ids.delete(id) // re-inserted as the newest
     this.ids.add(id)
     if (this.ids.size > REMEMBERED_IDS) this.ids.delete(this.ids.values().next().value as string)
   }
 
-  has (id: string): boolean {
+  has(id: string): boolean {
     return this.ids.has(id)
   }
 }

@@ -62,10 +62,14 @@ export interface NodeCounters {
 }
 
 /** A status snapshot of a base and its views. */
-export async function readStatus (base: Autobase<LedgerView>, reader: LedgerReader, counters: NodeCounters): Promise<Status> {
+export async function readStatus(
+  base: Autobase<LedgerView>,
+  reader: LedgerReader,
+  counters: NodeCounters
+): Promise<Status> {
   const [head, members, meta] = await Promise.all([reader.head(), reader.members(), reader.meta()])
   const writerKey = b4a.toString(base.local.key, 'hex')
-  const self = members.find(m => m.key === writerKey)
+  const self = members.find((m) => m.key === writerKey)
   return {
     key: b4a.toString(base.key, 'hex'),
     discoveryKey: b4a.toString(base.discoveryKey, 'hex'),
@@ -77,7 +81,9 @@ export async function readStatus (base: Autobase<LedgerView>, reader: LedgerRead
     indexer: base.isIndexer,
     length: head.length,
     storedLength: Math.min(base.view.log.contiguousLength, head.length),
-    complete: base.view.log.contiguousLength >= head.length && base.view.state.core.contiguousLength >= base.view.state.core.length,
+    complete:
+      base.view.log.contiguousLength >= head.length &&
+      base.view.state.core.contiguousLength >= base.view.state.core.length,
     finalLength: head.final.length,
     head: head.hash,
     finalHead: head.final.hash,

@@ -7,7 +7,7 @@ import path from 'path'
  * never be opened again ("Invalid device file"). An empty device file records nothing, so removing
  * it lets the next open write it afresh. Any other content is left for the storage layer to judge.
  */
-export async function repairInterruptedCreate (dir: string): Promise<void> {
+export async function repairInterruptedCreate(dir: string): Promise<void> {
   const file = path.join(dir, 'CORESTORE')
   try {
     if ((await fs.stat(file)).size === 0) await fs.rm(file, { force: true })

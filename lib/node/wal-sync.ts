@@ -21,29 +21,33 @@ export class WalSync {
   /** The sync that starts when the running one ends, shared by every call made meanwhile. */
   private queued: Promise<string[]> | null = null
 
-  constructor (private readonly store: Corestore) {}
+  constructor(private readonly store: Corestore) {}
 
   /**
    * Resolves once what the store had written before the call is on disk, with the paths synced.
    * Calls made while a sync runs share the one after it (group commit).
    */
-  sync (): Promise<string[]> {
+  sync(): Promise<string[]> {
     if (this.queued !== null) return this.queued // not started yet: it covers this call too
     if (this.running === null) return this.start()
-    this.queued = this.running.catch(() => {}).then(() => {
-      this.queued = null
-      return this.start()
-    })
+    this.queued = this.running
+      .catch(() => {})
+      .then(() => {
+        this.queued = null
+        return this.start()
+      })
     return this.queued
   }
 
-  private start (): Promise<string[]> {
-    const running: Promise<string[]> = this.syncNow().finally(() => { if (this.running === running) this.running = null })
+  private start(): Promise<string[]> {
+    const running: Promise<string[]> = this.syncNow().finally(() => {
+      if (this.running === running) this.running = null
+    })
     this.running = running
     return running
   }
 
-  private async syncNow (): Promise<string[]> {
+  private async syncNow(): Promise<string[]> {
     const rocks = this.store.storage.rocks
     const current = await rocks.currentWalFile()
     const done: string[] = []
@@ -66,7 +70,7 @@ export class WalSync {
 }
 
 /** fdatasync a file; false when it is gone (RocksDB deleted a log whose data is in table files now). */
-async function datasync (file: string): Promise<boolean> {
+async function datasync(file: string): Promise<boolean> {
   let handle
   try {
     handle = await fs.open(file, 'r+')
@@ -83,7 +87,7 @@ async function datasync (file: string): Promise<boolean> {
 }
 
 /** fsync a directory, so that a file created in it survives power loss; false where the platform cannot (Windows). */
-async function syncDirectory (dir: string): Promise<boolean> {
+async function syncDirectory(dir: string): Promise<boolean> {
   const handle = await fs.open(dir, 'r')
   try {
     await handle.sync()

@@ -10,29 +10,33 @@ declare module 'autobase' {
       value: Buffer | null
     }
     interface Host {
-      addWriter (key: Uint8Array, opts?: { indexer?: boolean }): Promise<void>
-      removeWriter (key: Uint8Array): Promise<void>
-      removeable (key: Uint8Array): boolean
-      interrupt (reason?: string): void
+      addWriter(key: Uint8Array, opts?: { indexer?: boolean }): Promise<void>
+      removeWriter(key: Uint8Array): Promise<void>
+      removeable(key: Uint8Array): boolean
+      interrupt(reason?: string): void
     }
     interface Options<V> {
-      open (store: Corestore): V
-      apply (nodes: ApplyNode[], view: V, host: Host): Promise<void>
-      close? (view: V): Promise<void>
+      open(store: Corestore): V
+      apply(nodes: ApplyNode[], view: V, host: Host): Promise<void>
+      close?(view: V): Promise<void>
       ackInterval?: number
       fastForward?: boolean
     }
   }
 
   class Autobase<V = unknown> extends EventEmitter {
-    constructor (store: Corestore, key: Uint8Array | null, opts: Autobase.Options<V>)
+    constructor(store: Corestore, key: Uint8Array | null, opts: Autobase.Options<V>)
     readonly key: Buffer
     readonly discoveryKey: Buffer
     readonly local: Hypercore
     /** The corestore the base was given (writer cores are opened from it by key). */
     readonly store: Corestore
     /** The applied system state: each writer's applied length and roles; null before the base opens. */
-    readonly system: { get (key: Uint8Array): Promise<{ length: number, isIndexer: boolean, isRemoved: boolean } | null> } | null
+    readonly system: {
+      get(
+        key: Uint8Array
+      ): Promise<{ length: number; isIndexer: boolean; isRemoved: boolean } | null>
+    } | null
     readonly view: V
     readonly writable: boolean
     readonly isIndexer: boolean
@@ -44,17 +48,17 @@ declare module 'autobase' {
     readonly core: Hypercore
     /** Length of the system core that the indexers' quorum has confirmed in this node's own derivation. */
     readonly indexedLength: number
-    ready (): Promise<void>
-    close (): Promise<void>
+    ready(): Promise<void>
+    close(): Promise<void>
     /** Resolves with the length of the local writer core once the value is in it. */
-    append (value: Uint8Array | Uint8Array[] | null): Promise<number>
-    update (): Promise<void>
-    ack (bg?: boolean): Promise<void>
-    replicate (isInitiatorOrStream: boolean | unknown): unknown
+    append(value: Uint8Array | Uint8Array[] | null): Promise<number>
+    update(): Promise<void>
+    ack(bg?: boolean): Promise<void>
+    replicate(isInitiatorOrStream: boolean | unknown): unknown
     /** The views (key and length) at `indexedLength`, or null before the first apply. */
-    getIndexedInfo (): Promise<{ views: Array<{ key: Buffer, length: number }> } | null>
+    getIndexedInfo(): Promise<{ views: Array<{ key: Buffer; length: number }> } | null>
     /** Jump to the latest signed state, discarding this node's own derivation past it. */
-    forceFastForward (): Promise<void>
+    forceFastForward(): Promise<void>
   }
 
   export = Autobase

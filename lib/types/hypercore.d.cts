@@ -10,14 +10,14 @@ declare module 'hypercore' {
     readonly writable: boolean
     /** Peers replicating this core; `remoteLength` is the length each has (for a signed view core: its signed length). */
     readonly peers: ReadonlyArray<{ remoteLength: number }>
-    ready (): Promise<void>
-    close (): Promise<void>
-    get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>
-    append (block: Uint8Array | Uint8Array[]): Promise<{ length: number }>
-    update (opts?: { wait?: boolean }): Promise<boolean>
-    download (range?: { start?: number, end?: number }): unknown
-    treeHash (length?: number): Promise<Buffer>
-    replicate (isInitiatorOrStream: boolean | unknown): unknown
+    ready(): Promise<void>
+    close(): Promise<void>
+    get(index: number, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
+    append(block: Uint8Array | Uint8Array[]): Promise<{ length: number }>
+    update(opts?: { wait?: boolean }): Promise<boolean>
+    download(range?: { start?: number; end?: number }): unknown
+    treeHash(length?: number): Promise<Buffer>
+    replicate(isInitiatorOrStream: boolean | unknown): unknown
   }
 
   export = Hypercore

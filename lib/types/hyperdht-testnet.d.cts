@@ -5,12 +5,19 @@ declare module 'hyperdht/testnet.js' {
     interface Testnet {
       bootstrap: HyperDHT.Address[]
       nodes: HyperDHT[]
-      createNode (opts?: HyperDHT.Options): HyperDHT
-      destroy (): Promise<void>
+      createNode(opts?: HyperDHT.Options): HyperDHT
+      destroy(): Promise<void>
     }
   }
 
-  function createTestnet (size?: number, opts?: { host?: string, port?: number, teardown?: (fn: () => Promise<void>, opts?: { order?: number }) => void }): Promise<createTestnet.Testnet>
+  function createTestnet(
+    size?: number,
+    opts?: {
+      host?: string
+      port?: number
+      teardown?: (fn: () => Promise<void>, opts?: { order?: number }) => void
+    }
+  ): Promise<createTestnet.Testnet>
 
   export = createTestnet
 }

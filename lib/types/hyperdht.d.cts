@@ -1,6 +1,9 @@
 declare module 'hyperdht' {
   namespace HyperDHT {
-    interface Address { host: string, port: number }
+    interface Address {
+      host: string
+      port: number
+    }
     interface Options {
       bootstrap?: Array<Address | string>
       host?: string
@@ -11,12 +14,12 @@ declare module 'hyperdht' {
   }
 
   class HyperDHT {
-    constructor (opts?: HyperDHT.Options)
-    static bootstrapper (port: number, host: string, opts?: HyperDHT.Options): HyperDHT
-    ready (): Promise<void>
-    fullyBootstrapped (): Promise<void>
-    address (): HyperDHT.Address
-    destroy (): Promise<void>
+    constructor(opts?: HyperDHT.Options)
+    static bootstrapper(port: number, host: string, opts?: HyperDHT.Options): HyperDHT
+    ready(): Promise<void>
+    fullyBootstrapped(): Promise<void>
+    address(): HyperDHT.Address
+    destroy(): Promise<void>
   }
 
   export = HyperDHT

@@ -12,7 +12,7 @@ const [dir, mode, label = 'block'] = process.argv.slice(2)
 
 const store = new Corestore(dir)
 const base = new Autobase<Hypercore>(store, null, {
-  open: s => s.get('log'),
+  open: (s) => s.get('log'),
   apply: async (nodes, view) => {
     for (const node of nodes) if (node.value !== null) await view.append(node.value)
   }
@@ -22,8 +22,11 @@ await base.ready()
 if (mode === 'check') {
   await base.update()
   const values: string[] = []
-  for (let i = 0; i < base.view.length; i++) values.push((await base.view.get(i) as Buffer).toString())
-  process.stdout.write(JSON.stringify({ local: base.local.length, view: base.view.length, values }) + '\n')
+  for (let i = 0; i < base.view.length; i++)
+    values.push(((await base.view.get(i)) as Buffer).toString())
+  process.stdout.write(
+    JSON.stringify({ local: base.local.length, view: base.view.length, values }) + '\n'
+  )
 } else {
   for (let n = 0; mode === 'loop' || n === 0; n++) {
     await base.append(Buffer.from(`${label}-${n}`))

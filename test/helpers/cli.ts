@@ -18,14 +18,26 @@ export interface Result {
 }
 
 /** Run `autoledger <args>` to completion; killed after `timeout` ms. */
-export async function cli (args: string[], { env = {}, timeout = COMMAND_TIMEOUT_MS }: { env?: NodeJS.ProcessEnv, timeout?: number } = {}): Promise<Result> {
-  const { code, stdout, stderr } = await runProcess(process.execPath, [MAIN_JS, ...args], { env, timeout })
-  const lines = stdout.split('\n').filter(l => l.trim().startsWith('{')).map(l => JSON.parse(l) as unknown)
+export async function cli(
+  args: string[],
+  { env = {}, timeout = COMMAND_TIMEOUT_MS }: { env?: NodeJS.ProcessEnv; timeout?: number } = {}
+): Promise<Result> {
+  const { code, stdout, stderr } = await runProcess(process.execPath, [MAIN_JS, ...args], {
+    env,
+    timeout
+  })
+  const lines = stdout
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as unknown)
   return { code, stdout, stderr, lines }
 }
 
 /** Run a command that must succeed with --json; returns its first JSON line. */
-export async function cliJson<T = Record<string, unknown>> (t: test.Test, args: string[]): Promise<T> {
+export async function cliJson<T = Record<string, unknown>>(
+  t: test.Test,
+  args: string[]
+): Promise<T> {
   const r = await cli([...args, '--json'])
   if (r.code !== 0) t.fail(`autoledger ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
   return r.lines[0] as T
@@ -39,36 +51,64 @@ export class Spawned {
   readonly exited: Promise<number | null>
   private waiters: Array<() => void> = []
 
-  constructor (args: string[], { ipc = true } = {}) {
-    this.child = spawn(process.execPath, [MAIN_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] })
-    this.exited = new Promise(resolve => this.child.once('exit', code => { resolve(code); this.wake() }))
-    readline.createInterface({ input: this.child.stdout! }).on('line', line => { this.stdoutLines.push(line); this.wake() })
-    readline.createInterface({ input: this.child.stderr! }).on('line', line => { this.stderrLines.push(line); this.wake() })
+  constructor(args: string[], { ipc = true } = {}) {
+    this.child = spawn(process.execPath, [MAIN_JS, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])]
+    })
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code) => {
+        resolve(code)
+        this.wake()
+      })
+    )
+    readline.createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      this.stdoutLines.push(line)
+      this.wake()
+    })
+    readline.createInterface({ input: this.child.stderr! }).on('line', (line) => {
+      this.stderrLines.push(line)
+      this.wake()
+    })
   }
 
-  get running (): boolean {
+  get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null
   }
 
   /** Resolve with the first line (stdout or stderr, as chosen) that matches; fail if the process exits or time runs out. */
-  async line (match: (line: string) => boolean, { stream = 'stdout', timeout = STEP_TIMEOUT_MS }: { stream?: 'stdout' | 'stderr', timeout?: number } = {}): Promise<string> {
+  async line(
+    match: (line: string) => boolean,
+    {
+      stream = 'stdout',
+      timeout = STEP_TIMEOUT_MS
+    }: { stream?: 'stdout' | 'stderr'; timeout?: number } = {}
+  ): Promise<string> {
     const deadline = Date.now() + timeout
     const lines = stream === 'stdout' ? this.stdoutLines : this.stderrLines
     for (;;) {
       const found = lines.find(match)
       if (found !== undefined) return found
-      if (!this.running) throw new Error(`process exited (${this.child.exitCode ?? this.child.signalCode}) before the line came; stderr:\n${this.stderrLines.join('\n')}`)
+      if (!this.running)
+        throw new Error(
+          `process exited (${this.child.exitCode ?? this.child.signalCode}) before the line came; stderr:\n${this.stderrLines.join('\n')}`
+        )
       const left = deadline - Date.now()
-      if (left <= 0) throw new Error(`no matching line within ${timeout} ms; stderr:\n${this.stderrLines.join('\n')}`)
-      await new Promise<void>(resolve => {
+      if (left <= 0)
+        throw new Error(
+          `no matching line within ${timeout} ms; stderr:\n${this.stderrLines.join('\n')}`
+        )
+      await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left)
-        this.waiters.push(() => { clearTimeout(timer); resolve() })
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
       })
     }
   }
 
   /** Send a signal (SIGKILL if the process is still there after `graceMs`) and wait for the exit code. */
-  async stop (signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<number | null> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<number | null> {
     if (!this.running) return this.child.exitCode
     this.child.kill(signal)
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs)
@@ -77,7 +117,7 @@ export class Spawned {
     return code
   }
 
-  private wake (): void {
+  private wake(): void {
     const waiters = this.waiters
     this.waiters = []
     for (const w of waiters) w()
@@ -85,8 +125,10 @@ export class Spawned {
 }
 
 /** Spawn a process; it is killed (SIGKILL if SIGTERM is not enough) when the test ends. */
-export function spawnCli (t: test.Test, args: string[], opts?: { ipc?: boolean }): Spawned {
+export function spawnCli(t: test.Test, args: string[], opts?: { ipc?: boolean }): Spawned {
   const p = new Spawned(args, opts)
-  t.teardown(async () => { await p.stop() })
+  t.teardown(async () => {
+    await p.stop()
+  })
   return p
 }

@@ -2,7 +2,7 @@ import fs from 'fs/promises'
 import path from 'path'
 
 /** Bytes of every file under `dir` (apparent size), 0 if it does not exist. */
-export async function directoryBytes (dir: string): Promise<number> {
+export async function directoryBytes(dir: string): Promise<number> {
   let total = 0
   let entries
   try {

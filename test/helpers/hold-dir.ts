@@ -23,4 +23,9 @@ if (mode === 'command') {
 }
 process.stdout.write(`held ${process.pid}\n`)
 process.stdin.resume()
-process.stdin.on('end', () => { release().then(() => process.exit(0), () => process.exit(1)) })
+process.stdin.on('end', () => {
+  release().then(
+    () => process.exit(0),
+    () => process.exit(1)
+  )
+})

@@ -1,5 +1,13 @@
 /** A minimal HTTP client for tests: raw status and parsed JSON body. */
-export async function request (url: string, { method = 'GET', body, token, headers = {} }: { method?: string, body?: string, token?: string, headers?: Record<string, string> } = {}): Promise<{ status: number, json: any }> {
+export async function request(
+  url: string,
+  {
+    method = 'GET',
+    body,
+    token,
+    headers = {}
+  }: { method?: string; body?: string; token?: string; headers?: Record<string, string> } = {}
+): Promise<{ status: number; json: any }> {
   const res = await fetch(url, {
     method,
     ...(body === undefined ? {} : { body }),
@@ -7,6 +15,8 @@ export async function request (url: string, { method = 'GET', body, token, heade
   })
   const text = await res.text()
   let json: unknown = null
-  try { json = JSON.parse(text) } catch {}
+  try {
+    json = JSON.parse(text)
+  } catch {}
   return { status: res.status, json }
 }

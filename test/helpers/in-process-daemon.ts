@@ -11,17 +11,25 @@ import { announce, unannounce } from '../../lib/datadir/announce.js'
  * serves the HTTP API and announces itself in daemon.json, so CLI commands on `dir` talk to it.
  * For nodes a test builds in ways the real daemon cannot (a different apply). Stopped when the test ends.
  */
-export async function serveAsDaemon (t: test.Test, node: LedgerNode, dir: string): Promise<string> {
+export async function serveAsDaemon(t: test.Test, node: LedgerNode, dir: string): Promise<string> {
   const paths = dataPaths(dir)
   const lock = new DirLock(paths.lock, paths.dir)
   await lock.acquire()
   const server = new ApiServer({ api: new LedgerApi(node), token: 'in-process-daemon-token' })
   const url = await server.listen()
-  await announce(paths.announce, { pid: process.pid, url, key: node.key.toString('hex'), startedAt: new Date().toISOString() })
-  t.teardown(async () => {
-    await server.close()
-    await unannounce(paths.announce)
-    await lock.release()
-  }, { order: -1 }) // before the node closes
+  await announce(paths.announce, {
+    pid: process.pid,
+    url,
+    key: node.key.toString('hex'),
+    startedAt: new Date().toISOString()
+  })
+  t.teardown(
+    async () => {
+      await server.close()
+      await unannounce(paths.announce)
+      await lock.release()
+    },
+    { order: -1 }
+  ) // before the node closes
   return url
 }

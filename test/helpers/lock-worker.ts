@@ -9,8 +9,18 @@ import { DirLock } from '../../lib/datadir/lock.js'
 
 const [file, dir, startAt] = process.argv.slice(2)
 const lock = new DirLock(file, dir)
-while (Date.now() < Number(startAt)) { /* spin: a timer would add its own jitter */ }
-const held = await lock.acquire().then(() => true, () => false)
+while (Date.now() < Number(startAt)) {
+  /* spin: a timer would add its own jitter */
+}
+const held = await lock.acquire().then(
+  () => true,
+  () => false
+)
 process.stdout.write(`${held ? 'held' : 'locked'} ${process.pid}\n`)
 process.stdin.resume()
-process.stdin.on('end', () => { lock.release().then(() => process.exit(0), () => process.exit(1)) })
+process.stdin.on('end', () => {
+  lock.release().then(
+    () => process.exit(0),
+    () => process.exit(1)
+  )
+})

@@ -14,12 +14,12 @@ export interface LoopbackTestnet {
   /** The same as `--bootstrap` takes it: `host:port,...`. */
   flag: string
   /** Another (ephemeral) DHT node on it. */
-  createNode (): HyperDHT
-  destroy (): Promise<void>
+  createNode(): HyperDHT
+  destroy(): Promise<void>
 }
 
 /** A loopback testnet; with a test, destroyed when the test ends (after everything on it). */
-export async function loopbackTestnet (t?: test.Test): Promise<LoopbackTestnet> {
+export async function loopbackTestnet(t?: test.Test): Promise<LoopbackTestnet> {
   const testnet = await createTestnet(3, { host: LOOPBACK })
   if (t !== undefined) t.teardown(() => testnet.destroy(), { order: Infinity })
   return {
@@ -31,6 +31,9 @@ export async function loopbackTestnet (t?: test.Test): Promise<LoopbackTestnet> 
 }
 
 /** A DHT node of this process on loopback, bootstrapping off `bootstrap` only; `reachable` for a node peers dial directly. */
-export function loopbackDht (bootstrap: DhtAddress[], { reachable = false }: { reachable?: boolean } = {}): HyperDHT {
+export function loopbackDht(
+  bootstrap: DhtAddress[],
+  { reachable = false }: { reachable?: boolean } = {}
+): HyperDHT {
   return createDht({ bootstrap, host: LOOPBACK, ...(reachable ? { reachable } : {}) })
 }

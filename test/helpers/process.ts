@@ -11,13 +11,22 @@ export interface Finished {
 }
 
 /** Collect a spawned child's output until it closes; SIGKILL it after `timeout` ms. */
-export async function finished (child: ChildProcess, timeout = COMMAND_TIMEOUT_MS): Promise<Finished> {
+export async function finished(
+  child: ChildProcess,
+  timeout = COMMAND_TIMEOUT_MS
+): Promise<Finished> {
   let stdout = ''
   let stderr = ''
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString()
+  })
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString()
+  })
   const timer = setTimeout(() => child.kill('SIGKILL'), timeout)
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.once('close', (c, s) => resolve([c, s])))
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('close', (c, s) => resolve([c, s]))
+  )
   clearTimeout(timer)
   return { code, signal, stdout, stderr }
 }
@@ -30,8 +39,17 @@ export interface RunOptions {
 }
 
 /** Run `command args` to completion (killed after the timeout). A command that cannot be started ends with code null. */
-export async function runProcess (command: string, args: string[], { env, timeout, stdio = ['ignore', 'pipe', 'pipe'] }: RunOptions = {}): Promise<Finished> {
-  const child = spawn(command, args, { stdio, ...(env === undefined ? {} : { env: { ...process.env, ...env } }) })
-  const failed = new Promise<Finished>(resolve => child.once('error', () => resolve({ code: null, signal: null, stdout: '', stderr: '' })))
+export async function runProcess(
+  command: string,
+  args: string[],
+  { env, timeout, stdio = ['ignore', 'pipe', 'pipe'] }: RunOptions = {}
+): Promise<Finished> {
+  const child = spawn(command, args, {
+    stdio,
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } })
+  })
+  const failed = new Promise<Finished>((resolve) =>
+    child.once('error', () => resolve({ code: null, signal: null, stdout: '', stderr: '' }))
+  )
   return Promise.race([finished(child, timeout), failed])
 }

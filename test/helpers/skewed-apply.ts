@@ -12,15 +12,18 @@ type Apply = Autobase.Options<LedgerView>['apply']
  * derivation of the ledger then differs from every other node's. Tests only.
  */
 export class DoubleApplyNode extends LedgerNode {
-  constructor (opts: LedgerNodeOptions, private readonly marker: string) {
+  constructor(
+    opts: LedgerNodeOptions,
+    private readonly marker: string
+  ) {
     super(opts)
   }
 
-  protected createApply (): Apply {
+  protected createApply(): Apply {
     const apply = super.createApply()
     const marker = b4a.from(this.marker)
     return async (nodes, view, host) => {
-      const again = nodes.filter(n => n.value !== null && b4a.includes(n.value, marker))
+      const again = nodes.filter((n) => n.value !== null && b4a.includes(n.value, marker))
       await apply(nodes.concat(again), view, host)
     }
   }
@@ -31,15 +34,17 @@ export class HeldApplyNode extends LedgerNode {
   private gate: Promise<void> = Promise.resolve()
   private open: () => void = () => {}
 
-  hold (): void {
-    this.gate = new Promise(resolve => { this.open = resolve })
+  hold(): void {
+    this.gate = new Promise((resolve) => {
+      this.open = resolve
+    })
   }
 
-  release (): void {
+  release(): void {
     this.open()
   }
 
-  protected createApply (): Apply {
+  protected createApply(): Apply {
     const apply = super.createApply()
     return async (nodes, view, host) => {
       await this.gate

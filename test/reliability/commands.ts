@@ -37,9 +37,14 @@ export class CommandWrites extends DaemonLoops {
   private readonly paused = new Set<Daemon>()
 
   /** Resolves once `n` more commands have been acknowledged; throws after `timeout` ms without. */
-  async acked (n: number, timeout = 60_000): Promise<void> {
+  async acked(n: number, timeout = 60_000): Promise<void> {
     const target = this.acks.length + n
-    await pollUntil(async () => (this.acks.length >= target ? true : null), timeout, `${n} more acknowledged put commands (errors: ${JSON.stringify(Object.fromEntries(this.errors))})`, 50)
+    await pollUntil(
+      async () => (this.acks.length >= target ? true : null),
+      timeout,
+      `${n} more acknowledged put commands (errors: ${JSON.stringify(Object.fromEntries(this.errors))})`,
+      50
+    )
   }
 
   /**
@@ -47,13 +52,22 @@ export class CommandWrites extends DaemonLoops {
    * file: the daemon is down and the command opened the store), then after 0-`delayMs` ms send it
    * `signal`. Resolves with whether a command was signalled.
    */
-  async killHolder (d: Daemon, signal: NodeJS.Signals, delayMs: number, timeout = 3000): Promise<boolean> {
+  async killHolder(
+    d: Daemon,
+    signal: NodeJS.Signals,
+    delayMs: number,
+    timeout = 3000
+  ): Promise<boolean> {
     const lock = new DirLock(dataPaths(d.dir).lock, d.dir)
     const holding = async (): Promise<ChildProcess | null> => {
       const child = this.running.get(d)
-      return child !== undefined && child.exitCode === null && await lock.owner() === child.pid ? child : null
+      return child !== undefined && child.exitCode === null && (await lock.owner()) === child.pid
+        ? child
+        : null
     }
-    const child = await pollUntil(holding, timeout, 'a command holding the directory', 10).catch(() => null)
+    const child = await pollUntil(holding, timeout, 'a command holding the directory', 10).catch(
+      () => null
+    )
     if (child === null || this.stopped) return false
     await pause(this.rnd.int(delayMs + 1))
     if (child.exitCode !== null || child.signalCode !== null) return false
@@ -63,22 +77,27 @@ export class CommandWrites extends DaemonLoops {
   }
 
   /** Hold `d`'s next commands until `resume(d)` (the running one finishes). */
-  pause (d: Daemon): void {
+  pause(d: Daemon): void {
     this.paused.add(d)
   }
 
-  resume (d: Daemon): void {
+  resume(d: Daemon): void {
     this.paused.delete(d)
     this.wake()
   }
 
-  protected async loop (d: Daemon): Promise<void> {
+  protected async loop(d: Daemon): Promise<void> {
     for (let n = 0; !this.stopped; n++) {
-      while (this.paused.has(d) && !this.stopped) await new Promise<void>(resolve => this.waiters.push(resolve))
+      while (this.paused.has(d) && !this.stopped)
+        await new Promise<void>((resolve) => this.waiters.push(resolve))
       const key = `${d.name}/cli/${n}`
       const wait = this.rnd.next() < 0.5 ? 'none' : 'applied'
       const kills = d.kills
-      const child = spawn(process.execPath, [MAIN_JS, 'put', key, String(n), '--dir', d.dir, '--json', '--wait', wait], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(
+        process.execPath,
+        [MAIN_JS, 'put', key, String(n), '--dir', d.dir, '--json', '--wait', wait],
+        { stdio: ['ignore', 'pipe', 'pipe'] }
+      )
       this.running.set(d, child)
       const done = await finished(child, COMMAND_TIMEOUT_MS)
       this.running.delete(d)
@@ -87,21 +106,26 @@ export class CommandWrites extends DaemonLoops {
         continue
       }
       if (done.code === 0) {
-        const line = done.stdout.split('\n').find(l => l.startsWith('{'))
+        const line = done.stdout.split('\n').find((l) => l.startsWith('{'))
         const id = line === undefined ? undefined : (JSON.parse(line) as { id?: string }).id
         if (typeof id === 'string') this.acks.push({ id, node: d.name, at: Date.now() })
         else this.count('exit 0 without an id', done.stdout.slice(0, 200))
         continue
       }
-      const code = /^autoledger: ([A-Z_]+):/m.exec(done.stderr)?.[1] ?? `exit ${done.code ?? done.signal}`
+      const code =
+        /^autoledger: ([A-Z_]+):/m.exec(done.stderr)?.[1] ?? `exit ${done.code ?? done.signal}`
       // The daemon was killed while the command ran (it may have been talking to it): the write may or may not have been made.
       if (d.kills !== kills) this.cut++
       else if (code === 'BUSY') this.busy++
-      else this.count(code, `${new Date().toISOString()} ${d.name}: ${done.stderr.trim().split('\n')[0]}`)
+      else
+        this.count(
+          code,
+          `${new Date().toISOString()} ${d.name}: ${done.stderr.trim().split('\n')[0]}`
+        )
     }
   }
 
-  private count (code: string, detail: string): void {
+  private count(code: string, detail: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1)
     if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(detail)
   }

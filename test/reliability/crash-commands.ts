@@ -41,8 +41,16 @@ const RESTART_TIMEOUT_MS = 30_000
  * ledger, every node holds the same final head, a fresh node replaying every writer log from
  * scratch derives that same ledger, no ledger holds a block twice, and every store passes the audit.
  */
-export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: CrashCommandsOptions): Promise<Report> {
-  const { report, rnd } = seededReport(`crash with commands (${indexers} indexer${indexers === 1 ? '' : 's'})`, seed)
+export async function runCrashCommands({
+  kills,
+  seed,
+  indexers = 1,
+  onKill
+}: CrashCommandsOptions): Promise<Report> {
+  const { report, rnd } = seededReport(
+    `crash with commands (${indexers} indexer${indexers === 1 ? '' : 's'})`,
+    seed
+  )
   report.figures.indexers = indexers
   const cluster = await Cluster.start({ size: indexers + 1, indexers })
   const creator = cluster.daemons[0]
@@ -61,17 +69,22 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
       // While the daemon is down the creator's commands open its store: now and then one dies holding it.
       if (rnd.next() < 0.5) {
         const signal = rnd.next() < 0.5 ? 'SIGKILL' : 'SIGTERM'
-        if (await commands.killHolder(creator, signal, 300)) report.count(`commands ${signal === 'SIGKILL' ? 'SIGKILLed' : 'SIGTERMed'} holding the store`)
+        if (await commands.killHolder(creator, signal, 300))
+          report.count(
+            `commands ${signal === 'SIGKILL' ? 'SIGKILLed' : 'SIGTERMed'} holding the store`
+          )
       }
       await down
-      if (rnd.next() < 0.25 && await killWhileStarting(creator, rnd.int(800))) {
+      if (rnd.next() < 0.25 && (await killWhileStarting(creator, rnd.int(800)))) {
         report.count('daemon kills while starting')
         await pause(between(rnd, DOWN_MS))
       }
       const started = Date.now()
       const refused = await startDespiteLocked(creator, commands)
-      if (refused > 0) report.count('daemon starts refused with LOCKED (a command held the directory)', refused)
-      if (Date.now() - started > Math.max(0, ...restartMs)) report.figures.slowestRestart = timeline(started, creator.proc?.tail ?? [])
+      if (refused > 0)
+        report.count('daemon starts refused with LOCKED (a command held the directory)', refused)
+      if (Date.now() - started > Math.max(0, ...restartMs))
+        report.figures.slowestRestart = timeline(started, creator.proc?.tail ?? [])
       restartMs.push(Date.now() - started)
       load.wake()
       onKill?.(k + 1, kills, Date.now() - started)
@@ -84,12 +97,18 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
     report.count('commands cut by a daemon kill', commands.cut)
     report.count('commands killed (not acknowledged)', commands.killed)
     report.count('BUSY replies (back-pressure, retried)', commands.busy)
-    report.check('no command failed, other than those killed or cut by a kill', commands.errors.size === 0, `${JSON.stringify(Object.fromEntries(commands.errors))}${commands.failures.map(f => `; ${f}`).join('')}`)
+    report.check(
+      'no command failed, other than those killed or cut by a kill',
+      commands.errors.size === 0,
+      `${JSON.stringify(Object.fromEntries(commands.errors))}${commands.failures.map((f) => `; ${f}`).join('')}`
+    )
     report.figures.restartP50Ms = median(restartMs)
     report.figures.restartMaxMs = Math.max(...restartMs)
 
     const head = await finalHead(cluster, report)
-    await checkAcknowledged(cluster, [...load.acks, ...commands.acks], report, { identical: head !== null })
+    await checkAcknowledged(cluster, [...load.acks, ...commands.acks], report, {
+      identical: head !== null
+    })
     await replayCluster(cluster, report)
     if (head !== null) await stopAndAudit(cluster, head, report)
   } catch (err) {
@@ -108,7 +127,7 @@ export async function runCrashCommands ({ kills, seed, indexers = 1, onKill }: C
  * with LOCKED (commands kept winning the lock for RUN_LOCK_WAIT_MS), hold the daemon's next
  * commands, wait for the running one to let go, and try again. Resolves with how many starts were refused.
  */
-async function startDespiteLocked (d: Daemon, commands: CommandWrites): Promise<number> {
+async function startDespiteLocked(d: Daemon, commands: CommandWrites): Promise<number> {
   const lock = new DirLock(dataPaths(d.dir).lock, d.dir)
   const deadline = Date.now() + RESTART_TIMEOUT_MS
   try {
@@ -127,19 +146,24 @@ async function startDespiteLocked (d: Daemon, commands: CommandWrites): Promise<
   }
 }
 
-async function untilUnlocked (lock: DirLock, deadline: number, name: string): Promise<void> {
-  await pollUntil(async () => {
-    const owner = await lock.owner()
-    return owner === null || !pidAlive(owner) ? true : null
-  }, Math.max(0, deadline - Date.now()), `the command holding ${name}'s directory to finish`, 20)
+async function untilUnlocked(lock: DirLock, deadline: number, name: string): Promise<void> {
+  await pollUntil(
+    async () => {
+      const owner = await lock.owner()
+      return owner === null || !pidAlive(owner) ? true : null
+    },
+    Math.max(0, deadline - Date.now()),
+    `the command holding ${name}'s directory to finish`,
+    20
+  )
 }
 
 /** A daemon's start-up as `event +seconds` from `started`, read from its JSON log lines: where a slow restart spent its time. */
-function timeline (started: number, lines: string[]): string {
+function timeline(started: number, lines: string[]): string {
   const events: string[] = []
   for (const line of lines) {
     try {
-      const { time, event } = JSON.parse(line) as { time: string, event: string }
+      const { time, event } = JSON.parse(line) as { time: string; event: string }
       events.push(`${event} +${((Date.parse(time) - started) / 1000).toFixed(1)}s`)
     } catch {}
   }
@@ -147,7 +171,7 @@ function timeline (started: number, lines: string[]): string {
 }
 
 /** Spawn the daemon and SIGKILL it `ms` later, unless it exited by itself first (LOCKED); resolves with whether it was killed. */
-async function killWhileStarting (d: Daemon, ms: number): Promise<boolean> {
+async function killWhileStarting(d: Daemon, ms: number): Promise<boolean> {
   const proc = d.spawn()
   const exited = await Promise.race([proc.exited.then(() => true), pause(ms).then(() => false)])
   if (exited) return false
@@ -156,19 +180,27 @@ async function killWhileStarting (d: Daemon, ms: number): Promise<boolean> {
 }
 
 /** One final head on every node, or null (with the failed check recorded) when they never agree. */
-async function finalHead (cluster: Cluster, report: Report): Promise<Head | null> {
+async function finalHead(cluster: Cluster, report: Report): Promise<Head | null> {
   try {
     const { head, ms } = await cluster.converged(CONVERGE_TIMEOUT_MS)
     report.figures.convergeAfterLastKillMs = ms
     report.figures.entries = head.length
-    report.check('all nodes reach the same final head hash', true, `${head.length} entries, ${head.hash.slice(0, 16)}`)
+    report.check(
+      'all nodes reach the same final head hash',
+      true,
+      `${head.length} entries, ${head.hash.slice(0, 16)}`
+    )
     return head
   } catch (err) {
-    report.check('all nodes reach the same final head hash', false, (err as Error).message.replace(/\n/g, '; '))
+    report.check(
+      'all nodes reach the same final head hash',
+      false,
+      (err as Error).message.replace(/\n/g, '; ')
+    )
     return null
   }
 }
 
-function between (rnd: Random, [lo, hi]: number[]): number {
+function between(rnd: Random, [lo, hi]: number[]): number {
   return lo + rnd.int(hi - lo + 1)
 }

@@ -25,7 +25,13 @@ export interface CrashOptions {
  * the same final head, a fresh node replaying every writer log derives it, every store reopens and
  * passes the audit.
  */
-export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill }: CrashOptions): Promise<Report> {
+export async function runCrash({
+  kills,
+  seed,
+  size = 3,
+  indexers = size,
+  onKill
+}: CrashOptions): Promise<Report> {
   const { report, rnd } = seededReport(`crash (${indexers} of ${size} indexers)`, seed)
   const cluster = await Cluster.start({ size, indexers })
   const restartMs: number[] = []
@@ -62,7 +68,11 @@ export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill
     report.figures.entries = head.length
     report.figures.restartP50Ms = median(restartMs)
     report.figures.restartMaxMs = Math.max(...restartMs)
-    report.check('all nodes reach the same final head hash', true, `${head.length} entries, ${head.hash.slice(0, 16)}`)
+    report.check(
+      'all nodes reach the same final head hash',
+      true,
+      `${head.length} entries, ${head.hash.slice(0, 16)}`
+    )
 
     await checkAcknowledged(cluster, load.acks, report)
     await replayAndAudit(cluster, head, report)
@@ -73,14 +83,17 @@ export async function runCrash ({ kills, seed, size = 3, indexers = size, onKill
 }
 
 /** Restart, then SIGKILL again once the daemon has logged `lines` lines (0: at once). */
-async function killWhileStarting (d: Daemon, lines: number): Promise<void> {
+async function killWhileStarting(d: Daemon, lines: number): Promise<void> {
   const proc = d.spawn()
-  await new Promise<void>(resolve => {
-    const check = (): void => { if (proc.tail.length >= lines) resolve() }
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (proc.tail.length >= lines) resolve()
+    }
     check()
     proc.child.stderr!.on('data', check)
     void proc.exited.then(() => resolve())
   })
-  if (!d.running) throw new Error(`daemon ${d.name} exited by itself while starting:\n${proc.tail.join('\n')}`)
+  if (!d.running)
+    throw new Error(`daemon ${d.name} exited by itself while starting:\n${proc.tail.join('\n')}`)
   await d.kill()
 }

@@ -4,23 +4,26 @@ import { parseArgs } from 'util'
 export interface Flags {
   values: Record<string, string | boolean | undefined>
   /** A whole-number flag, or `fallback` when absent; exits 2 when it is not one. */
-  count (name: string, fallback: number): number
+  count(name: string, fallback: number): number
   /** Print the problem and the usage, and exit 2. */
-  fail (message: string): never
+  fail(message: string): never
 }
 
 /**
  * Parse `--<name> <value>` flags plus `--json` and `--help` for a script called `prog`. Exits 2 on
  * an unknown or malformed flag; on `--help` prints the usage and exits 0.
  */
-export function parseFlags (prog: string, usage: string, names: string[]): Flags {
+export function parseFlags(prog: string, usage: string, names: string[]): Flags {
   const fail = (message: string): never => {
     process.stderr.write(`${prog}: ${message}\n\n${usage}\n`)
     process.exit(2)
   }
   let values: Flags['values'] = {}
   try {
-    const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, help: { type: 'boolean' } }
+    const options: Record<string, { type: 'string' | 'boolean' }> = {
+      json: { type: 'boolean' },
+      help: { type: 'boolean' }
+    }
     for (const name of names) options[name] = { type: 'string' }
     values = parseArgs({ options }).values as Flags['values']
   } catch (err) {

@@ -38,32 +38,42 @@ export class Load extends DaemonLoops {
   readonly latencies: number[] = []
 
   /** Record what the load did: acknowledged transactions (counted as `acked`), BUSY replies, and whether any reply was an error. */
-  record (report: Report, acked = 'transactions acknowledged'): void {
+  record(report: Report, acked = 'transactions acknowledged'): void {
     report.count(acked, this.acks.length)
     report.count('BUSY replies (back-pressure, retried)', this.busy)
-    report.check('no daemon answered a submit with an error', this.errors.size === 0, JSON.stringify(Object.fromEntries(this.errors)))
+    report.check(
+      'no daemon answered a submit with an error',
+      this.errors.size === 0,
+      JSON.stringify(Object.fromEntries(this.errors))
+    )
   }
 
   /** Resolves once `n` more transactions have been acknowledged; throws after `timeout` ms without. */
-  async acked (n: number, timeout = 60_000): Promise<void> {
+  async acked(n: number, timeout = 60_000): Promise<void> {
     const target = this.acks.length + n
     const deadline = Date.now() + timeout
     while (this.acks.length < target && !this.stopped) {
       const left = deadline - Date.now()
-      if (left <= 0) throw new Error(`only ${n - (target - this.acks.length)} of ${n} writes acknowledged within ${timeout} ms; error replies: ${JSON.stringify(Object.fromEntries(this.errors))}`)
-      await new Promise<void>(resolve => {
+      if (left <= 0)
+        throw new Error(
+          `only ${n - (target - this.acks.length)} of ${n} writes acknowledged within ${timeout} ms; error replies: ${JSON.stringify(Object.fromEntries(this.errors))}`
+        )
+      await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left)
-        this.waiters.push(() => { clearTimeout(timer); resolve() })
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
       })
     }
   }
 
-  protected async loop (d: Daemon): Promise<void> {
+  protected async loop(d: Daemon): Promise<void> {
     let n = 0
     while (!this.stopped) {
       const client = d.client
       if (client === null) {
-        await new Promise<void>(resolve => this.waiters.push(resolve))
+        await new Promise<void>((resolve) => this.waiters.push(resolve))
         continue
       }
       const txs = this.batch(d, n++)
@@ -87,15 +97,27 @@ export class Load extends DaemonLoops {
     }
   }
 
-  private batch (d: Daemon, n: number): TxInput[] {
-    const others = this.daemons.filter(o => o !== d)
+  private batch(d: Daemon, n: number): TxInput[] {
+    const others = this.daemons.filter((o) => o !== d)
     const size = 1 + this.rnd.int(MAX_BATCH)
     const txs: TxInput[] = []
     for (let i = 0; i < size; i++) {
       const kind = this.rnd.int(4)
       if (kind === 0) txs.push({ type: 'put', key: `${d.name}/${n}/${i}`, value: { n, at: i } })
-      else if (kind === 1) txs.push({ type: 'transfer', from: POOL, to: this.rnd.pick(others).writerKey, amount: String(1 + this.rnd.int(50)) })
-      else txs.push({ type: 'transfer', from: d.writerKey, to: this.rnd.pick(others).writerKey, amount: String(1 + this.rnd.int(20)) })
+      else if (kind === 1)
+        txs.push({
+          type: 'transfer',
+          from: POOL,
+          to: this.rnd.pick(others).writerKey,
+          amount: String(1 + this.rnd.int(50))
+        })
+      else
+        txs.push({
+          type: 'transfer',
+          from: d.writerKey,
+          to: this.rnd.pick(others).writerKey,
+          amount: String(1 + this.rnd.int(20))
+        })
     }
     return txs
   }

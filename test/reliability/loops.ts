@@ -7,22 +7,25 @@ export abstract class DaemonLoops {
   protected readonly waiters: Array<() => void> = []
   private loops: Array<Promise<void>> = []
 
-  constructor (protected readonly daemons: Daemon[], protected readonly rnd: Random) {}
+  constructor(
+    protected readonly daemons: Daemon[],
+    protected readonly rnd: Random
+  ) {}
 
-  start (): void {
-    this.loops = this.daemons.map(d => this.loop(d))
+  start(): void {
+    this.loops = this.daemons.map((d) => this.loop(d))
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true
     this.wake()
     await Promise.all(this.loops)
   }
 
   /** Wake every parked loop and waiter. */
-  wake (): void {
+  wake(): void {
     for (const w of this.waiters.splice(0)) w()
   }
 
-  protected abstract loop (d: Daemon): Promise<void>
+  protected abstract loop(d: Daemon): Promise<void>
 }

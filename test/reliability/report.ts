@@ -23,24 +23,24 @@ export class Report implements ScenarioReport {
   readonly figures: Record<string, number | string> = {}
   readonly checks: Check[] = []
 
-  constructor (readonly scenario: string) {}
+  constructor(readonly scenario: string) {}
 
-  count (what: string, n = 1): void {
+  count(what: string, n = 1): void {
     this.tried[what] = (this.tried[what] ?? 0) + n
   }
 
-  check (name: string, ok: boolean, detail?: string): boolean {
+  check(name: string, ok: boolean, detail?: string): boolean {
     this.checks.push(detail === undefined ? { name, ok } : { name, ok, detail })
     return ok
   }
 
-  get ok (): boolean {
-    return this.checks.length > 0 && this.checks.every(c => c.ok)
+  get ok(): boolean {
+    return this.checks.length > 0 && this.checks.every((c) => c.ok)
   }
 }
 
 /** The report of a seeded run, with the seed as its first figure, and the run's PRNG from that seed. */
-export function seededReport (scenario: string, seed: number): { report: Report, rnd: Random } {
+export function seededReport(scenario: string, seed: number): { report: Report; rnd: Random } {
   const report = new Report(scenario)
   report.figures.seed = seed
   return { report, rnd: new Random(seed) }

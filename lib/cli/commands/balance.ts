@@ -7,14 +7,30 @@ export const balance: Command = {
   name: 'balance',
   args: '[account]',
   arity: [0, 1],
-  summary: 'Show an account\'s balance (default: this node\'s writer account).',
-  async run (ctx) {
-    const b = await withLedger(ctx.dir, async ({ ops }) => ops.balance(ctx.positionals[0] ?? (await ops.status()).writerKey))
-    ctx.out.item(b, () => ctx.out.table([
-      ['account', b.account],
-      ['balance', b.balance],
-      ['owners', b.owners.length === 0 ? (isWriterAccount(b.account) ? 'its writer' : '-') : b.owners.map(short).join(', ')],
-      ['changed at', b.position === null ? 'never' : `position ${b.position}, ${b.final ? 'final' : 'not final yet'}`]
-    ]))
+  summary: "Show an account's balance (default: this node's writer account).",
+  async run(ctx) {
+    const b = await withLedger(ctx.dir, async ({ ops }) =>
+      ops.balance(ctx.positionals[0] ?? (await ops.status()).writerKey)
+    )
+    ctx.out.item(b, () =>
+      ctx.out.table([
+        ['account', b.account],
+        ['balance', b.balance],
+        [
+          'owners',
+          b.owners.length === 0
+            ? isWriterAccount(b.account)
+              ? 'its writer'
+              : '-'
+            : b.owners.map(short).join(', ')
+        ],
+        [
+          'changed at',
+          b.position === null
+            ? 'never'
+            : `position ${b.position}, ${b.final ? 'final' : 'not final yet'}`
+        ]
+      ])
+    )
   }
 }

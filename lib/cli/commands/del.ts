@@ -8,7 +8,7 @@ export const del: Command = {
   summary: 'Delete a record (its history stays).',
   options: WRITE_OPTIONS,
   details: WRITE_DETAILS,
-  async run (ctx) {
+  async run(ctx) {
     await write(ctx, (ops, opts) => ops.submit({ type: 'del', key: ctx.positionals[0] }, opts))
   }
 }

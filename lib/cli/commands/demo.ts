@@ -48,21 +48,34 @@ export interface DemoRow {
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'Start a local network (a bootstrap node and three node processes on loopback), write concurrently from all three, and show that they agree.',
+  summary:
+    'Start a local network (a bootstrap node and three node processes on loopback), write concurrently from all three, and show that they agree.',
   options: {
-    keep: { type: 'boolean', description: 'leave the network running and print how to talk to it (Ctrl-C stops it)' },
-    dir: { type: 'string', short: 'd', value: '<path>', description: 'keep the three nodes\' data in <path>/a, b and c (default: a temporary directory, removed at the end)' },
-    verbose: { type: 'boolean', short: 'v', description: 'show the nodes\' logs on stderr' }
+    keep: {
+      type: 'boolean',
+      description: 'leave the network running and print how to talk to it (Ctrl-C stops it)'
+    },
+    dir: {
+      type: 'string',
+      short: 'd',
+      value: '<path>',
+      description:
+        "keep the three nodes' data in <path>/a, b and c (default: a temporary directory, removed at the end)"
+    },
+    verbose: { type: 'boolean', short: 'v', description: "show the nodes' logs on stderr" }
   },
   details: [
     'Node a creates the ledger and adds b (a second indexer) and c (a writer); all three then write',
     'records and transfers at once, some of which must be rejected. The demo waits until every node',
     'reports the same final head hash at the same final length, prints one row per node, and exits 0.'
   ],
-  async run (ctx) {
+  async run(ctx) {
     const started = Date.now()
     const given = str(ctx, 'dir')
-    const root = given === undefined ? await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-demo-')) : path.resolve(given)
+    const root =
+      given === undefined
+        ? await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-demo-'))
+        : path.resolve(given)
     const procs: NodeProcess[] = []
     const nodes: DemoNode[] = []
     let dht: HyperDHT | null = null
@@ -71,36 +84,50 @@ export const demo: Command = {
       dht = await bootstrapNode()
       const bootstrap = `127.0.0.1:${dht.address().port}`
       note(ctx, `bootstrap node on ${bootstrap}`)
-      nodes.push(...await startNodes(ctx, root, bootstrap, procs))
+      nodes.push(...(await startNodes(ctx, root, bootstrap, procs)))
       const rows = await exercise(ctx, nodes)
       const elapsed = ((Date.now() - started) / 1000).toFixed(1)
       if (ctx.out.json) for (const row of rows) ctx.out.item(row, '')
       else {
-        ctx.out.text(ctx.out.table([
-          ['node', 'role', 'entries written', 'final length', 'final head hash', 'rejected'],
-          ...rows.map(r => [r.node, r.role, String(r.written), String(r.finalLength), r.finalHead, String(r.rejected)])
-        ]))
-        ctx.out.text(`all ${rows.length} nodes agree on final head ${rows[0].finalHead.slice(0, 16)}... at length ${rows[0].finalLength} (${elapsed} s)`)
+        ctx.out.text(
+          ctx.out.table([
+            ['node', 'role', 'entries written', 'final length', 'final head hash', 'rejected'],
+            ...rows.map((r) => [
+              r.node,
+              r.role,
+              String(r.written),
+              String(r.finalLength),
+              r.finalHead,
+              String(r.rejected)
+            ])
+          ])
+        )
+        ctx.out.text(
+          `all ${rows.length} nodes agree on final head ${rows[0].finalHead.slice(0, 16)}... at length ${rows[0].finalLength} (${elapsed} s)`
+        )
       }
       if (ctx.values.keep === true) await keepRunning(ctx, nodes, bootstrap, root)
     } catch (err) {
       failed = true
-      for (const p of procs) if (p.tail.length > 0) ctx.out.note(`--- last log lines of node ${p.name} ---\n${p.tail.slice(-10).join('\n')}`)
+      for (const p of procs)
+        if (p.tail.length > 0)
+          ctx.out.note(`--- last log lines of node ${p.name} ---\n${p.tail.slice(-10).join('\n')}`)
       throw err
     } finally {
       if (procs.length > 0) note(ctx, 'stopping the nodes')
-      await Promise.all(procs.map(p => p.stop()))
+      await Promise.all(procs.map((p) => p.stop()))
       await dht?.destroy()
-      if (given === undefined && (ctx.values.keep !== true || failed)) await fs.rm(root, { recursive: true, force: true })
+      if (given === undefined && (ctx.values.keep !== true || failed))
+        await fs.rm(root, { recursive: true, force: true })
     }
   }
 }
 
-function note (ctx: CommandContext, text: string): void {
+function note(ctx: CommandContext, text: string): void {
   ctx.out.note(`demo: ${text}`)
 }
 
-async function bootstrapNode (): Promise<HyperDHT> {
+async function bootstrapNode(): Promise<HyperDHT> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await startBootstrapper('127.0.0.1', await freeUdpPort())
@@ -111,10 +138,17 @@ async function bootstrapNode (): Promise<HyperDHT> {
 }
 
 /** Create a (the admin, with the ledger), b and c (joined), and start all three daemons. */
-async function startNodes (ctx: CommandContext, root: string, bootstrap: string, started: NodeProcess[]): Promise<DemoNode[]> {
+async function startNodes(
+  ctx: CommandContext,
+  root: string,
+  bootstrap: string,
+  started: NodeProcess[]
+): Promise<DemoNode[]> {
   const flags = { bootstrap, host: '127.0.0.1', reachable: true, http: '127.0.0.1:0' }
   const a = await initLedger(path.join(root, 'a'), flags)
-  const others = await Promise.all(['b', 'c'].map(name => joinLedger(path.join(root, name), a.key, flags)))
+  const others = await Promise.all(
+    ['b', 'c'].map((name) => joinLedger(path.join(root, name), a.key, flags))
+  )
   const specs = [
     { name: 'a', role: 'admin, indexer', admin: true, keys: a },
     { name: 'b', role: 'writer, indexer', admin: false, keys: others[0] },
@@ -124,46 +158,89 @@ async function startNodes (ctx: CommandContext, root: string, bootstrap: string,
   const nodes: DemoNode[] = []
   // One after the other: each is announced on the DHT before the next looks its peers up.
   for (const s of specs) {
-    const proc = new NodeProcess(s.name, ['--dir', s.keys.dir], verbose ? line => ctx.out.note(`[${s.name}] ${line}`) : undefined)
+    const proc = new NodeProcess(
+      s.name,
+      ['--dir', s.keys.dir],
+      verbose ? (line) => ctx.out.note(`[${s.name}] ${line}`) : undefined
+    )
     started.push(proc)
     const ready = await proc.ready
     const token = await readToken(dataPaths(s.keys.dir).token)
     note(ctx, `node ${s.name} running at ${ready.url} (pid ${ready.pid})`)
-    nodes.push({ name: s.name, dir: s.keys.dir, role: s.role, admin: s.admin, proc, client: new HttpClient(ready.url, token), url: ready.url, writerKey: s.keys.writerKey })
+    nodes.push({
+      name: s.name,
+      dir: s.keys.dir,
+      role: s.role,
+      admin: s.admin,
+      proc,
+      client: new HttpClient(ready.url, token),
+      url: ready.url,
+      writerKey: s.keys.writerKey
+    })
   }
   return nodes
 }
 
 /** Membership, funding, the concurrent writes, and the wait for one final head everywhere. */
-async function exercise (ctx: CommandContext, nodes: DemoNode[]): Promise<DemoRow[]> {
+async function exercise(ctx: CommandContext, nodes: DemoNode[]): Promise<DemoRow[]> {
   const [a, b, c] = nodes
-  await pollUntil(async () => ((await Promise.all(nodes.map(n => n.client.status()))).every(s => s.peers >= 2) ? true : null), STEP_TIMEOUT_MS, 'the nodes to connect')
+  await pollUntil(
+    async () =>
+      (await Promise.all(nodes.map((n) => n.client.status()))).every((s) => s.peers >= 2)
+        ? true
+        : null,
+    STEP_TIMEOUT_MS,
+    'the nodes to connect'
+  )
   note(ctx, 'nodes connected; a adds b (indexer) and c, and funds every writer')
   await a.client.submit([
     { type: 'add-writer', key: b.writerKey, role: 'writer', indexer: true },
     { type: 'add-writer', key: c.writerKey, role: 'writer', indexer: false },
-    ...nodes.map(n => ({ type: 'mint', account: n.writerKey, amount: START_BALANCE.toString() }) as TxInput)
+    ...nodes.map(
+      (n) => ({ type: 'mint', account: n.writerKey, amount: START_BALANCE.toString() }) as TxInput
+    )
   ])
-  await Promise.all(nodes.map(n => pollUntil(async () => {
-    const [s, balance] = await Promise.all([n.client.status(), n.client.balance(n.writerKey)])
-    return s.writable && BigInt(balance.balance) === START_BALANCE ? true : null
-  }, STEP_TIMEOUT_MS, `node ${n.name} to become a funded writer`)))
+  await Promise.all(
+    nodes.map((n) =>
+      pollUntil(
+        async () => {
+          const [s, balance] = await Promise.all([n.client.status(), n.client.balance(n.writerKey)])
+          return s.writable && BigInt(balance.balance) === START_BALANCE ? true : null
+        },
+        STEP_TIMEOUT_MS,
+        `node ${n.name} to become a funded writer`
+      )
+    )
+  )
 
   note(ctx, 'all three write at once: records, transfers, and some that must be rejected')
   let expected = 1 + 2 + nodes.length // genesis, two add-writer, one mint per node
-  await Promise.all(nodes.map(async (n, i) => {
-    const batches = workload(n, nodes[(i + 1) % nodes.length], nodes)
-    expected += batches.reduce((sum, batch) => sum + batch.length, 0)
-    await Promise.all(batches.map(batch => n.client.submit(batch, { wait: 'none' })))
-  }))
+  await Promise.all(
+    nodes.map(async (n, i) => {
+      const batches = workload(n, nodes[(i + 1) % nodes.length], nodes)
+      expected += batches.reduce((sum, batch) => sum + batch.length, 0)
+      await Promise.all(batches.map((batch) => n.client.submit(batch, { wait: 'none' })))
+    })
+  )
 
   note(ctx, `waiting until every node holds the same final head at length ${expected}`)
-  const statuses = await pollUntil(async () => {
-    const all = await Promise.all(nodes.map(n => n.client.status()))
-    const first = all[0]
-    const agreed = all.every(s => s.finalLength === expected && s.length === expected && s.finalHead === first.finalHead && s.head === first.head)
-    return agreed ? all : null
-  }, CONVERGE_TIMEOUT_MS, `${nodes.length} nodes to agree on a final head at length ${expected}`, 200)
+  const statuses = await pollUntil(
+    async () => {
+      const all = await Promise.all(nodes.map((n) => n.client.status()))
+      const first = all[0]
+      const agreed = all.every(
+        (s) =>
+          s.finalLength === expected &&
+          s.length === expected &&
+          s.finalHead === first.finalHead &&
+          s.head === first.head
+      )
+      return agreed ? all : null
+    },
+    CONVERGE_TIMEOUT_MS,
+    `${nodes.length} nodes to agree on a final head at length ${expected}`,
+    200
+  )
   return tally(nodes, statuses)
 }
 
@@ -171,27 +248,45 @@ async function exercise (ctx: CommandContext, nodes: DemoNode[]): Promise<DemoRo
  * One node's writes, in ROUNDS batches sent at once: records, small transfers to the others
  * (always covered by its balance, in any order), and three that every node must reject the same way.
  */
-function workload (self: DemoNode, next: DemoNode, nodes: DemoNode[]): TxInput[][] {
-  const peers = nodes.filter(n => n !== self)
+function workload(self: DemoNode, next: DemoNode, nodes: DemoNode[]): TxInput[][] {
+  const peers = nodes.filter((n) => n !== self)
   const batches: TxInput[][] = []
   for (let round = 0; round < ROUNDS; round++) {
     const batch: TxInput[] = []
-    for (let i = 0; i < PUTS_PER_ROUND; i++) batch.push({ type: 'put', key: `${self.name}/${round}/${i}`, value: { node: self.name, round, i } })
+    for (let i = 0; i < PUTS_PER_ROUND; i++)
+      batch.push({
+        type: 'put',
+        key: `${self.name}/${round}/${i}`,
+        value: { node: self.name, round, i }
+      })
     for (let i = 0; i < TRANSFERS_PER_ROUND; i++) {
-      batch.push({ type: 'transfer', from: self.writerKey, to: peers[(round + i) % peers.length].writerKey, amount: String(1 + ((round * 7 + i * 3) % 10)), memo: `round ${round}` })
+      batch.push({
+        type: 'transfer',
+        from: self.writerKey,
+        to: peers[(round + i) % peers.length].writerKey,
+        amount: String(1 + ((round * 7 + i * 3) % 10)),
+        memo: `round ${round}`
+      })
     }
     batches.push(batch)
   }
-  batches[0].push({ type: 'transfer', from: self.writerKey, to: next.writerKey, amount: '1000000000' }) // INSUFFICIENT_FUNDS
+  batches[0].push({
+    type: 'transfer',
+    from: self.writerKey,
+    to: next.writerKey,
+    amount: '1000000000'
+  }) // INSUFFICIENT_FUNDS
   batches[1].push({ type: 'transfer', from: next.writerKey, to: self.writerKey, amount: '1' }) // NOT_OWNER
-  batches[2].push(self.admin
-    ? { type: 'transfer', from: self.writerKey, to: 'nobody', amount: '1' } // ACCOUNT_NOT_FOUND
-    : { type: 'mint', account: self.writerKey, amount: '1' }) // NOT_AUTHORIZED
+  batches[2].push(
+    self.admin
+      ? { type: 'transfer', from: self.writerKey, to: 'nobody', amount: '1' } // ACCOUNT_NOT_FOUND
+      : { type: 'mint', account: self.writerKey, amount: '1' }
+  ) // NOT_AUTHORIZED
   return batches
 }
 
 /** Count each node's entries and rejections in the (identical) final ledger. */
-async function tally (nodes: DemoNode[], statuses: StatusJson[]): Promise<DemoRow[]> {
+async function tally(nodes: DemoNode[], statuses: StatusJson[]): Promise<DemoRow[]> {
   const written = new Map<string, number>()
   const rejected = new Map<string, number>()
   for (let gte: number | null = 0; gte !== null;) {
@@ -215,20 +310,32 @@ async function tally (nodes: DemoNode[], statuses: StatusJson[]): Promise<DemoRo
   }))
 }
 
-async function keepRunning (ctx: CommandContext, nodes: DemoNode[], bootstrap: string, root: string): Promise<void> {
+async function keepRunning(
+  ctx: CommandContext,
+  nodes: DemoNode[],
+  bootstrap: string,
+  root: string
+): Promise<void> {
   const cli = path.relative(process.cwd(), MAIN_JS)
-  ctx.out.note([
-    '',
-    `The network keeps running (bootstrap ${bootstrap}; data in ${root}). Try:`,
-    ...nodes.map(n => `  node ${cli} status --dir ${n.dir}        # node ${n.name}, via ${n.url}`),
-    `  node ${cli} put hello '"world"' --dir ${nodes[2].dir}`,
-    `  curl ${nodes[0].url}/v1/status`,
-    `  curl -H "Authorization: Bearer $(cat ${dataPaths(nodes[0].dir).token})" -d '{"type":"put","key":"k","value":1}' ${nodes[0].url}/v1/transactions`,
-    'Press Ctrl-C to stop it.'
-  ].join('\n'))
+  ctx.out.note(
+    [
+      '',
+      `The network keeps running (bootstrap ${bootstrap}; data in ${root}). Try:`,
+      ...nodes.map(
+        (n) => `  node ${cli} status --dir ${n.dir}        # node ${n.name}, via ${n.url}`
+      ),
+      `  node ${cli} put hello '"world"' --dir ${nodes[2].dir}`,
+      `  curl ${nodes[0].url}/v1/status`,
+      `  curl -H "Authorization: Bearer $(cat ${dataPaths(nodes[0].dir).token})" -d '{"type":"put","key":"k","value":1}' ${nodes[0].url}/v1/transactions`,
+      'Press Ctrl-C to stop it.'
+    ].join('\n')
+  )
   await new Promise<void>((resolve, reject) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
-    for (const n of nodes) void n.proc.exited.then(code => reject(new LedgerError('INTERNAL', `node ${n.name} exited unexpectedly (code ${code})`)))
+    for (const n of nodes)
+      void n.proc.exited.then((code) =>
+        reject(new LedgerError('INTERNAL', `node ${n.name} exited unexpectedly (code ${code})`))
+      )
   })
 }

@@ -8,16 +8,29 @@ import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
 import type { NodeKeys } from './init.js'
 
 /** Create (or reopen) a node in `dir` that follows ledger `key`, and save its config. */
-export async function joinLedger (dir: string, key: string, flags: ConfigFlags): Promise<NodeKeys & { bootstrap: string | null }> {
+export async function joinLedger(
+  dir: string,
+  key: string,
+  flags: ConfigFlags
+): Promise<NodeKeys & { bootstrap: string | null }> {
   const paths = dataPaths(dir)
   const existing = await readConfig(paths)
-  if (existing !== null && existing.key !== key) throw new LedgerError('ALREADY_INITIALIZED', `${dir} already holds ledger ${existing.key}: use another --dir`)
+  if (existing !== null && existing.key !== key)
+    throw new LedgerError(
+      'ALREADY_INITIALIZED',
+      `${dir} already holds ledger ${existing.key}: use another --dir`
+    )
   const { openLocal } = await import('../../api/local.js')
   const local = await openLocal(paths, { key })
   try {
     const config = existing === null ? newConfig(key, flags) : applyFlags(existing, flags)
     await writeConfig(paths, config)
-    return { key, writerKey: local.node.writerKey.toString('hex'), dir, bootstrap: config.bootstrap }
+    return {
+      key,
+      writerKey: local.node.writerKey.toString('hex'),
+      dir,
+      bootstrap: config.bootstrap
+    }
   } finally {
     await local.close()
   }
@@ -27,22 +40,27 @@ export const join: Command = {
   name: 'join',
   args: '<ledger-key>',
   arity: [1, 1],
-  summary: 'Create a node that follows an existing ledger, and print its writer key for an admin to add.',
+  summary:
+    'Create a node that follows an existing ledger, and print its writer key for an admin to add.',
   options: NETWORK_OPTIONS,
   details: [
     'The node replicates the ledger once `run` starts. To write, an admin runs',
     '`autoledger add-writer <writer-key>` on their node.'
   ],
-  async run (ctx) {
+  async run(ctx) {
     const key = hexKey(ctx.positionals[0], 'ledger key')
     const { bootstrap, ...keys } = await joinLedger(ctx.dir, key, networkFlags(ctx))
-    ctx.out.item(keys, () => ctx.out.table([
-      ['ledger key', keys.key],
-      ['writer key', keys.writerKey],
-      ['data dir', displayDir(ctx.dir)]
-    ]))
+    ctx.out.item(keys, () =>
+      ctx.out.table([
+        ['ledger key', keys.key],
+        ['writer key', keys.writerKey],
+        ['data dir', displayDir(ctx.dir)]
+      ])
+    )
     if (!ctx.out.json) {
-      ctx.out.note(`next: autoledger run --dir ${displayDir(ctx.dir)}${bootstrap === null ? ' --bootstrap <host:port>' : ''}`)
+      ctx.out.note(
+        `next: autoledger run --dir ${displayDir(ctx.dir)}${bootstrap === null ? ' --bootstrap <host:port>' : ''}`
+      )
       ctx.out.note(`then an admin runs: autoledger add-writer ${keys.writerKey}`)
     }
   }

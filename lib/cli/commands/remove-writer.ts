@@ -6,10 +6,11 @@ export const removeWriter: Command = {
   name: 'remove-writer',
   args: '<writer-key>',
   arity: [1, 1],
-  summary: 'Remove a writer (admins only). Its earlier entries stay; later blocks of it are not applied.',
+  summary:
+    'Remove a writer (admins only). Its earlier entries stay; later blocks of it are not applied.',
   options: WRITE_OPTIONS,
   details: WRITE_DETAILS,
-  async run (ctx) {
+  async run(ctx) {
     const key = hexKey(ctx.positionals[0], 'writer key')
     await write(ctx, (ops, opts) => ops.removeWriter(key, opts))
   }

@@ -20,7 +20,12 @@ export type EntryHash = (position: number) => Promise<Uint8Array | null>
  * comparison at `length - 1` tells whether they agree; if not, a binary search finds the first
  * entry that differs. Null when they agree, or when an entry could not be read (try again later).
  */
-export async function compareLedgers (own: EntryHash, signed: EntryHash, from: number, length: number): Promise<Divergence | null> {
+export async function compareLedgers(
+  own: EntryHash,
+  signed: EntryHash,
+  from: number,
+  length: number
+): Promise<Divergence | null> {
   if (length <= from) return null
   const last = await differs(own, signed, length - 1)
   if (last === null || !last.differs) return null
@@ -34,10 +39,19 @@ export async function compareLedgers (own: EntryHash, signed: EntryHash, from: n
     if (at.differs) hi = mid
     else lo = mid + 1
   }
-  return { length, position: hi, head: b4a.toString(last.own, 'hex'), signedHead: b4a.toString(last.signed, 'hex') }
+  return {
+    length,
+    position: hi,
+    head: b4a.toString(last.own, 'hex'),
+    signedHead: b4a.toString(last.signed, 'hex')
+  }
 }
 
-async function differs (own: EntryHash, signed: EntryHash, position: number): Promise<{ differs: boolean, own: Uint8Array, signed: Uint8Array } | null> {
+async function differs(
+  own: EntryHash,
+  signed: EntryHash,
+  position: number
+): Promise<{ differs: boolean; own: Uint8Array; signed: Uint8Array } | null> {
   const [a, b] = await Promise.all([own(position), signed(position)])
   if (a === null || b === null) return null
   return { differs: !b4a.equals(a, b), own: a, signed: b }

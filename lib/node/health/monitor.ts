@@ -39,7 +39,8 @@ export interface Alarms {
 }
 
 export type AlarmName = keyof Alarms
-export type AlarmEvent = { name: 'diverged', alarm: DivergedAlarm } | { name: 'stalled', alarm: StalledAlarm }
+export type AlarmEvent =
+  { name: 'diverged'; alarm: DivergedAlarm } | { name: 'stalled'; alarm: StalledAlarm }
 
 export interface HealthMonitorOptions {
   base: Autobase<LedgerView>
@@ -83,28 +84,33 @@ export class HealthMonitor {
 
   /** Apply rounds autobase finished: a comparison that spans one is discarded. */
   private rounds = 0
-  private readonly onRound = (): void => { this.rounds++ }
+  private readonly onRound = (): void => {
+    this.rounds++
+  }
 
-  constructor (private readonly opts: HealthMonitorOptions) {}
+  constructor(private readonly opts: HealthMonitorOptions) {}
 
   /** The alarms raised now (copies). */
-  get alarms (): Alarms {
+  get alarms(): Alarms {
     const { diverged, stalled } = this.raised
-    return { diverged: diverged === null ? null : this.withFollowed(diverged), stalled: stalled === null ? null : { ...stalled } }
+    return {
+      diverged: diverged === null ? null : this.withFollowed(diverged),
+      stalled: stalled === null ? null : { ...stalled }
+    }
   }
 
   /** A final length at or past the compared length means the node holds the signed ledger there. */
-  private withFollowed (alarm: DivergedAlarm): DivergedAlarm {
+  private withFollowed(alarm: DivergedAlarm): DivergedAlarm {
     return { ...alarm, followed: this.opts.finalLength() >= alarm.length }
   }
 
-  start (): void {
+  start(): void {
     this.opts.base.on('update', this.onRound)
     this.timer = setInterval(() => this.tick(), HEALTH_CHECK_INTERVAL_MS)
     this.timer.unref()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true
     this.opts.base.off('update', this.onRound)
     if (this.timer !== null) clearInterval(this.timer)
@@ -114,25 +120,30 @@ export class HealthMonitor {
     await this.signed?.close()
   }
 
-  private tick (): void {
+  private tick(): void {
     if (this.checking !== null) return
     // A round can fail while the base fast-forwards or closes underneath it: the next one tries again.
-    this.checking = this.check().catch(() => {}).finally(() => { this.checking = null })
+    this.checking = this.check()
+      .catch(() => {})
+      .finally(() => {
+        this.checking = null
+      })
   }
 
   /** One round: look for a divergence (and follow the signed state), then for a stall. */
-  private async check (): Promise<void> {
+  private async check(): Promise<void> {
     if (this.stopped || this.opts.base.interrupted !== null) return
     const signed = await this.signedLog()
     const finalLength = this.opts.finalLength()
     // Nothing new to learn while a jump is under way, or once an audit node (it does not follow) has raised the alarm.
-    const settled = this.following !== null || (this.opts.follow === false && this.raised.diverged !== null)
+    const settled =
+      this.following !== null || (this.opts.follow === false && this.raised.diverged !== null)
     if (signed.length > finalLength && !settled) await this.checkDivergence(signed, finalLength)
     this.checkStalled(signed, this.opts.finalLength(), Date.now())
   }
 
   /** A session on the default state of the current log core (its key changes with the indexer set). */
-  private async signedLog (): Promise<Hypercore> {
+  private async signedLog(): Promise<Hypercore> {
     const key = this.opts.base.view.log.key
     if (this.signed !== null && b4a.equals(this.signed.key, key)) return this.signed
     await this.signed?.close()
@@ -141,37 +152,57 @@ export class HealthMonitor {
     return this.signed
   }
 
-  private async checkDivergence (signed: Hypercore, finalLength: number): Promise<void> {
+  private async checkDivergence(signed: Hypercore, finalLength: number): Promise<void> {
     const base = this.opts.base
     const log = base.view.log
     const rounds = this.rounds
     if (base.updating) return // mid-round: the views may be half applied
     const info = await base.getIndexedInfo()
-    const indexed = info?.views.find(v => b4a.equals(v.key, log.key))
+    const indexed = info?.views.find((v) => b4a.equals(v.key, log.key))
     if (indexed === undefined) return
     // Below this both are final: the signed ledger by signature, this node's own because the
     // indexers confirmed its order (autobase never reorders that part). They must be identical.
     const length = Math.min(indexed.length, signed.length, log.length)
-    const found = await compareLedgers(p => ownHash(log, p), p => signedHash(signed, p), finalLength, length)
+    const found = await compareLedgers(
+      (p) => ownHash(log, p),
+      (p) => signedHash(signed, p),
+      finalLength,
+      length
+    )
     if (base.updating || this.rounds !== rounds) return // autobase applied meanwhile: what was read may not be one state
     // And a difference counts only once the next check finds it again: this node's confirmed
     // entries never change, a half-applied state does.
     const suspect = this.suspect
     this.suspect = found
-    if (found === null || this.stopped || suspect === null || !sameDivergence(suspect, found)) return
+    if (found === null || this.stopped || suspect === null || !sameDivergence(suspect, found))
+      return
     const current = this.raised.diverged
-    if (current === null || finalLength >= current.length) { // a first divergence, or a new one after following
-      const alarm: DivergedAlarm = { ...found, since: new Date().toISOString(), finalLength, followed: false }
+    if (current === null || finalLength >= current.length) {
+      // a first divergence, or a new one after following
+      const alarm: DivergedAlarm = {
+        ...found,
+        since: new Date().toISOString(),
+        finalLength,
+        followed: false
+      }
       this.raised.diverged = alarm
       this.opts.onAlarm({ name: 'diverged', alarm: { ...alarm } })
     }
     if (this.opts.follow === false) return
-    this.following ??= base.forceFastForward().catch(() => {}).finally(() => { this.following = null })
+    this.following ??= base
+      .forceFastForward()
+      .catch(() => {})
+      .finally(() => {
+        this.following = null
+      })
   }
 
-  private checkStalled (signed: Hypercore, finalLength: number, now: number): void {
+  private checkStalled(signed: Hypercore, finalLength: number, now: number): void {
     // Capped by what this node has verified, so a peer cannot raise the alarm by claiming a length.
-    const peerFinal = Math.min(signed.length, Math.max(0, ...signed.peers.map(p => p.remoteLength)))
+    const peerFinal = Math.min(
+      signed.length,
+      Math.max(0, ...signed.peers.map((p) => p.remoteLength))
+    )
     if (peerFinal <= finalLength || finalLength !== this.lastFinal) {
       this.lastFinal = finalLength
       this.aheadSince = peerFinal > finalLength ? now : null
@@ -187,28 +218,32 @@ export class HealthMonitor {
       this.raised.stalled.peerFinalLength = peerFinal
       return
     }
-    const alarm: StalledAlarm = { since: new Date(this.aheadSince).toISOString(), finalLength, peerFinalLength: peerFinal }
+    const alarm: StalledAlarm = {
+      since: new Date(this.aheadSince).toISOString(),
+      finalLength,
+      peerFinalLength: peerFinal
+    }
     this.raised.stalled = alarm
     this.opts.onAlarm({ name: 'stalled', alarm: { ...alarm } })
   }
 }
 
 /** The same first differing position: the lengths compared at may have grown in between. */
-function sameDivergence (a: Divergence, b: Divergence): boolean {
+function sameDivergence(a: Divergence, b: Divergence): boolean {
   return a.position === b.position
 }
 
 /** This node's own entry hash at a position, from what it holds (its own derivation is local). */
-async function ownHash (log: Hypercore, position: number): Promise<Uint8Array | null> {
+async function ownHash(log: Hypercore, position: number): Promise<Uint8Array | null> {
   return hashOf(await log.get(position, { wait: false }))
 }
 
 /** The signed entry hash at a position, fetched from peers when this node does not hold it. */
-async function signedHash (signed: Hypercore, position: number): Promise<Uint8Array | null> {
+async function signedHash(signed: Hypercore, position: number): Promise<Uint8Array | null> {
   return hashOf(await signed.get(position, { timeout: SIGNED_READ_TIMEOUT_MS }).catch(() => null))
 }
 
-function hashOf (bytes: Buffer | null): Uint8Array | null {
+function hashOf(bytes: Buffer | null): Uint8Array | null {
   if (bytes === null) return null
   try {
     return openEntry(bytes).hash

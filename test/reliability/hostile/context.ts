@@ -46,11 +46,11 @@ export interface Ctx {
   log: (line: string) => void
 }
 
-function pairName (ctx: Ctx, a: LedgerNode, b: LedgerNode): string {
+function pairName(ctx: Ctx, a: LedgerNode, b: LedgerNode): string {
   return [ctx.names.get(a), ctx.names.get(b)].sort().join('-')
 }
 
-export function connect (ctx: Ctx, nodes: LedgerNode[]): void {
+export function connect(ctx: Ctx, nodes: LedgerNode[]): void {
   for (let i = 0; i < nodes.length; i++) {
     for (let j = i + 1; j < nodes.length; j++) {
       const name = pairName(ctx, nodes[i], nodes[j])
@@ -59,7 +59,7 @@ export function connect (ctx: Ctx, nodes: LedgerNode[]): void {
   }
 }
 
-export function cutOff (ctx: Ctx, node: LedgerNode): void {
+export function cutOff(ctx: Ctx, node: LedgerNode): void {
   for (const [name, cut] of ctx.links) {
     if (name.split('-').includes(ctx.names.get(node)!)) {
       cut()
@@ -69,16 +69,24 @@ export function cutOff (ctx: Ctx, node: LedgerNode): void {
 }
 
 /** A hand-built transaction with a fresh id from the seeded PRNG (or the given one). */
-export function tx (rnd: Random, body: TxBody, id?: Uint8Array): RawTx {
+export function tx(rnd: Random, body: TxBody, id?: Uint8Array): RawTx {
   return rawTx(rnd, body, { id })
 }
 
 /** Append raw bytes (or null-free arrays of them, one autobase batch) to the hostile log; remember what each block must produce. */
-export async function hostileAppend (ctx: Ctx, items: Array<{ bytes: Uint8Array, what: string, expect: Expected, ids?: Uint8Array[] }>): Promise<void> {
+export async function hostileAppend(
+  ctx: Ctx,
+  items: Array<{ bytes: Uint8Array; what: string; expect: Expected; ids?: Uint8Array[] }>
+): Promise<void> {
   const log = ctx.hostile.base.local
   const first = log.length
-  await within(ctx.hostile.base.append(items.length === 1 ? items[0].bytes : items.map(i => i.bytes)), ctx.timeout, `hostile append of ${items[0].what}`)
-  if (log.length !== first + items.length) throw new Error(`hostile log grew by ${log.length - first}, not ${items.length}`)
+  await within(
+    ctx.hostile.base.append(items.length === 1 ? items[0].bytes : items.map((i) => i.bytes)),
+    ctx.timeout,
+    `hostile append of ${items[0].what}`
+  )
+  if (log.length !== first + items.length)
+    throw new Error(`hostile log grew by ${log.length - first}, not ${items.length}`)
   items.forEach((item, i) => {
     ctx.blocks.push({ seq: first + i, what: item.what, expect: item.expect })
     for (const id of item.ids ?? []) ctx.forbidden.add(`${hex(ctx.hostile.writerKey)}:${hex(id)}`)
@@ -86,8 +94,18 @@ export async function hostileAppend (ctx: Ctx, items: Array<{ bytes: Uint8Array,
   ctx.report.count('hostile blocks', items.length)
 }
 
-export interface Accounts { admin: string, honest: string, hostile: string, outsider: string }
+export interface Accounts {
+  admin: string
+  honest: string
+  hostile: string
+  outsider: string
+}
 
-export function accounts (ctx: Ctx): Accounts {
-  return { admin: hex(ctx.admin.writerKey), honest: hex(ctx.honest.writerKey), hostile: hex(ctx.hostile.writerKey), outsider: hex(ctx.outsider.writerKey) }
+export function accounts(ctx: Ctx): Accounts {
+  return {
+    admin: hex(ctx.admin.writerKey),
+    honest: hex(ctx.honest.writerKey),
+    hostile: hex(ctx.hostile.writerKey),
+    outsider: hex(ctx.outsider.writerKey)
+  }
 }

@@ -1,13 +1,19 @@
 import b4a from 'b4a'
 import { encodeBlock, decodeBlock } from '../../../lib/ledger/block.js'
-import { MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_TX_BYTES, MAX_VALUE_BYTES } from '../../../lib/ledger/limits.js'
+import {
+  MAX_BLOCK_BYTES,
+  MAX_BLOCK_TXS,
+  MAX_TX_BYTES,
+  MAX_VALUE_BYTES
+} from '../../../lib/ledger/limits.js'
 import { hex, hostileAppend, tx } from './context.js'
 import type { Ctx, Expected } from './context.js'
 
 /** Random garbage and hand-malformed blocks. */
-export async function garbage (ctx: Ctx, count: number): Promise<void> {
+export async function garbage(ctx: Ctx, count: number): Promise<void> {
   const { rnd } = ctx
-  const good = (): Uint8Array => tx(rnd, { type: 'put', key: 'g-' + hex(rnd.bytes(4)), value: '1' }).bytes
+  const good = (): Uint8Array =>
+    tx(rnd, { type: 'put', key: 'g-' + hex(rnd.bytes(4)), value: '1' }).bytes
   for (let i = 0; i < count; i++) {
     const kind = i % 6
     let bytes: Uint8Array
@@ -18,7 +24,14 @@ export async function garbage (ctx: Ctx, count: number): Promise<void> {
       bytes = rnd.bytes(1 + rnd.int(4000))
       what = 'random bytes'
       const block = decodeBlock(bytes)
-      expect = block.version === 0 ? ['BAD_ENCODING'] : block.version > 1 ? ['VERSION_NOT_ACTIVE'] : block.ok ? 'all-rejected' : ['BAD_ENCODING']
+      expect =
+        block.version === 0
+          ? ['BAD_ENCODING']
+          : block.version > 1
+            ? ['VERSION_NOT_ACTIVE']
+            : block.ok
+              ? 'all-rejected'
+              : ['BAD_ENCODING']
     } else if (kind === 1) {
       // Version byte 1, then random bytes: almost never a block.
       bytes = rnd.bytes(2 + rnd.int(4000))
@@ -76,13 +89,43 @@ export async function garbage (ctx: Ctx, count: number): Promise<void> {
     bigIds.push(t.id)
     size += t.bytes.byteLength + 3
   }
-  const tooMany = Array.from({ length: MAX_BLOCK_TXS + 1 }, () => tx(rnd, { type: 'put', key: 'many', value: '1' }))
-  const giant = tx(rnd, { type: 'put', key: 'giant', value: JSON.stringify('g'.repeat(MAX_TX_BYTES)) })
+  const tooMany = Array.from({ length: MAX_BLOCK_TXS + 1 }, () =>
+    tx(rnd, { type: 'put', key: 'many', value: '1' })
+  )
+  const giant = tx(rnd, {
+    type: 'put',
+    key: 'giant',
+    value: JSON.stringify('g'.repeat(MAX_TX_BYTES))
+  })
   const oversized = encodeBlock(big)
-  await hostileAppend(ctx, [{ bytes: oversized, what: `block of ${oversized.byteLength} bytes`, expect: ['TOO_LARGE'], ids: bigIds }])
-  await hostileAppend(ctx, [{ bytes: encodeBlock(tooMany.map(t => t.bytes)), what: `block of ${MAX_BLOCK_TXS + 1} transactions`, expect: ['TOO_LARGE'], ids: tooMany.map(t => t.id) }])
-  const [g1, g2] = [tx(rnd, { type: 'put', key: 'around-giant', value: '1' }), tx(rnd, { type: 'put', key: 'around-giant', value: '2' })]
-  await hostileAppend(ctx, [{ bytes: encodeBlock([g1.bytes, giant.bytes, g2.bytes]), what: 'transaction over MAX_TX_BYTES', expect: ['accepted', 'TOO_LARGE', 'accepted'], ids: [giant.id] }])
+  await hostileAppend(ctx, [
+    {
+      bytes: oversized,
+      what: `block of ${oversized.byteLength} bytes`,
+      expect: ['TOO_LARGE'],
+      ids: bigIds
+    }
+  ])
+  await hostileAppend(ctx, [
+    {
+      bytes: encodeBlock(tooMany.map((t) => t.bytes)),
+      what: `block of ${MAX_BLOCK_TXS + 1} transactions`,
+      expect: ['TOO_LARGE'],
+      ids: tooMany.map((t) => t.id)
+    }
+  ])
+  const [g1, g2] = [
+    tx(rnd, { type: 'put', key: 'around-giant', value: '1' }),
+    tx(rnd, { type: 'put', key: 'around-giant', value: '2' })
+  ]
+  await hostileAppend(ctx, [
+    {
+      bytes: encodeBlock([g1.bytes, giant.bytes, g2.bytes]),
+      what: 'transaction over MAX_TX_BYTES',
+      expect: ['accepted', 'TOO_LARGE', 'accepted'],
+      ids: [giant.id]
+    }
+  ])
   ctx.report.count('oversized blocks', 3)
   ctx.log(`garbage: ${count} blocks + 3 oversized`)
 }

@@ -50,7 +50,7 @@ export interface HostileOptions {
   log?: (line: string) => void
 }
 
-export async function hostileScenario (opts: HostileOptions = {}): Promise<Report> {
+export async function hostileScenario(opts: HostileOptions = {}): Promise<Report> {
   const {
     seed = Math.floor(Math.random() * 2 ** 31),
     garbageBlocks = 40,
@@ -64,7 +64,8 @@ export async function hostileScenario (opts: HostileOptions = {}): Promise<Repor
   const group = new NodeGroup('hostile')
   const nodes = group.nodes
   const links = new Map<string, () => void>()
-  const open = (key?: Buffer, fastForward = true): Promise<LedgerNode> => group.open({ key, fastForward })
+  const open = (key?: Buffer, fastForward = true): Promise<LedgerNode> =>
+    group.open({ key, fastForward })
   try {
     const admin = await open()
     // The hostile node applies everything itself: a node that fast-forwarded holds its views
@@ -75,22 +76,45 @@ export async function hostileScenario (opts: HostileOptions = {}): Promise<Repor
     // first whenever they race the honest writer's.
     let honest = await open(admin.key)
     let hostile = await open(admin.key, false)
-    for (let tries = 0; b4a.compare(hostile.writerKey, honest.writerKey) > 0 && tries < 20; tries++) {
+    for (
+      let tries = 0;
+      b4a.compare(hostile.writerKey, honest.writerKey) > 0 && tries < 20;
+      tries++
+    ) {
       for (const n of [honest, hostile]) await group.drop(n)
       honest = await open(admin.key)
       hostile = await open(admin.key, false)
     }
     const outsider = await open(admin.key)
-    const names = new Map([[admin, 'admin'], [honest, 'honest'], [hostile, 'hostile'], [outsider, 'outsider']])
+    const names = new Map([
+      [admin, 'admin'],
+      [honest, 'honest'],
+      [hostile, 'hostile'],
+      [outsider, 'outsider']
+    ])
     const errors = new Map<LedgerNode, Error[]>()
     for (const n of nodes) {
       const list: Error[] = []
       errors.set(n, list)
-      n.on('error', err => list.push(err))
+      n.on('error', (err) => list.push(err))
     }
     const ctx: Ctx = {
-      rnd, timeout, report, admin, honest, hostile, outsider, errors, names, links,
-      blocks: [], forbidden: new Set(), hostileIds: [], honestIds: [], honestBytes: [], log
+      rnd,
+      timeout,
+      report,
+      admin,
+      honest,
+      hostile,
+      outsider,
+      errors,
+      names,
+      links,
+      blocks: [],
+      forbidden: new Set(),
+      hostileIds: [],
+      honestIds: [],
+      honestBytes: [],
+      log
     }
     connect(ctx, [admin, honest, hostile, outsider])
     await setup(ctx)
