@@ -32,7 +32,8 @@ export type {
 export { LedgerError, ApiError, ERRORS, ERROR_CODES, httpStatusOf, exitStatusOf } from './errors.js'
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'
-export type { RejectReason } from './ledger/outcome.js'
+export type { RejectReason, EntryReason } from './ledger/outcome.js'
+export type { LedgerKey, WriterKey, SwarmKey, TxId } from './ledger/ids.js'
 export type {
   Entry,
   Page,

@@ -11,6 +11,7 @@ import { STEP_TIMEOUT_MS } from '../../helpers/timeouts.js'
 import { Report } from '../report.js'
 import { offlineStatus, treeDigest, exists } from './store.js'
 import { mountTmpfs, remount, umount } from './tmpfs.js'
+import { DirLock } from '../../../lib/datadir/lock.js'
 
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {
@@ -101,6 +102,7 @@ export async function fileBadInput(): Promise<Report> {
       code: 'BAD_CONFIG',
       untouched: true
     })
+    const held: DirLock[] = []
     const lockFile = (text: string, old: boolean) => async (dir: string) => {
       await fs.writeFile(path.join(dir, 'lock'), text)
       if (old) await fs.utimes(path.join(dir, 'lock'), new Date(0), new Date(0))
@@ -150,7 +152,12 @@ export async function fileBadInput(): Promise<Report> {
       },
       {
         kind: 'lock held by a live process',
-        setup: lockFile(`${process.pid}\n`, false),
+        setup: async (dir) => {
+          // A real hold (an operating-system lock, as every process opening the directory takes), by this process.
+          const lock = new DirLock(path.join(dir, 'lock'), dir)
+          await lock.acquire()
+          held.push(lock)
+        },
         argv: ['status', '--json'],
         code: 'LOCKED',
         untouched: true
@@ -232,6 +239,7 @@ export async function fileBadInput(): Promise<Report> {
       runCase
     )
     for (const c of cases.filter((c) => c.opens === true)) await runCase(c)
+    for (const lock of held) await lock.release()
     for (const [i, [kind, dirArgs]] of fileCases.entries()) {
       for (const argv of i === 0
         ? [['status'], ['init'], ['run']]
