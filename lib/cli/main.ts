@@ -1,51 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'fs'
 import { parseCommand, usageError } from './command.js'
-import type { Command } from './command.js'
 import { Output, EXIT_OK } from './output.js'
-import { init } from './commands/init.js'
-import { join } from './commands/join.js'
-import { run } from './commands/run.js'
-import { bootstrap } from './commands/bootstrap.js'
-import { status } from './commands/status.js'
-import { put } from './commands/put.js'
-import { del } from './commands/del.js'
-import { get } from './commands/get.js'
-import { mint } from './commands/mint.js'
-import { transfer } from './commands/transfer.js'
-import { openAccount } from './commands/open-account.js'
-import { balance } from './commands/balance.js'
-import { log } from './commands/log.js'
-import { tx } from './commands/tx.js'
-import { history } from './commands/history.js'
-import { members } from './commands/members.js'
-import { addWriter } from './commands/add-writer.js'
-import { removeWriter } from './commands/remove-writer.js'
-import { peers } from './commands/peers.js'
-import { demo } from './commands/demo.js'
-
-const COMMANDS: Command[] = [
-  init,
-  join,
-  run,
-  bootstrap,
-  status,
-  put,
-  del,
-  get,
-  mint,
-  transfer,
-  openAccount,
-  balance,
-  log,
-  tx,
-  history,
-  members,
-  addWriter,
-  removeWriter,
-  peers,
-  demo
-]
+import { COMMANDS } from './commands/index.js'
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length + (c.args?.length ?? 0) + 1))

@@ -6,6 +6,9 @@ import { LedgerError, codeOf, messageOf, oneLine, exitStatusOf } from '../errors
 /** Success; a failure exits with the status its code has in ERRORS (2 for USAGE, else 1). */
 export const EXIT_OK = 0
 
+/** The second line of a usage error. */
+export const USAGE_HINT = 'Run `autoledger --help` (or `autoledger <command> --help`) for usage.'
+
 /**
  * Everything a command prints. Data goes to stdout: human text, or with --json one JSON object
  * per line. Notes, hints and errors go to stderr, so `--json` output stays machine-readable.
@@ -64,9 +67,7 @@ export class Output {
   error(err: unknown): number {
     const code = codeOf(err)
     if (code === 'USAGE') {
-      this.stderr.write(
-        `autoledger: ${oneLine(messageOf(err))}\nRun \`autoledger --help\` (or \`autoledger <command> --help\`) for usage.\n`
-      )
+      this.stderr.write(`autoledger: ${oneLine(messageOf(err))}\n${USAGE_HINT}\n`)
     } else {
       const message = oneLine(messageOf(err))
       this.stderr.write(

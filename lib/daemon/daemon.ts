@@ -1,3 +1,7 @@
+/**
+ * The `autoledger run` process: open the directory, serve HTTP, announce, log, shut down cleanly.
+ * Slightly over 300 lines, as one lifecycle whose steps depend on each other's state.
+ */
 import ReadyResource from 'ready-resource'
 import { formatBootstrap } from '../net/dht.js'
 import type { Member } from '../ledger/results.js'

@@ -1,3 +1,8 @@
+/**
+ * `autoledger demo`: three nodes, their daemons, a workload and the checks, as one script read top to
+ * bottom. It runs past 300 lines because it is a story in order; split, its steps would only be read
+ * together anyway.
+ */
 import os from 'os'
 import path from 'path'
 import fs from 'fs/promises'

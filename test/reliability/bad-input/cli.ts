@@ -4,25 +4,8 @@ import { exitStatusOf } from '../../../lib/index.js'
 import { MAX_PAGE_LIMIT } from '../../../lib/cli/command.js'
 import type { Command } from '../../../lib/cli/command.js'
 import { MAX_SUBMIT_WAIT_MS } from '../../../lib/api/operations.js'
-import { init } from '../../../lib/cli/commands/init.js'
-import { join } from '../../../lib/cli/commands/join.js'
-import { run } from '../../../lib/cli/commands/run.js'
-import { bootstrap } from '../../../lib/cli/commands/bootstrap.js'
-import { status } from '../../../lib/cli/commands/status.js'
-import { put } from '../../../lib/cli/commands/put.js'
-import { del } from '../../../lib/cli/commands/del.js'
-import { get } from '../../../lib/cli/commands/get.js'
-import { mint } from '../../../lib/cli/commands/mint.js'
-import { transfer } from '../../../lib/cli/commands/transfer.js'
-import { openAccount } from '../../../lib/cli/commands/open-account.js'
-import { balance } from '../../../lib/cli/commands/balance.js'
-import { log } from '../../../lib/cli/commands/log.js'
-import { tx } from '../../../lib/cli/commands/tx.js'
-import { history } from '../../../lib/cli/commands/history.js'
-import { members } from '../../../lib/cli/commands/members.js'
-import { addWriter } from '../../../lib/cli/commands/add-writer.js'
-import { removeWriter } from '../../../lib/cli/commands/remove-writer.js'
-import { demo } from '../../../lib/cli/commands/demo.js'
+import { COMMANDS } from '../../../lib/cli/commands/index.js'
+import { USAGE_HINT } from '../../../lib/cli/output.js'
 import { cli } from '../../helpers/cli.js'
 import { seedFromEnv } from '../../helpers/random.js'
 import type { Random } from '../../helpers/random.js'
@@ -46,27 +29,34 @@ export interface CliSizes {
  * The commands exercised, each with positionals that are valid but for what a case changes; how
  * many positionals each takes, and which write, is the commands' own (their arity and --wait).
  */
-const SAMPLE_POSITIONALS: Array<[Command, string[]]> = [
-  [init, []],
-  [join, ['ab'.repeat(32)]],
-  [run, []],
-  [bootstrap, []],
-  [status, []],
-  [put, ['k', '1']],
-  [del, ['k']],
-  [get, ['k']],
-  [mint, ['5']],
-  [transfer, ['ab'.repeat(32), '5']],
-  [openAccount, ['pool']],
-  [balance, []],
-  [log, []],
-  [tx, ['ab'.repeat(16)]],
-  [history, ['k']],
-  [members, []],
-  [addWriter, ['ab'.repeat(32)]],
-  [removeWriter, ['ab'.repeat(32)]],
-  [demo, []]
-]
+/** Positionals for each command (a command without any here fails the scenario: give it some). */
+const SAMPLES: Record<string, string[]> = {
+  init: [],
+  join: ['ab'.repeat(32)],
+  run: [],
+  bootstrap: [],
+  status: [],
+  put: ['k', '1'],
+  del: ['k'],
+  get: ['k'],
+  mint: ['5'],
+  transfer: ['ab'.repeat(32), '5'],
+  'open-account': ['pool'],
+  balance: [],
+  log: [],
+  tx: ['ab'.repeat(16)],
+  history: ['k'],
+  members: [],
+  'add-writer': ['ab'.repeat(32)],
+  'remove-writer': ['ab'.repeat(32)],
+  demo: [],
+  peers: []
+}
+const SAMPLE_POSITIONALS: Array<[Command, string[]]> = COMMANDS.map((cmd) => {
+  const sample = SAMPLES[cmd.name]
+  if (sample === undefined) throw new Error(`no sample positionals for the command ${cmd.name}`)
+  return [cmd, sample]
+})
 const CLI_COMMANDS: Record<string, { positionals: string[]; max: number }> = Object.fromEntries(
   SAMPLE_POSITIONALS.map(([cmd, positionals]) => [
     cmd.name,
@@ -257,7 +247,6 @@ function usageCase(r: Random): { kind: string; argv: string[] } {
   }
 }
 
-const USAGE_HINT = 'Run `autoledger --help` (or `autoledger <command> --help`) for usage.'
 const USAGE_EXIT = exitStatusOf('USAGE')
 
 /** Generated bad argument lists for every command, as real processes: exit 2, two lines on stderr, nothing on stdout, nothing touched. */

@@ -1,0 +1,45 @@
+import type { Command } from '../command.js'
+import { init } from './init.js'
+import { join } from './join.js'
+import { run } from './run.js'
+import { bootstrap } from './bootstrap.js'
+import { status } from './status.js'
+import { put } from './put.js'
+import { del } from './del.js'
+import { get } from './get.js'
+import { mint } from './mint.js'
+import { transfer } from './transfer.js'
+import { openAccount } from './open-account.js'
+import { balance } from './balance.js'
+import { log } from './log.js'
+import { tx } from './tx.js'
+import { history } from './history.js'
+import { members } from './members.js'
+import { addWriter } from './add-writer.js'
+import { removeWriter } from './remove-writer.js'
+import { peers } from './peers.js'
+import { demo } from './demo.js'
+
+/** Every command, in the order `autoledger --help` lists them. */
+export const COMMANDS: Command[] = [
+  init,
+  join,
+  run,
+  bootstrap,
+  status,
+  put,
+  del,
+  get,
+  mint,
+  transfer,
+  openAccount,
+  balance,
+  log,
+  tx,
+  history,
+  members,
+  addWriter,
+  removeWriter,
+  peers,
+  demo
+]
