@@ -47,6 +47,8 @@ export const ERRORS = {
   DISK_FULL: fails(507), // the data directory's file system is (nearly) full: writes are refused, reads go on
   NETWORK: fails(500), // a socket could not be bound or reached
   ALARM: fails(500), // `status --check`: the node has raised an alarm (diverged, stalled)
+  VERIFY_DIFFERENT: fails(500), // `verify`: the ledger is not what its writer logs give
+  VERIFY_INCOMPLETE: fails(500), // `verify`: this node does not hold every log it would need
   INTERNAL: fails(500) // a bug: the message says what failed
 } as const satisfies Record<string, CodeInfo>
 

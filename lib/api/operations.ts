@@ -1,6 +1,7 @@
 import { LedgerError } from '../errors.js'
 import { BUSY_WAIT_MS } from '../node/backlog.js'
 import type { LedgerNode } from '../node/node.js'
+import type { VerifyOptions, VerifyReport } from '../node/verify.js'
 import type { Status, Peers } from '../node/status.js'
 import type {
   Entry,
@@ -73,6 +74,8 @@ export interface LedgerOps {
   peers(): Promise<Peers>
   block(swarmKey: string): Promise<Peers>
   unblock(swarmKey: string): Promise<Peers>
+  /** Re-derive the ledger from the writer logs and compare it with this node's final ledger. */
+  verify(opts?: Pick<VerifyOptions, 'onProgress'>): Promise<VerifyReport>
 }
 
 /**
@@ -88,6 +91,10 @@ export class LedgerApi implements LedgerOps {
 
   async head(): Promise<Head> {
     return this.node.head()
+  }
+
+  async verify(opts: Pick<VerifyOptions, 'onProgress'> = {}): Promise<VerifyReport> {
+    return this.node.verify(opts)
   }
 
   async entries(range: RangeOptions = {}): Promise<PageJson> {

@@ -1,4 +1,5 @@
 import http from 'http'
+import type { VerifyOptions, VerifyReport } from '../node/verify.js'
 import type { RangeOptions, Head, Member } from '../ledger/results.js'
 import type { Peers } from '../node/status.js'
 import { ApiError, LedgerError } from '../errors.js'
@@ -19,6 +20,9 @@ import type {
 const CLIENT_SLACK_MS = 15_000
 
 /** Talks to a running daemon's HTTP API; the same operations as LedgerApi, over the wire. */
+/** How long the CLI waits for a daemon's verify of the whole ledger (ms). */
+export const VERIFY_REQUEST_TIMEOUT_MS = 3_600_000
+
 export class HttpClient implements LedgerOps {
   private readonly base: URL
 
@@ -91,6 +95,10 @@ export class HttpClient implements LedgerOps {
 
   peers(): Promise<Peers> {
     return this.call('GET', '/v1/peers')
+  }
+  /** Runs in the daemon, which reports no progress over HTTP. */
+  verify(_opts: Pick<VerifyOptions, 'onProgress'> = {}): Promise<VerifyReport> {
+    return this.call('POST', '/v1/verify', {}, VERIFY_REQUEST_TIMEOUT_MS)
   }
   block(swarmKey: string): Promise<Peers> {
     return this.call('POST', '/v1/peers/blocked', { key: swarmKey })

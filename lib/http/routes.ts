@@ -62,6 +62,8 @@ export const ROUTES: Route[] = [
   write('DELETE', '/v1/members/:key', async (api, ctx) =>
     submitted(await api.removeWriter(ctx.params.key, submitOptions(ctx.query)))
   ),
+  // Verify re-derives the whole ledger: a heavy read, so it needs the token like a write.
+  write('POST', '/v1/verify', async (api) => ({ body: await api.verify() })),
   get('/v1/peers', async (api) => api.peers()),
   write('POST', '/v1/peers/blocked', async (api, ctx) => {
     const body = await ctx.body()

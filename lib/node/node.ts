@@ -38,6 +38,8 @@ import { toTx, requireId } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from '../net/network.js'
 import { repairInterruptedCreate } from './store-files.js'
+import { verifyLedger } from './verify.js'
+import type { VerifyOptions, VerifyReport } from './verify.js'
 import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './options.js'
 import type {
   LedgerNodeOptions,
@@ -478,6 +480,50 @@ export class LedgerNode extends ReadyResource {
         'this node is not on the network: peers exist only for a node opened with `network` (a running daemon)'
       )
     return this.network
+  }
+
+  /**
+   * Re-derive the ledger from the writer logs from scratch (a scratch store, no network, no
+   * fast-forward) and compare it with this node's final ledger: see `verifyLedger`. A node on the
+   * network first fetches writer blocks it lacks from its peers.
+   */
+  async verify(opts: VerifyOptions = {}): Promise<VerifyReport> {
+    if (!this.opened) await this.ready()
+    return verifyLedger(
+      {
+        base: this.base,
+        finalLength: this.finalLength,
+        canFetch: this.network !== null,
+        openScratch: async (dir) => {
+          const scratch = new LedgerNode({
+            storage: dir,
+            key: this.key,
+            fastForward: false,
+            durable: false
+          })
+          await scratch.ready()
+          return {
+            base: scratch.base,
+            get length() {
+              return scratch.length
+            },
+            replicateWith: (base) => {
+              const a = base.replicate(true) as NodeJS.ReadWriteStream & { destroy(): void }
+              const b = scratch.replicate(false) as NodeJS.ReadWriteStream & { destroy(): void }
+              a.pipe(b).pipe(a)
+              a.on('error', () => {})
+              b.on('error', () => {})
+              return () => {
+                a.destroy()
+                b.destroy()
+              }
+            },
+            close: () => scratch.close()
+          }
+        }
+      },
+      opts
+    )
   }
 
   /** Resolves once the node is announced on the DHT and has looked up current peers. */

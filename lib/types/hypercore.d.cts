@@ -15,7 +15,7 @@ declare module 'hypercore' {
     get(index: number, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
     append(block: Uint8Array | Uint8Array[]): Promise<{ length: number }>
     update(opts?: { wait?: boolean }): Promise<boolean>
-    download(range?: { start?: number; end?: number }): unknown
+    download(range?: { start?: number; end?: number }): { done(): Promise<void>; destroy(): void }
     treeHash(length?: number): Promise<Buffer>
     replicate(isInitiatorOrStream: boolean | unknown): unknown
   }

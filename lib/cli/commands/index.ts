@@ -19,6 +19,7 @@ import { addWriter } from './add-writer.js'
 import { removeWriter } from './remove-writer.js'
 import { peers } from './peers.js'
 import { demo } from './demo.js'
+import { verify } from './verify.js'
 
 /** Every command, in the order `autoledger --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -41,5 +42,6 @@ export const COMMANDS: Command[] = [
   addWriter,
   removeWriter,
   peers,
+  verify,
   demo
 ]

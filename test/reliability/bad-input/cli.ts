@@ -50,7 +50,8 @@ const SAMPLES: Record<string, string[]> = {
   'add-writer': ['ab'.repeat(32)],
   'remove-writer': ['ab'.repeat(32)],
   demo: [],
-  peers: []
+  peers: [],
+  verify: []
 }
 const SAMPLE_POSITIONALS: Array<[Command, string[]]> = COMMANDS.map((cmd) => {
   const sample = SAMPLES[cmd.name]
