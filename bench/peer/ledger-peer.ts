@@ -85,6 +85,8 @@ export interface LedgerPeerApi extends PeerBase {
   sightings(): Promise<Sightings>
   /** Count entries whose outcome is not 'accepted' (a complete run of the bench workload has none). */
   rejected(): Promise<number>
+  /** `node.verify()`: re-derive the ledger from the writer logs and compare it. */
+  verify(): Promise<{ result: string; length: number; ms: number }>
   close(p: { compact: boolean }): Promise<CloseReport>
 }
 
@@ -249,6 +251,11 @@ export class LedgerPeer implements LedgerPeerApi {
     if (this.observer === null) throw new Error('observe() first')
     await this.observer.idle()
     return this.observer.sightings()
+  }
+
+  async verify(): Promise<{ result: string; length: number; ms: number }> {
+    const { result, length, ms } = await this.ledger.verify()
+    return { result, length, ms }
   }
 
   async rejected(): Promise<number> {

@@ -32,6 +32,9 @@ export async function catchupScenario(ctx: BenchContext): Promise<Omit<ScenarioR
   return withTeardown(async (defer) => {
     const root = await runDir(defer, 'catchup')
     const sourceDir = path.join(root, 'source')
+    const verifyRates: number[] = []
+    const verifyFailures: string[] = []
+    let buildRate = 0
     const { key, built } = await withTeardown(async (deferBuild) => {
       const source = PeerProcess.start<LedgerPeerApi>(deferBuild, 'ledger', {
         name: 'catchup-source'
@@ -43,13 +46,22 @@ export async function catchupScenario(ctx: BenchContext): Promise<Omit<ScenarioR
       await source.call('prepare', { slices: workloadSlices(config, 1, entries - base) })
       await source.call('run', { window: config.window })
       const built = await source.call('waitLength', { length: entries, final: true, timeoutMs })
-      ctx.log(`  source built ${entries} entries in ${((now() - buildStart) / 1000).toFixed(1)} s`)
+      const buildMs = now() - buildStart
+      ctx.log(`  source built ${entries} entries in ${(buildMs / 1000).toFixed(1)} s`)
+      // verify re-derives the same ledger locally: its rate against the build's (submit and apply) in this run.
+      for (let r = 0; r < config.runs; r++) {
+        const v = await source.call('verify', {})
+        if (v.result !== 'identical') verifyFailures.push(`run ${r + 1}: ${v.result}`)
+        verifyRates.push((v.length * 1000) / v.ms)
+        ctx.log(`  verify: ${v.result}, ${v.length} entries in ${(v.ms / 1000).toFixed(1)} s`)
+      }
+      buildRate = ((entries - base) * 1000) / buildMs
       return { key, built }
     })
 
     // A mode that fails is a failure of the scenario, but the other mode's figures still stand.
     const runs: CatchupRun[] = []
-    const failures: string[] = []
+    const failures: string[] = verifyFailures.map((f) => `verify ${f}`)
     for (let r = 0; r < config.runs; r++) {
       for (const fastForward of [true, false]) {
         const mode = fastForward ? 'with fast-forward' : 'without fast-forward'
@@ -112,6 +124,19 @@ export async function catchupScenario(ctx: BenchContext): Promise<Omit<ScenarioR
         'MB',
         pick(false).map((x) => x.bytesReceived / 1e6),
         'lower'
+      ),
+      verifyEntriesPerSec: figure(
+        'verify (a scratch derivation compared entry by entry and the state)',
+        'entries/s',
+        verifyRates,
+        'higher'
+      ),
+      verifyVsBuild: figure(
+        "verify rate / the build's local submit-and-apply rate, same run",
+        'x',
+        verifyRates.map((r) => r / buildRate),
+        'higher',
+        { value: 1, text: '>= 1 (at least the local apply rate)' }
       ),
       fullRss: figure(
         'without fast-forward: peak RSS',
