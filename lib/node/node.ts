@@ -39,6 +39,7 @@ import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from '../net/network.js'
 import { repairInterruptedCreate } from './store-files.js'
 import { verifyLedger } from './verify.js'
+import { pipeReplication } from './pipe.js'
 import type { VerifyOptions, VerifyReport } from './verify.js'
 import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './options.js'
 import type {
@@ -507,17 +508,7 @@ export class LedgerNode extends ReadyResource {
             get length() {
               return scratch.length
             },
-            replicateWith: (base) => {
-              const a = base.replicate(true) as NodeJS.ReadWriteStream & { destroy(): void }
-              const b = scratch.replicate(false) as NodeJS.ReadWriteStream & { destroy(): void }
-              a.pipe(b).pipe(a)
-              a.on('error', () => {})
-              b.on('error', () => {})
-              return () => {
-                a.destroy()
-                b.destroy()
-              }
-            },
+            replicateWith: (base) => pipeReplication(base, scratch),
             close: () => scratch.close()
           }
         }

@@ -5,6 +5,7 @@ import { tempDir, tmpdir } from './temp.js'
 import type { TempDir } from './temp.js'
 import { nextUpdate } from './wait.js'
 import { CONVERGE_TIMEOUT_MS } from './timeouts.js'
+import { pipeReplication } from '../../lib/node/pipe.js'
 
 /** What the fixtures open a node with unless told otherwise: acks quickly, so tests reach finality fast. */
 export const TEST_ACK_INTERVAL_MS = 50
@@ -91,15 +92,7 @@ function diagnose(node: LedgerNode): Record<string, unknown> {
 
 /** Pipe replication streams between two in-process nodes; returns a function that cuts the link. */
 export function link(a: LedgerNode, b: LedgerNode): () => void {
-  const s1 = a.replicate(true) as NodeJS.ReadWriteStream & { destroy(): void }
-  const s2 = b.replicate(false) as NodeJS.ReadWriteStream & { destroy(): void }
-  s1.pipe(s2).pipe(s1)
-  s1.on('error', () => {})
-  s2.on('error', () => {})
-  return () => {
-    s1.destroy()
-    s2.destroy()
-  }
+  return pipeReplication(a, b)
 }
 
 /** Connect every pair of nodes; returns a function that cuts every link. */
