@@ -1,4 +1,7 @@
 import test from 'brittle'
+import path from 'path'
+import fs from 'fs/promises'
+import crypto from 'hypercore-crypto'
 import { createNode, link, converged } from './helpers/nodes.js'
 import type { MakeNode } from './helpers/nodes.js'
 import { untilWritable } from './helpers/wait.js'
@@ -6,7 +9,7 @@ import { DoubleApplyNode } from './helpers/skewed-apply.js'
 import { cli, cliJson } from './helpers/cli.js'
 import { ledgerDir, startDaemon } from './helpers/daemon.js'
 import { request } from './helpers/http.js'
-import { httpStatusOf } from '../lib/errors.js'
+import { httpStatusOf, exitStatusOf } from '../lib/errors.js'
 
 const MARKER = 'applied-twice'
 const doubleApply: MakeNode = (opts) => new DoubleApplyNode(opts, MARKER)
@@ -82,6 +85,67 @@ test('verify - the command: direct on the store, and through a running daemon (P
     /^identical: 6 final entries and the state, head [0-9a-f]{64}$/m.test(human.stdout),
     human.stdout.split('\n')[0]
   )
+  const exported = await request(`${daemon.url}/v1/export?gte=1&limit=2`)
+  t.is(exported.status, 200, 'GET /v1/export')
+  t.alike(
+    (exported.json as { items: Array<{ position: number; bytes: string }> }).items.map((e) => [
+      e.position,
+      e.bytes.length > 64
+    ]),
+    [
+      [1, true],
+      [2, true]
+    ],
+    'a page of entries with their bytes'
+  )
   const anonymous = await request(`${daemon.url}/v1/verify`, { method: 'POST', body: '{}' })
   t.is(anonymous.status, httpStatusOf('UNAUTHORIZED'), 'without the token: refused')
+})
+
+test('export - NDJSON of the final entries with their bytes: the chain checks out line by line, with only the format', async (t) => {
+  const dir = await ledgerDir(t)
+  for (let i = 0; i < 4; i++) await cliJson(t, ['put', `k${i}`, String(i), '--dir', dir])
+  const all = await cli(['export', '--dir', dir])
+  t.is(all.code, 0, all.stderr)
+  const lines = all.stdout
+    .trim()
+    .split('\n')
+    .map(
+      (l) => JSON.parse(l) as { position: number; hash: string; prevHash: string; bytes: string }
+    )
+  t.is(lines.length, 5, 'every final entry: the format version and four puts')
+  let prev = '00'.repeat(32)
+  for (const [i, e] of lines.entries()) {
+    const bytes = Buffer.from(e.bytes, 'hex')
+    const body = bytes.subarray(0, bytes.length - 32)
+    t.is(e.position, i)
+    t.is(
+      crypto.hash(body).toString('hex'),
+      e.hash,
+      `entry ${i}: its hash is BLAKE2b-256 of its bytes`
+    )
+    t.is(bytes.subarray(bytes.length - 32).toString('hex'), e.hash, `entry ${i}: and ends them`)
+    t.is(
+      body.subarray(body.length - 32).toString('hex'),
+      prev,
+      `entry ${i}: its body ends with the previous entry's hash`
+    )
+    t.is(e.prevHash, prev)
+    prev = e.hash
+  }
+  const part = await cli(['export', '--gte', '1', '--lt', '3', '--dir', dir])
+  t.alike(
+    part.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { position: number }).position),
+    [1, 2],
+    '--gte and --lt'
+  )
+  const file = path.join(dir, 'archive.ndjson')
+  t.is((await cli(['export', '--out', file, '--dir', dir])).code, 0)
+  t.is(await fs.readFile(file, 'utf8'), all.stdout, '--out writes the same')
+  const again = await cli(['export', '--out', file, '--dir', dir])
+  t.is(again.code, exitStatusOf('INVALID_ARGUMENT'), 'an existing file is never overwritten')
+  t.ok(/INVALID_ARGUMENT: .* exists/.test(again.stderr), again.stderr.trim())
 })

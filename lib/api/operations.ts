@@ -5,6 +5,7 @@ import type { VerifyOptions, VerifyReport } from '../node/verify.js'
 import type { Status, Peers } from '../node/status.js'
 import type {
   Entry,
+  ExportedEntry,
   Page,
   RangeOptions,
   Head,
@@ -32,6 +33,7 @@ export const WAIT_MODES: readonly WaitMode[] = ['none', 'applied', 'final']
 export type HistoryRange = NonNullable<Parameters<LedgerNode['history']>[1]>
 
 export type EntryJson = Jsonify<Entry>
+export type ExportPageJson = Jsonify<Page<ExportedEntry>>
 export type PageJson = Jsonify<Page<Entry>>
 export type StatusJson = Jsonify<Status>
 export type BalanceJson = Jsonify<BalanceResult>
@@ -57,6 +59,8 @@ export interface LedgerOps {
   head(): Promise<Head>
   entries(range?: RangeOptions): Promise<PageJson>
   entry(position: number): Promise<EntryJson>
+  /** Entries with their stored bytes (up to the final length unless `lt` says otherwise). */
+  exportEntries(range?: RangeOptions): Promise<ExportPageJson>
   /** A transaction by id; with `author` (writer key hex), that writer's transaction with the id. */
   transaction(id: string, author?: string): Promise<EntryJson>
   get(key: string): Promise<RecordJson>
@@ -99,6 +103,10 @@ export class LedgerApi implements LedgerOps {
 
   async entries(range: RangeOptions = {}): Promise<PageJson> {
     return toJson(await this.node.entries(range))
+  }
+
+  async exportEntries(range: RangeOptions = {}): Promise<ExportPageJson> {
+    return toJson(await this.node.exportEntries(range))
   }
 
   async entry(position: number): Promise<EntryJson> {

@@ -5,6 +5,7 @@ import type { Peers } from '../node/status.js'
 import { ApiError, LedgerError } from '../errors.js'
 import type { ErrorCode } from '../errors.js'
 import type {
+  ExportPageJson,
   LedgerOps,
   HistoryRange,
   SubmitOptions,
@@ -44,6 +45,9 @@ export class HttpClient implements LedgerOps {
   }
   entry(position: number): Promise<EntryJson> {
     return this.call('GET', `/v1/entries/${position}`)
+  }
+  exportEntries(range: RangeOptions = {}): Promise<ExportPageJson> {
+    return this.call('GET', '/v1/export' + rangeQuery(range))
   }
   transaction(id: string, author?: string): Promise<EntryJson> {
     return this.call(

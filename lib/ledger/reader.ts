@@ -10,6 +10,7 @@ import type { TxId, WriterKey } from './ids.js'
 import { presentEntry, presentMember } from './present.js'
 import type {
   Entry,
+  ExportedEntry,
   Page,
   RangeOptions,
   HistoryOptions,
@@ -71,13 +72,30 @@ export class LedgerReader {
     return record === null ? null : presentEntry(record, record.seq < this.finalLength)
   }
 
-  async entries({ gte = 0, lt, limit, reverse = false }: RangeOptions = {}): Promise<Page<Entry>> {
+  async entries(range: RangeOptions = {}): Promise<Page<Entry>> {
+    return this.page(range, (p) => this.entry(p))
+  }
+
+  /** Entries with their stored bytes, in order; up to `lt` (default: the final length, the part that never changes). */
+  async exported({ lt, ...range }: RangeOptions = {}): Promise<Page<ExportedEntry>> {
+    return this.page({ ...range, lt: lt ?? this.finalLength, reverse: false }, async (p) => {
+      const bytes = await this.view.log.get(p, { wait: false })
+      if (bytes === null) return null
+      const record = openEntry(bytes)
+      return { ...presentEntry(record, record.seq < this.finalLength), bytes: toHex(bytes) }
+    })
+  }
+
+  private async page<T>(
+    { gte = 0, lt, limit, reverse = false }: RangeOptions,
+    read: (position: number) => Promise<T | null>
+  ): Promise<Page<T>> {
     const end = Math.min(lt ?? this.length, this.length)
     const size = pageSize(limit)
     const positions: number[] = []
     if (reverse) for (let i = end - 1; i >= gte && positions.length < size; i--) positions.push(i)
     else for (let i = Math.max(gte, 0); i < end && positions.length < size; i++) positions.push(i)
-    const items = (await Promise.all(positions.map((p) => this.entry(p)))).filter((e) => e !== null)
+    const items = (await Promise.all(positions.map(read))).filter((e) => e !== null)
     const last = positions[positions.length - 1]
     const more = positions.length === size && (reverse ? last > gte : last + 1 < end)
     return { items, next: more ? (reverse ? last : last + 1) : null }

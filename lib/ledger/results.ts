@@ -25,6 +25,11 @@ export interface Entry {
   final: boolean
 }
 
+/** An entry with its stored bytes (hex): the encoding and, in its last 32 bytes, its hash. Anyone can check the chain from these alone. */
+export interface ExportedEntry extends Entry {
+  bytes: string
+}
+
 export interface Page<T> {
   items: T[]
   /** Pass as `gte` (or `lt` when reverse) for the next page; null when this is the last. */

@@ -20,6 +20,7 @@ import type { LedgerKey, WriterKey, SwarmKey, TxId } from '../ledger/ids.js'
 import { LedgerReader } from '../ledger/reader.js'
 import type {
   Entry,
+  ExportedEntry,
   Page,
   RangeOptions,
   HistoryOptions,
@@ -396,6 +397,10 @@ export class LedgerNode extends ReadyResource {
   }
   async balance(account: string): Promise<BalanceResult> {
     return this.reader.balance(account)
+  }
+  /** Entries with their stored bytes, for an archive anyone can check; up to the final length unless `lt` says otherwise. */
+  async exportEntries(range?: RangeOptions): Promise<Page<ExportedEntry>> {
+    return this.reader.exported(range)
   }
   async members(): Promise<Member[]> {
     return this.reader.members()

@@ -20,6 +20,7 @@ import { removeWriter } from './remove-writer.js'
 import { peers } from './peers.js'
 import { demo } from './demo.js'
 import { verify } from './verify.js'
+import { exportCommand } from './export.js'
 
 /** Every command, in the order `autoledger --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -43,5 +44,6 @@ export const COMMANDS: Command[] = [
   removeWriter,
   peers,
   verify,
+  exportCommand,
   demo
 ]

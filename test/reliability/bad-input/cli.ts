@@ -51,7 +51,8 @@ const SAMPLES: Record<string, string[]> = {
   'remove-writer': ['ab'.repeat(32)],
   demo: [],
   peers: [],
-  verify: []
+  verify: [],
+  export: []
 }
 const SAMPLE_POSITIONALS: Array<[Command, string[]]> = COMMANDS.map((cmd) => {
   const sample = SAMPLES[cmd.name]
