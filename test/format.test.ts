@@ -1,0 +1,116 @@
+import test from 'brittle'
+import fs from 'fs'
+import path from 'path'
+import { fileURLToPath } from 'url'
+import b4a from 'b4a'
+import c from 'compact-encoding'
+import { encodeTx } from '../lib/ledger/tx.js'
+import type { Tx } from '../lib/ledger/tx.js'
+import { encodeBlock } from '../lib/ledger/block.js'
+import { sealEntry, verifyEntry, digest } from '../lib/ledger/entry.js'
+import { amount } from '../lib/ledger/primitives.js'
+import { ACCEPTED, reasonTag } from '../lib/ledger/outcome.js'
+
+const FORMAT = fs.readFileSync(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/format.md'),
+  'utf8'
+)
+
+/** The `label = hex` lines of each ```vector <name>``` block of docs/format.md. */
+function vectors(name: string): Array<{ label: string; hex: string }> {
+  const block = new RegExp('```vector ' + name + '\\n([\\s\\S]*?)```').exec(FORMAT)
+  if (block === null) throw new Error(`docs/format.md has no "${name}" vectors`)
+  return block[1]
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const at = line.lastIndexOf(' = ')
+      return { label: line.slice(0, at), hex: line.slice(at + 3).replace(/\s+/g, '') }
+    })
+}
+
+const hex = (h: string): Uint8Array => b4a.from(h, 'hex')
+const toHex = (b: Uint8Array): string => b4a.toString(b, 'hex')
+const HEADER = {
+  version: 1,
+  id: hex('000102030405060708090a0b0c0d0e0f'),
+  timestamp: 1_700_000_000_000
+}
+const WRITER = hex('202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
+/** The documented vectors' transactions, in the document's order. */
+const TXS: Tx[] = [
+  { ...HEADER, type: 'put', key: 'greeting', value: '{"hello":"world"}' },
+  { ...HEADER, type: 'del', key: 'greeting' },
+  { ...HEADER, type: 'open-account', account: 'alice' },
+  { ...HEADER, type: 'mint', account: 'alice', amount: 1000n },
+  { ...HEADER, type: 'transfer', from: 'alice', to: 'bob', amount: 2n ** 53n + 1n, memo: 'rent ✓' },
+  { ...HEADER, type: 'add-writer', key: WRITER, role: 'admin', indexer: true },
+  { ...HEADER, type: 'remove-writer', key: WRITER },
+  { ...HEADER, type: 'set-version', format: 2 },
+  { ...HEADER, type: 'add-owner', account: 'alice', key: WRITER }
+]
+
+test('format spec: the amount vectors are the amount encoding', (t) => {
+  const list = vectors('amounts')
+  t.is(list.length, 6)
+  for (const v of list) t.is(toHex(c.encode(amount, BigInt(v.label))), v.hex, `amount ${v.label}`)
+})
+
+test('format spec: a transaction vector for every type, each the encoding of what its label says', (t) => {
+  const list = vectors('tx')
+  t.is(list.length, TXS.length, 'one per type')
+  for (const [i, v] of list.entries()) {
+    t.ok(
+      v.label.startsWith(TXS[i].type + ' ') || v.label === TXS[i].type,
+      `${v.label}: labelled ${TXS[i].type}`
+    )
+    t.is(v.hex, toHex(encodeTx(TXS[i])), `${TXS[i].type}`)
+  }
+})
+
+test('format spec: the block and entry vectors, and the hash chain rule they state', (t) => {
+  const [block] = vectors('block')
+  t.is(
+    block.hex,
+    toHex(encodeBlock([encodeTx(TXS[0]), encodeTx(TXS[4])])),
+    'the block of the put and the transfer'
+  )
+  const [accepted, rejected] = vectors('entry')
+  const put = encodeTx(TXS[0])
+  const sealed = sealEntry({
+    seq: 5,
+    writer: b4a.alloc(32, 0xaa),
+    writerSeq: 300,
+    index: 1,
+    id: HEADER.id,
+    tx: put,
+    digest: digest(put),
+    outcome: ACCEPTED,
+    links: [3],
+    prev: b4a.alloc(32, 0x11)
+  })
+  t.is(accepted.hex, toHex(sealed.bytes), accepted.label)
+  const badBlock = hex('ff00')
+  const sealedReject = sealEntry({
+    seq: 0,
+    writer: b4a.alloc(32, 0xbb),
+    writerSeq: 0,
+    index: 0,
+    id: null,
+    tx: b4a.alloc(0),
+    digest: digest(badBlock),
+    outcome: reasonTag('BAD_ENCODING'),
+    links: [],
+    prev: b4a.alloc(32)
+  })
+  t.is(rejected.hex, toHex(sealedReject.bytes), rejected.label)
+  for (const v of [accepted, rejected]) {
+    const bytes = hex(v.hex)
+    t.ok(verifyEntry(bytes), `${v.label}: its last 32 bytes are the hash of the rest`)
+  }
+  t.is(
+    toHex(hex(accepted.hex).subarray(-64, -32)),
+    '11'.repeat(32),
+    'the body ends with the previous hash'
+  )
+})
