@@ -15,6 +15,7 @@ import { keys } from '../lib/ledger/layout.js'
 import { toTx } from '../lib/node/tx-input.js'
 import type { TxInput } from '../lib/node/tx-input.js'
 import { LedgerError } from '../lib/errors.js'
+import { ID, WRITER_KEY, HEADER, TXS } from './helpers/golden.js'
 
 // ---------------------------------------------------------------------------------------------
 // Fixed inputs and their frozen encodings. Each hex literal is split along the documented layout:
@@ -25,32 +26,8 @@ import { LedgerError } from '../lib/errors.js'
 const hex = (...parts: string[]): Uint8Array => b4a.from(parts.join(''), 'hex')
 const toHex = (b: Uint8Array): string => b4a.toString(b, 'hex')
 
-const ID = hex('000102030405060708090a0b0c0d0e0f')
-const TIMESTAMP = 1_700_000_000_000 // 0x018bcfe56800: needs the 0xff (u64) uint form
-const WRITER_KEY = hex('202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
-const HEADER = { version: 1, id: ID, timestamp: TIMESTAMP }
-
 const H_ID = '000102030405060708090a0b0c0d0e0f'
 const H_TS = 'ff0068e5cf8b010000' // uint: 0xff then 1700000000000 as u64 little-endian
-
-const TXS: Record<string, Tx> = {
-  put: { ...HEADER, type: 'put', key: 'greeting', value: '{"hello":"world"}' },
-  del: { ...HEADER, type: 'del', key: 'greeting' },
-  'open-account': { ...HEADER, type: 'open-account', account: 'alice' },
-  mint: { ...HEADER, type: 'mint', account: 'alice', amount: 1000n },
-  transfer: {
-    ...HEADER,
-    type: 'transfer',
-    from: 'alice',
-    to: 'bob',
-    amount: 2n ** 53n + 1n,
-    memo: 'rent ✓'
-  },
-  'add-writer': { ...HEADER, type: 'add-writer', key: WRITER_KEY, role: 'admin', indexer: true },
-  'remove-writer': { ...HEADER, type: 'remove-writer', key: WRITER_KEY },
-  'set-version': { ...HEADER, type: 'set-version', format: 2 },
-  'add-owner': { ...HEADER, type: 'add-owner', account: 'alice', key: WRITER_KEY }
-}
 
 const GOLDEN_TX: Record<string, Uint8Array> = {
   //           version id    tag   timestamp  fields

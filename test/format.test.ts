@@ -5,11 +5,11 @@ import { fileURLToPath } from 'url'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import { encodeTx } from '../lib/ledger/tx.js'
-import type { Tx } from '../lib/ledger/tx.js'
 import { encodeBlock } from '../lib/ledger/block.js'
 import { sealEntry, verifyEntry, digest } from '../lib/ledger/entry.js'
 import { amount } from '../lib/ledger/primitives.js'
 import { ACCEPTED, reasonTag } from '../lib/ledger/outcome.js'
+import { HEADER, TXS } from './helpers/golden.js'
 
 const FORMAT = fs.readFileSync(
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/format.md'),
@@ -31,24 +31,8 @@ function vectors(name: string): Array<{ label: string; hex: string }> {
 
 const hex = (h: string): Uint8Array => b4a.from(h, 'hex')
 const toHex = (b: Uint8Array): string => b4a.toString(b, 'hex')
-const HEADER = {
-  version: 1,
-  id: hex('000102030405060708090a0b0c0d0e0f'),
-  timestamp: 1_700_000_000_000
-}
-const WRITER = hex('202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
-/** The documented vectors' transactions, in the document's order. */
-const TXS: Tx[] = [
-  { ...HEADER, type: 'put', key: 'greeting', value: '{"hello":"world"}' },
-  { ...HEADER, type: 'del', key: 'greeting' },
-  { ...HEADER, type: 'open-account', account: 'alice' },
-  { ...HEADER, type: 'mint', account: 'alice', amount: 1000n },
-  { ...HEADER, type: 'transfer', from: 'alice', to: 'bob', amount: 2n ** 53n + 1n, memo: 'rent ✓' },
-  { ...HEADER, type: 'add-writer', key: WRITER, role: 'admin', indexer: true },
-  { ...HEADER, type: 'remove-writer', key: WRITER },
-  { ...HEADER, type: 'set-version', format: 2 },
-  { ...HEADER, type: 'add-owner', account: 'alice', key: WRITER }
-]
+/** The documented vectors' transactions, in the document's order (tag order). */
+const TXS_IN_ORDER = Object.values(TXS)
 
 test('format spec: the amount vectors are the amount encoding', (t) => {
   const list = vectors('amounts')
@@ -58,13 +42,13 @@ test('format spec: the amount vectors are the amount encoding', (t) => {
 
 test('format spec: a transaction vector for every type, each the encoding of what its label says', (t) => {
   const list = vectors('tx')
-  t.is(list.length, TXS.length, 'one per type')
+  t.is(list.length, TXS_IN_ORDER.length, 'one per type')
   for (const [i, v] of list.entries()) {
     t.ok(
-      v.label.startsWith(TXS[i].type + ' ') || v.label === TXS[i].type,
-      `${v.label}: labelled ${TXS[i].type}`
+      v.label.startsWith(TXS_IN_ORDER[i].type + ' ') || v.label === TXS_IN_ORDER[i].type,
+      `${v.label}: labelled ${TXS_IN_ORDER[i].type}`
     )
-    t.is(v.hex, toHex(encodeTx(TXS[i])), `${TXS[i].type}`)
+    t.is(v.hex, toHex(encodeTx(TXS_IN_ORDER[i])), `${TXS_IN_ORDER[i].type}`)
   }
 })
 
@@ -72,11 +56,11 @@ test('format spec: the block and entry vectors, and the hash chain rule they sta
   const [block] = vectors('block')
   t.is(
     block.hex,
-    toHex(encodeBlock([encodeTx(TXS[0]), encodeTx(TXS[4])])),
+    toHex(encodeBlock([encodeTx(TXS_IN_ORDER[0]), encodeTx(TXS_IN_ORDER[4])])),
     'the block of the put and the transfer'
   )
   const [accepted, rejected] = vectors('entry')
-  const put = encodeTx(TXS[0])
+  const put = encodeTx(TXS_IN_ORDER[0])
   const sealed = sealEntry({
     seq: 5,
     writer: b4a.alloc(32, 0xaa),

@@ -8,7 +8,7 @@ import { now } from '../harness/clock.js'
 import { processStats } from './process-stats.js'
 import { PeerSwarm } from './swarm.js'
 import type { PeerBase, ProcessStats } from './protocol.js'
-import { waitFor } from './holepunch.js'
+import { waitFor } from '../../lib/node/wait.js'
 import type Hypercore from 'hypercore'
 
 export interface RawPeerApi extends PeerBase {

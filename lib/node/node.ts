@@ -53,7 +53,7 @@ import type {
 } from './options.js'
 import { readStatus } from './status.js'
 import type { Peers, Status } from './status.js'
-import { waitForChange } from './wait.js'
+import { waitFor } from './wait.js'
 import { OwnIds } from './own-ids.js'
 import { setFastForwardMinimum } from './fast-forward.js'
 
@@ -445,7 +445,7 @@ export class LedgerNode extends ReadyResource {
     timeout = DEFAULT_WAIT_TIMEOUT_MS,
     what = 'condition'
   ): Promise<T> {
-    return waitForChange(this.changes, check, timeout, what)
+    return waitFor([this.changes], ['change'], check, timeout, what)
   }
 
   /** Fetch what connected peers have and apply it. */

@@ -9,6 +9,7 @@ import { openEntry, verifyEntry, GENESIS_HASH } from '../ledger/entry.js'
 import type { EntryRecord } from '../ledger/entry.js'
 import { reasonOf } from '../ledger/outcome.js'
 import { toHex } from '../ledger/ids.js'
+import { appliedBy } from './applied.js'
 
 /** How long the derivation may go without applying anything new before verify gives up (ms). */
 export const VERIFY_STALL_MS = 30_000
@@ -172,7 +173,7 @@ async function writerLengths(base: Autobase<LedgerView>): Promise<Map<string, nu
   seen.add(toHex(base.key))
   seen.add(toHex(base.local.key))
   for (const key of seen) {
-    const info = await base.system?.get(b4a.from(key, 'hex'))
+    const info = await appliedBy(base, b4a.from(key, 'hex'))
     if (info != null && info.length > 0) lengths.set(key, info.length)
   }
   return lengths
@@ -236,14 +237,7 @@ async function appliedAll(
   writers: Map<string, number>
 ): Promise<boolean> {
   for (const [key, needed] of writers) {
-    let info
-    try {
-      info = await base.system?.get(b4a.from(key, 'hex'))
-    } catch (err) {
-      // Autobase replaces its apply state when the indexer set changes: a read of the old one is "not yet".
-      if ((err as { code?: string }).code === 'SESSION_CLOSED') return false
-      throw err
-    }
+    const info = await appliedBy(base, b4a.from(key, 'hex'))
     if (info == null || (info.length < needed && !info.isRemoved)) return false
   }
   return true

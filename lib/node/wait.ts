@@ -2,12 +2,14 @@ import type { EventEmitter } from 'events'
 import { LedgerError } from '../errors.js'
 
 /**
- * Resolve with the first non-null result of `check`, run now and again after every 'change' of
- * `changes` (one run at a time; a change during a run runs it once more). TIMEOUT after `timeout` ms.
+ * Resolve with the first non-null result of `check`, run now and again whenever one of `emitters`
+ * fires one of `events` (one run at a time; an event during a run runs it once more). TIMEOUT after
+ * `timeout` ms.
  */
-export async function waitForChange<T>(
-  changes: EventEmitter,
-  check: () => Promise<T | null>,
+export function waitFor<T>(
+  emitters: EventEmitter[],
+  events: string[],
+  check: () => T | null | Promise<T | null>,
   timeout: number,
   what: string
 ): Promise<T> {
@@ -16,7 +18,7 @@ export async function waitForChange<T>(
     let again = false
     const done = (err: Error | null, value?: T): void => {
       clearTimeout(timer)
-      changes.off('change', run)
+      for (const e of emitters) for (const ev of events) e.off(ev, run)
       if (err) reject(err)
       else resolve(value as T)
     }
@@ -24,13 +26,13 @@ export async function waitForChange<T>(
       () => done(new LedgerError('TIMEOUT', `timed out after ${timeout} ms waiting for ${what}`)),
       timeout
     )
-    const run = (): void => {
+    function run(): void {
       if (running) {
         again = true
         return
       }
       running = true
-      check().then(
+      Promise.resolve(check()).then(
         (value) => {
           running = false
           if (value !== null) done(null, value)
@@ -42,7 +44,7 @@ export async function waitForChange<T>(
         (err) => done(err)
       )
     }
-    changes.on('change', run)
+    for (const e of emitters) for (const ev of events) e.on(ev, run)
     run()
   })
 }

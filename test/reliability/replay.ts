@@ -2,6 +2,7 @@ import b4a from 'b4a'
 import type Hypercore from 'hypercore'
 import Hyperswarm from 'hyperswarm'
 import { LedgerNode } from '../../lib/index.js'
+import { appliedBy } from '../../lib/node/applied.js'
 import type { Head } from '../../lib/index.js'
 import { link } from '../helpers/nodes.js'
 import { tempDir } from '../helpers/temp.js'
@@ -241,7 +242,7 @@ async function progress(
   for (const [i, w] of writers.entries()) {
     const log = logs[i]
     const known = Math.max(log.length, ...log.peers.map((p) => p.remoteLength))
-    const info = await appliedInfo(fresh, log.key)
+    const info = await appliedBy(fresh.base, log.key)
     const applied = info?.length ?? 0
     const removed = info?.isRemoved === true
     if (known === 0 || log.contiguousLength < known || (!removed && applied < known)) {
@@ -251,24 +252,6 @@ async function progress(
     }
   }
   return lacking.join(', ')
-}
-
-/**
- * What the fresh node's apply state records of one writer. Autobase replaces its apply state
- * when the indexer set changes (a replay from scratch passes through the first one early on), and
- * a read that lands on the one being closed fails with SESSION_CLOSED: that is "not yet", and the
- * next poll reads the new state.
- */
-async function appliedInfo(
-  fresh: LedgerNode,
-  key: Buffer
-): Promise<{ length: number; isRemoved: boolean } | null> {
-  try {
-    return (await fresh.base.system?.get(key)) ?? null
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SESSION_CLOSED') return null
-    throw err
-  }
 }
 
 /** Compare the fresh derivation with one node's ledger: null when that node is final at the derived head, else how it differs. */

@@ -1,0 +1,20 @@
+import type Autobase from 'autobase'
+
+/**
+ * What a base's apply state records of one writer: how many of its blocks are applied, and whether
+ * it was removed; null when it records nothing. Autobase replaces its apply state when the indexer
+ * set changes (a derivation from scratch passes through the first change early on), and a read
+ * that lands on the one being closed fails with SESSION_CLOSED: that is "nothing yet", and the
+ * next read sees the new state.
+ */
+export async function appliedBy(
+  base: Autobase<unknown>,
+  key: Uint8Array
+): Promise<{ length: number; isRemoved: boolean } | null> {
+  try {
+    return (await base.system?.get(key)) ?? null
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SESSION_CLOSED') return null
+    throw err
+  }
+}
