@@ -30,6 +30,8 @@ export class Backlog {
   private pending = 0
   /** Final entries below this have been looked at. */
   private checked: number
+  /** Blocks were added whose entries may already be final from here on: look again from here. */
+  private recheckFrom = Infinity
   private checking: Promise<void> | null = null
   private again = false
 
@@ -47,9 +49,18 @@ export class Backlog {
     return this.pending
   }
 
-  added(end: number, txs: number): void {
+  /**
+   * Our blocks ending at `end` are in the writer core; their entries are at or above `finalBefore`
+   * (the final length when they were appended). They can be final already, before this call:
+   * finality that moved meanwhile is looked at again from there.
+   */
+  added(end: number, txs: number, finalBefore: number): void {
     this.appended.push({ end, txs })
     this.pending += txs
+    if (finalBefore < this.checked) {
+      this.recheckFrom = Math.min(this.recheckFrom, finalBefore)
+      this.finalized()
+    }
   }
 
   /** This node was removed from the writers: what it wrote after that is skipped, never final. */
@@ -82,19 +93,27 @@ export class Backlog {
   }
 
   private async check(finalLength: number): Promise<void> {
+    const requested = this.recheckFrom
+    const from = Math.min(this.checked, requested)
+    this.recheckFrom = Infinity
     if (this.appended.length === 0) {
       this.checked = Math.max(this.checked, finalLength)
       return
     }
-    // The newest final entry of ours: walk back from the final end to what was looked at before.
-    for (let i = finalLength - 1; i >= this.checked; i--) {
-      // A fast-forward skips entries, which the node then downloads: fetch one now if it is missing.
-      const bytes = await this.log.get(i, { timeout: FETCH_TIMEOUT_MS })
-      if (bytes === null) return
-      const entry = openEntry(bytes)
-      if (!b4a.equals(entry.writer, this.writer)) continue
-      this.release(entry.writerSeq + 1)
-      break
+    try {
+      // The newest final entry of ours: walk back from the final end to what was looked at before.
+      for (let i = finalLength - 1; i >= from; i--) {
+        // A fast-forward skips entries, which the node then downloads: fetch one now if it is missing.
+        const bytes = await this.log.get(i, { timeout: FETCH_TIMEOUT_MS })
+        if (bytes === null) throw new Error(`final entry ${i} is missing`)
+        const entry = openEntry(bytes)
+        if (!b4a.equals(entry.writer, this.writer)) continue
+        this.release(entry.writerSeq + 1)
+        break
+      }
+    } catch (err) {
+      this.recheckFrom = Math.min(this.recheckFrom, requested) // the next check looks there again
+      throw err
     }
     this.checked = Math.max(this.checked, finalLength)
   }

@@ -273,6 +273,8 @@ export class LedgerNode extends ReadyResource {
 
   private async append(blocks: Uint8Array[], txs: number): Promise<void> {
     try {
+      // Final entries never move, so the blocks land at or above the final length of now.
+      const finalBefore = this.reader.finalLength
       const end = await this.base.append(blocks)
       // Autobase's append can resolve before the blocks are in the local core (its update loop gives
       // up after 16 rounds while this writer is busy); acknowledge only once they are written.
@@ -281,7 +283,7 @@ export class LedgerNode extends ReadyResource {
           throw new LedgerError('CLOSED', 'the node closed before the block was written')
         await this.base.update()
       }
-      this.backlog!.added(end, txs)
+      this.backlog!.added(end, txs, finalBefore)
     } catch (err) {
       if (this.base.writable) throw err
       throw new LedgerError(
