@@ -5,6 +5,7 @@
 /// <reference path="./types/corestore.d.cts" preserve="true" />
 /// <reference path="./types/hyperbee.d.cts" preserve="true" />
 /// <reference path="./types/hypercore.d.cts" preserve="true" />
+/// <reference path="./types/hypercore-internals.d.cts" preserve="true" />
 /// <reference path="./types/hyperdht.d.cts" preserve="true" />
 /// <reference path="./types/hyperswarm.d.cts" preserve="true" />
 /// <reference types="node" preserve="true" />
@@ -48,6 +49,10 @@ export type {
 export type { TxInput, AmountInput, KeyInput } from './node/tx-input.js'
 export type { Role, TxType } from './ledger/tx.js'
 export { verifyEntry } from './ledger/entry.js'
+export { verifyEntryProof } from './proof/verify.js'
+export type { VerifyProofOptions, VerifiedEntryProof } from './proof/verify.js'
+export { decodeEntryProof } from './proof/codec.js'
+export type { EntryProof, TreeNode } from './proof/codec.js'
 export { createDht, parseBootstrap, formatBootstrap } from './net/dht.js'
 export type { DhtOptions, DhtAddress } from './net/dht.js'
 export type { NetworkOptions } from './net/network.js'

@@ -16,6 +16,8 @@ import type {
 import type { TxInput } from '../node/tx-input.js'
 import { toJson } from './json.js'
 import { isAccountName } from '../ledger/tx.js'
+import { toHex } from '../ledger/ids.js'
+import { decodeEntryProof } from '../proof/codec.js'
 import type { Jsonify } from './json.js'
 
 /** Transactions one submit may carry. */
@@ -38,6 +40,17 @@ export type PageJson = Jsonify<Page<Entry>>
 export type StatusJson = Jsonify<Status>
 export type BalanceJson = Jsonify<BalanceResult>
 export type RecordJson = Jsonify<RecordResult>
+
+/** An entry proof as the API hands it out: the proof file's bytes in hex, with what it proves. */
+export interface EntryProofJson {
+  ledger: string
+  position: number
+  /** The final length the proof was signed at. */
+  signedLength: number
+  /** Size of the proof in bytes. */
+  size: number
+  proof: string
+}
 
 export interface SubmitOptions {
   /** 'applied' (default): wait until this node has applied each transaction; 'final': until each outcome is final; 'none': return at once. */
@@ -80,6 +93,8 @@ export interface LedgerOps {
   unblock(swarmKey: string): Promise<Peers>
   /** Re-derive the ledger from the writer logs and compare it with this node's final ledger. */
   verify(opts?: Pick<VerifyOptions, 'onProgress'>): Promise<VerifyReport>
+  /** A self-contained proof of the final entry at `position`. */
+  proveEntry(position: number): Promise<EntryProofJson>
 }
 
 /**
@@ -99,6 +114,19 @@ export class LedgerApi implements LedgerOps {
 
   async verify(opts: Pick<VerifyOptions, 'onProgress'> = {}): Promise<VerifyReport> {
     return this.node.verify(opts)
+  }
+
+  async proveEntry(position: number): Promise<EntryProofJson> {
+    const bytes = await this.node.proveEntry(position)
+    const proof = decodeEntryProof(bytes)
+    if (proof === null) throw new LedgerError('INTERNAL', 'the proof made here does not decode')
+    return {
+      ledger: toHex(proof.ledger),
+      position,
+      signedLength: proof.length,
+      size: bytes.byteLength,
+      proof: toHex(bytes)
+    }
   }
 
   async entries(range: RangeOptions = {}): Promise<PageJson> {

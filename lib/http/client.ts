@@ -5,6 +5,7 @@ import type { Peers } from '../node/status.js'
 import { ApiError, LedgerError } from '../errors.js'
 import type { ErrorCode } from '../errors.js'
 import type {
+  EntryProofJson,
   ExportPageJson,
   LedgerOps,
   HistoryRange,
@@ -45,6 +46,9 @@ export class HttpClient implements LedgerOps {
   }
   entry(position: number): Promise<EntryJson> {
     return this.call('GET', `/v1/entries/${position}`)
+  }
+  proveEntry(position: number): Promise<EntryProofJson> {
+    return this.call('GET', `/v1/entries/${position}/proof`)
   }
   exportEntries(range: RangeOptions = {}): Promise<ExportPageJson> {
     return this.call('GET', '/v1/export' + rangeQuery(range))

@@ -34,6 +34,9 @@ export const ROUTES: Route[] = [
   get('/v1/head', async (api) => api.head()),
   get('/v1/entries', async (api, { query }) => api.entries(rangeParams(query))),
   get('/v1/entries/:position', async (api, { params }) => api.entry(position(params.position))),
+  get('/v1/entries/:position/proof', async (api, { params }) =>
+    api.proveEntry(position(params.position))
+  ),
   get('/v1/export', async (api, { query }) => api.exportEntries(rangeParams(query))),
   get('/v1/transactions/:id', async (api, { params, query }) =>
     api.transaction(params.id, author(query))

@@ -38,6 +38,7 @@ import { WalSync } from './wal-sync.js'
 import { toTx, requireId } from './tx-input.js'
 import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from '../net/network.js'
+import { proveEntry } from './prove.js'
 import { repairInterruptedCreate } from './store-files.js'
 import { verifyLedger } from './verify.js'
 import { pipeReplication } from './pipe.js'
@@ -522,6 +523,16 @@ export class LedgerNode extends ReadyResource {
       },
       opts
     )
+  }
+
+  /**
+   * A self-contained proof that the final entry at `position` is in the ledger: check it anywhere
+   * with `verifyEntryProof(ledgerKey, bytes)`, no store or network needed. Throws
+   * PROOF_UNAVAILABLE for an entry that is not final yet.
+   */
+  async proveEntry(position: number): Promise<Uint8Array> {
+    if (!this.opened) await this.ready()
+    return proveEntry(this.base, position)
   }
 
   /** Resolves once the node is announced on the DHT and has looked up current peers. */

@@ -1,5 +1,15 @@
 declare module 'hypercore' {
   import { EventEmitter } from 'events'
+  import type Verifier from 'hypercore/lib/verifier.js'
+  import type { TreeNode } from 'hypercore/lib/merkle-tree.js'
+
+  namespace Hypercore {
+    /** A proof as hypercore's replication sends it; only the parts entry proofs use. */
+    interface Proof {
+      block: { index: number; value: Buffer; nodes: TreeNode[] } | null
+      upgrade: { signature: Buffer } | null
+    }
+  }
 
   class Hypercore extends EventEmitter {
     readonly key: Buffer
@@ -7,6 +17,10 @@ declare module 'hypercore' {
     readonly length: number
     readonly signedLength: number
     readonly contiguousLength: number
+    readonly fork: number
+    readonly manifest: Verifier.Manifest | null
+    /** The session's internal tree state (for hypercore's own MerkleTree functions). */
+    readonly state: unknown
     readonly writable: boolean
     /** Peers replicating this core; `remoteLength` is the length each has (for a signed view core: its signed length). */
     readonly peers: ReadonlyArray<{ remoteLength: number }>
@@ -18,6 +32,12 @@ declare module 'hypercore' {
     download(range?: { start?: number; end?: number }): { done(): Promise<void>; destroy(): void }
     treeHash(length?: number): Promise<Buffer>
     replicate(isInitiatorOrStream: boolean | unknown): unknown
+    proof(request: {
+      block?: { index: number; nodes: number }
+      upgrade?: { start: number; length: number }
+    }): Promise<Hypercore.Proof>
+    /** The key of a core with this manifest: its manifest hash. */
+    static key(manifest: { version: number; signers: Array<{ publicKey: Uint8Array }> }): Buffer
   }
 
   export = Hypercore

@@ -1,10 +1,9 @@
-import fs from 'fs/promises'
 import { finished } from 'stream/promises'
 import { int } from '../command.js'
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
 import { stringify } from '../../api/json.js'
-import { LedgerError, messageOf } from '../../errors.js'
+import { openNewFile } from '../new-file.js'
 
 /** Entries fetched per request. */
 const PAGE = 1000
@@ -34,7 +33,9 @@ export const exportCommand: Command = {
   ],
   async run(ctx) {
     const out: NodeJS.WritableStream =
-      typeof ctx.values.out === 'string' ? await openOut(ctx.values.out) : process.stdout
+      typeof ctx.values.out === 'string'
+        ? (await openNewFile(ctx.values.out, 'export')).createWriteStream()
+        : process.stdout
     const progress = out !== process.stdout && process.stderr.isTTY === true
     let written = 0
     await withLedger(ctx.dir, async ({ ops }) => {
@@ -57,20 +58,5 @@ export const exportCommand: Command = {
       if (progress) process.stderr.write('\n')
       ctx.out.note(`wrote ${written} entries to ${ctx.values.out}`)
     }
-  }
-}
-
-/** A new file to write the export to: an existing one is never overwritten. */
-async function openOut(file: string): Promise<NodeJS.WritableStream> {
-  try {
-    return (await fs.open(file, 'wx')).createWriteStream()
-  } catch (err) {
-    const exists = (err as NodeJS.ErrnoException).code === 'EEXIST'
-    throw new LedgerError(
-      'INVALID_ARGUMENT',
-      exists
-        ? `${file} exists: export never overwrites a file; name a new one`
-        : `cannot write ${file}: ${messageOf(err)}`
-    )
   }
 }

@@ -21,6 +21,8 @@ import { peers } from './peers.js'
 import { demo } from './demo.js'
 import { verify } from './verify.js'
 import { exportCommand } from './export.js'
+import { prove } from './prove.js'
+import { verifyProof } from './verify-proof.js'
 
 /** Every command, in the order `autoledger --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -45,5 +47,7 @@ export const COMMANDS: Command[] = [
   peers,
   verify,
   exportCommand,
+  prove,
+  verifyProof,
   demo
 ]
