@@ -30,8 +30,11 @@ export async function proveEntry(
           `no final entry at position ${position}: the final length is ${length}`
         )
       const manifest = log.manifest
-      if (manifest === null)
-        throw new LedgerError('PROOF_UNAVAILABLE', 'the ledger view has no manifest yet')
+      if (manifest === null || length <= (manifest.prologue?.length ?? 0))
+        throw new LedgerError(
+          'PROOF_UNAVAILABLE',
+          'the ledger view is not signed yet (a new ledger, or its indexer set just changed): wait until its entries are final'
+        )
       const upgrade = await log.proof({ upgrade: { start: 0, length } })
       const roots = await MerkleTree.getRoots(log.state, length)
       const block = await log.proof({
