@@ -50,8 +50,8 @@ export const ERRORS = {
   VERIFY_DIFFERENT: fails(500), // `verify`: the ledger is not what its writer logs give
   VERIFY_INCOMPLETE: fails(500), // `verify`: this node does not hold every log it would need
   PROOF_UNAVAILABLE: fails(409), // `prove`: the entry is not final (signed) yet, so there is nothing to prove it with
-  PROOF_INVALID: fails(400), // `verify-proof`: the bytes do not prove an entry of this ledger
-  PROOF_UNTRUSTED: fails(400), // `verify-proof`: a valid proof, signed by indexers the verifier did not name
+  PROOF_INVALID: fails(500), // `verify-proof`: the bytes do not prove an entry of this ledger
+  PROOF_UNTRUSTED: fails(500), // `verify-proof`: a valid proof, signed by indexers the verifier did not name
   INTERNAL: fails(500) // a bug: the message says what failed
 } as const satisfies Record<string, CodeInfo>
 

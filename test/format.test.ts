@@ -1,7 +1,4 @@
 import test from 'brittle'
-import fs from 'fs'
-import path from 'path'
-import { fileURLToPath } from 'url'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import { encodeTx } from '../lib/ledger/tx.js'
@@ -10,24 +7,7 @@ import { sealEntry, verifyEntry, digest } from '../lib/ledger/entry.js'
 import { amount } from '../lib/ledger/primitives.js'
 import { ACCEPTED, reasonTag } from '../lib/ledger/outcome.js'
 import { HEADER, TXS } from './helpers/golden.js'
-
-const FORMAT = fs.readFileSync(
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/format.md'),
-  'utf8'
-)
-
-/** The `label = hex` lines of each ```vector <name>``` block of docs/format.md. */
-function vectors(name: string): Array<{ label: string; hex: string }> {
-  const block = new RegExp('```vector ' + name + '\\n([\\s\\S]*?)```').exec(FORMAT)
-  if (block === null) throw new Error(`docs/format.md has no "${name}" vectors`)
-  return block[1]
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const at = line.lastIndexOf(' = ')
-      return { label: line.slice(0, at), hex: line.slice(at + 3).replace(/\s+/g, '') }
-    })
-}
+import { vectors } from './helpers/format-doc.js'
 
 const hex = (h: string): Uint8Array => b4a.from(h, 'hex')
 const toHex = (b: Uint8Array): string => b4a.toString(b, 'hex')

@@ -4,6 +4,7 @@ import path from 'path'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
 import Verifier from 'hypercore/lib/verifier.js'
+import { MerkleTreeBatch } from 'hypercore/lib/merkle-tree.js'
 import { createNode, mesh, converged } from './helpers/nodes.js'
 import { untilWritable } from './helpers/wait.js'
 import { tmpdir } from './helpers/temp.js'
@@ -13,9 +14,16 @@ import { request } from './helpers/http.js'
 import { verifyEntryProof } from '../lib/proof/verify.js'
 import { decodeEntryProof, encodeEntryProof } from '../lib/proof/codec.js'
 import type { EntryProof } from '../lib/proof/codec.js'
-import { openEntry, sealEntry } from '../lib/ledger/entry.js'
+import { openEntry, sealEntry, digest, GENESIS_HASH } from '../lib/ledger/entry.js'
+import { encodeTx } from '../lib/ledger/tx.js'
+import { ACCEPTED } from '../lib/ledger/outcome.js'
+import { logViewNamespace, writerKeyOf } from '../lib/proof/signers.js'
+import { ID, TXS } from './helpers/golden.js'
+import { vectors } from './helpers/format-doc.js'
 import { codeOf, httpStatusOf, exitStatusOf, LedgerError } from '../lib/errors.js'
 import type { LedgerNode } from '../lib/index.js'
+
+const ID2 = b4a.from('101112131415161718191a1b1c1d1e1f', 'hex')
 
 /** A ledger of one indexer (every new ledger) with `n` puts after its first entry, all final. */
 async function oneIndexer(t: test.Test, n: number, storage?: string) {
@@ -308,3 +316,87 @@ for (const count of [2, 3]) {
     t.is(anew.entry.hash, old.entry.hash, 'the same entry proven again, now by the new set')
   })
 }
+
+/**
+ * The proof docs/format.md gives as its vector, built from fixed inputs: an indexer key pair from
+ * the seed 32 x 01 (Ed25519 signatures are deterministic), two entries, a proof of the second.
+ */
+function documentedProof(): { ledger: Uint8Array; bytes: Uint8Array } {
+  const keyPair = crypto.keyPair(b4a.alloc(32, 1))
+  const ledger = writerKeyOf(keyPair.publicKey)
+  const put = encodeTx(TXS.put)
+  const del = encodeTx(TXS.del)
+  const first = sealEntry({
+    ...{ seq: 0, writer: ledger, writerSeq: 0, index: 0, id: ID, tx: put, digest: digest(put) },
+    ...{ outcome: ACCEPTED, links: [-1], prev: GENESIS_HASH }
+  })
+  const second = sealEntry({
+    ...{ seq: 1, writer: ledger, writerSeq: 1, index: 0, id: ID2, tx: del, digest: digest(del) },
+    ...{ outcome: ACCEPTED, links: [0], prev: first.hash }
+  })
+  const leaf = (index: number, bytes: Uint8Array) => ({
+    index,
+    size: bytes.byteLength,
+    hash: crypto.data(bytes)
+  })
+  const [l0, l1] = [leaf(0, first.bytes), leaf(2, second.bytes)]
+  const root = { index: 1, size: l0.size + l1.size, hash: crypto.parent(l0, l1) }
+  const manifest = {
+    version: 1,
+    hash: 'blake2b',
+    allowPatch: true,
+    quorum: 1,
+    signers: [
+      { signature: 'ed25519', namespace: logViewNamespace(ledger), publicKey: keyPair.publicKey }
+    ],
+    prologue: null,
+    linked: null,
+    userData: null
+  }
+  const batch = new MerkleTreeBatch({
+    ...{ fork: 0, roots: [root], length: 2, byteLength: root.size },
+    ...{ signature: null, prologue: null, storage: null }
+  })
+  const signature = new Verifier(Verifier.manifestHash(manifest), manifest).sign(batch, keyPair)
+  const bytes = encodeEntryProof({
+    ...{ ledger, manifest: Verifier.encodeManifest(manifest), fork: 0, length: 2, roots: [root] },
+    ...{ signature, position: 1, entry: second.bytes, path: [l0] }
+  })
+  return { ledger, bytes }
+}
+
+test('format spec: the entry proof vector is the proof of its inputs, and checks', (t) => {
+  const [vector] = vectors('proof')
+  const { ledger, bytes } = documentedProof()
+  t.is(vector.hex, b4a.toString(bytes, 'hex'), vector.label)
+  const v = verifyEntryProof(ledger, b4a.from(vector.hex, 'hex'))
+  t.is(v.position, 1)
+  t.is(v.entry.tx?.type, 'del', 'the second entry: the del of the transaction vectors')
+  t.alike(v.signedBy, [b4a.toString(ledger, 'hex')], 'signed by the indexer the ledger key names')
+
+  // The derivations as the document writes them out, from nothing but BLAKE2b.
+  const ns = (name: string, i: number) => crypto.hash([crypto.hash(b4a.from(name)), b4a.from([i])])
+  const publicKey = crypto.keyPair(b4a.alloc(32, 1)).publicKey
+  t.alike(
+    crypto.hash([
+      ns('hypercore', 3),
+      b4a.from('010000010100', 'hex'),
+      ns('hypercore', 4),
+      publicKey
+    ]),
+    ledger,
+    'the ledger key from the indexer public key'
+  )
+  t.alike(
+    crypto.hash([
+      ns('autobase', 0),
+      b4a.from([1]),
+      ledger,
+      crypto.hash(b4a.alloc(0)),
+      ns('hypercore', 4),
+      b4a.from('log')
+    ]),
+    logViewNamespace(ledger),
+    "the signer namespace of the ledger's log view"
+  )
+})

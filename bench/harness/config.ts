@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'catchup',
   'footprint',
   'durability',
+  'proofs',
   'orbitdb'
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
@@ -43,6 +44,8 @@ export interface BenchConfig {
   scalingWriters: number[]
   scalingTotal: number
   catchupEntries: number
+  /** The larger ledger the proofs scenario proves entries of (it also proves at 1,000). */
+  proofEntries: number
   footprintTxs: number
   orbitdbTxs: number
   profile: boolean
@@ -68,6 +71,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --scaling-total N     transactions spread over 1/2/4/8/16 writers (default 4800)
   --catchup N           ledger length a fresh follower catches up to (default 100000)
   --catchup-million     the same at 1,000,000 entries
+  --proof-entries N     the larger ledger the proofs scenario proves entries of (default 100000; also 1000)
   --indexers N          indexers in the throughput runs (default 1)
   --window N            unresolved submits per writer (default 1024)
   --seed N              workload seed (default 1)
@@ -93,6 +97,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       'scaling-total': { type: 'string' },
       catchup: { type: 'string' },
       'catchup-million': { type: 'boolean', default: false },
+      'proof-entries': { type: 'string' },
       indexers: { type: 'string' },
       window: { type: 'string' },
       seed: { type: 'string' },
@@ -156,6 +161,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       values['catchup-million'] === true
         ? 1_000_000
         : int(values.catchup, smoke ? 500 : 100_000, 'catchup'),
+    proofEntries: int(values['proof-entries'], smoke ? 200 : 100_000, 'proof-entries'),
     footprintTxs: smoke ? 200 : 20_000,
     orbitdbTxs: smoke ? 20 : 500,
     profile: values.profile === true,

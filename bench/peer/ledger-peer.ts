@@ -87,6 +87,8 @@ export interface LedgerPeerApi extends PeerBase {
   rejected(): Promise<number>
   /** `node.verify()`: re-derive the ledger from the writer logs and compare it. */
   verify(): Promise<{ result: string; length: number; ms: number }>
+  /** `node.proveEntry()` at each position: the proofs in hex, and the time each took. */
+  prove(p: { positions: number[] }): Promise<Array<{ position: number; proof: string; ms: number }>>
   close(p: { compact: boolean }): Promise<CloseReport>
 }
 
@@ -256,6 +258,20 @@ export class LedgerPeer implements LedgerPeerApi {
   async verify(): Promise<{ result: string; length: number; ms: number }> {
     const { result, length, ms } = await this.ledger.verify()
     return { result, length, ms }
+  }
+
+  async prove({
+    positions
+  }: {
+    positions: number[]
+  }): Promise<Array<{ position: number; proof: string; ms: number }>> {
+    const proofs = []
+    for (const position of positions) {
+      const start = now()
+      const bytes = await this.ledger.proveEntry(position)
+      proofs.push({ position, proof: b4a.toString(bytes, 'hex'), ms: now() - start })
+    }
+    return proofs
   }
 
   async rejected(): Promise<number> {

@@ -6,6 +6,8 @@ declare module 'hypercore-crypto' {
   }
   export function hash(data: Uint8Array | Uint8Array[]): Buffer
   export function randomBytes(n: number): Buffer
+  /** An Ed25519 key pair; the same seed gives the same pair. */
+  export function keyPair(seed?: Uint8Array): { publicKey: Buffer; secretKey: Buffer }
   /** `count` 32-byte domain-separated namespaces under `name`. */
   export function namespace(name: string, count: number): Buffer[]
   /** Hash of a Merkle tree leaf (one block). */

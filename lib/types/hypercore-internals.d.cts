@@ -54,6 +54,8 @@ declare module 'hypercore/lib/verifier.js' {
     constructor(manifestHash: Uint8Array, manifest: Verifier.Manifest)
     /** Whether `signature` is a valid quorum signature of the batch's tree. */
     verify(batch: MerkleTreeBatch, signature: Uint8Array): boolean
+    /** This key pair's signature of the batch's tree (a multisignature of one for version >= 1). */
+    sign(batch: MerkleTreeBatch, keyPair: { publicKey: Uint8Array; secretKey: Uint8Array }): Buffer
     static manifestHash(manifest: Verifier.Manifest): Buffer
     static encodeManifest(manifest: Verifier.Manifest): Buffer
     static decodeManifest(bytes: Uint8Array): Verifier.Manifest
