@@ -305,6 +305,18 @@ for (const count of [2, 3]) {
         `node ${i}: a set without the first indexer: untrusted`
       )
     }
+    const { logKey } = await first.status()
+    const pinned = verifyEntryProof(key, await first.proveEntry(last), { logKey })
+    t.alike(
+      [...pinned.indexers].sort(),
+      [...indexers].sort(),
+      'pinning the log key from status: the same indexers'
+    )
+    t.is(
+      rejection(() => verifyEntryProof(key, before, { logKey })),
+      'PROOF_UNTRUSTED',
+      'a proof of the view before the change is not of the pinned log key'
+    )
     const old = verifyEntryProof(key, before)
     t.is(
       old.position,

@@ -20,6 +20,11 @@ export interface VerifyProofOptions {
    * first indexer, which the ledger key names: enough until the indexer set changes.
    */
   indexers?: KeyInput[]
+  /**
+   * Or the key of the log view to trust (`logKey` in `status` of a node you trust): the view's key
+   * is the hash of its manifest, so it fixes the indexers too.
+   */
+  logKey?: KeyInput
 }
 
 /** What a proof showed: this entry is at this position of the ledger, signed by these indexers. */
@@ -52,6 +57,7 @@ export function verifyEntryProof(
   if (ledger === null)
     throw new LedgerError('INVALID_ARGUMENT', 'a ledger key is 64 hex characters')
   const trusted = trustedIndexers(ledger, opts.indexers)
+  const logKey = opts.logKey === undefined ? null : key('log key', opts.logKey)
 
   const proof = decodeEntryProof(bytes)
   if (proof === null) throw invalid('not an entry proof (truncated, altered, or another file)')
@@ -59,8 +65,17 @@ export function verifyEntryProof(
     throw invalid(`the proof is for ledger ${toHex(proof.ledger)}, not ${toHex(ledger)}`)
 
   const manifest = viewManifest(proof, ledger)
+  const view = toHex(Verifier.manifestHash(manifest))
   const indexers = signerWriterKeys(manifest).map(toHex)
-  if (indexers.length !== trusted.size || !indexers.every((k) => trusted.has(k)))
+  if (logKey !== null && view !== logKey)
+    throw new LedgerError(
+      'PROOF_UNTRUSTED',
+      `the proof is of the log view ${view}, not of ${logKey}: if it changed (the indexer set did), get the new one from a node you trust`
+    )
+  if (
+    logKey === null &&
+    (indexers.length !== trusted.size || !indexers.every((k) => trusted.has(k)))
+  )
     throw new LedgerError(
       'PROOF_UNTRUSTED',
       `signed by the indexers ${indexers.join(', ')}, not by ${[...trusted].join(', ')}: if you trust them (see \`autoledger members\` on a node you trust), pass them as --indexers`
@@ -79,7 +94,7 @@ export function verifyEntryProof(
     position: proof.position,
     entry: presentEntry(record, true),
     signedLength: proof.length,
-    logView: toHex(Verifier.manifestHash(manifest)),
+    logView: view,
     indexers,
     quorum: manifest.quorum,
     signedBy: inflate(proof.signature).proofs.map((p) => indexers[p.signer])
@@ -88,10 +103,14 @@ export function verifyEntryProof(
 
 function trustedIndexers(ledger: Uint8Array, keys: KeyInput[] | undefined): Set<string> {
   if (keys === undefined || keys.length === 0) return new Set([toHex(ledger)])
-  const parsed = keys.map((k) => parseWriterKey(typeof k === 'string' ? k : toHex(k)))
-  if (parsed.some((k) => k === null))
-    throw new LedgerError('INVALID_ARGUMENT', 'indexers are writer keys: 64 hex characters each')
-  return new Set(parsed.map((k) => toHex(k as Uint8Array)))
+  return new Set(keys.map((k) => key('writer key', k)))
+}
+
+/** A 32-byte key given as hex or bytes, as lowercase hex. */
+function key(what: string, input: KeyInput): string {
+  const parsed = parseWriterKey(typeof input === 'string' ? input : toHex(input))
+  if (parsed === null) throw new LedgerError('INVALID_ARGUMENT', `a ${what} is 64 hex characters`)
+  return toHex(parsed)
 }
 
 /** The view's manifest, checked to be a majority multisig of distinct keys over this ledger's log view. */

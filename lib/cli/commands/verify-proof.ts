@@ -22,6 +22,12 @@ export const verifyProof: Command = {
       value: '<key,key,...>',
       description:
         "the writer keys of the indexers you trust, when the ledger's indexer set changed (default: its first indexer, named by the ledger key)"
+    },
+    'log-key': {
+      type: 'string',
+      value: '<key>',
+      description:
+        'or the log view key you trust (`logKey` in `status` of a node you trust): it fixes the indexers'
     }
   },
   details: [
@@ -37,8 +43,11 @@ export const verifyProof: Command = {
     const indexers = str(ctx, 'indexers')
       ?.split(',')
       .map((k) => hexKey(k.trim(), 'writer key', '--indexers'))
+    const logKeyText = str(ctx, 'log-key')
+    const logKey =
+      logKeyText === undefined ? undefined : hexKey(logKeyText, 'writer key', '--log-key')
     const bytes = proofBytes(await read(ctx.positionals[0]))
-    const verified = verifyEntryProof(ledger, bytes, { indexers })
+    const verified = verifyEntryProof(ledger, bytes, { indexers, logKey })
     ctx.out.item(verified, () => human(verified))
   }
 }
