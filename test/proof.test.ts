@@ -140,7 +140,7 @@ test('proof - every tampering is rejected: entry, position, signature, manifest,
         m.signers[0].publicKey = crypto.randomBytes(32)
         p.manifest = Verifier.encodeManifest(m)
       }),
-      'PROOF_UNTRUSTED'
+      'PROOF_INVALID'
     ],
     [
       'a manifest with another namespace',

@@ -65,6 +65,14 @@ export function verifyEntryProof(
     throw invalid(`the proof is for ledger ${toHex(proof.ledger)}, not ${toHex(ledger)}`)
 
   const manifest = viewManifest(proof, ledger)
+  checkSignedTree(proof, manifest)
+  checkPath(proof)
+  if (!verifyEntry(proof.entry)) throw invalid("the entry's own hash does not match its bytes")
+  const record = decodeRecord(proof.entry)
+  if (record.seq !== proof.position)
+    throw invalid(`the entry says position ${record.seq}, the proof ${proof.position}`)
+
+  // A valid proof: now, is it signed by the indexers the caller trusts?
   const view = toHex(Verifier.manifestHash(manifest))
   const indexers = signerWriterKeys(manifest).map(toHex)
   if (logKey !== null && view !== logKey)
@@ -80,14 +88,6 @@ export function verifyEntryProof(
       'PROOF_UNTRUSTED',
       `signed by the indexers ${indexers.join(', ')}, not by ${[...trusted].join(', ')}: if you trust them (see \`autoledger members\` on a node you trust), pass them as --indexers`
     )
-
-  checkSignedTree(proof, manifest)
-  checkPath(proof)
-
-  if (!verifyEntry(proof.entry)) throw invalid("the entry's own hash does not match its bytes")
-  const record = decodeRecord(proof.entry)
-  if (record.seq !== proof.position)
-    throw invalid(`the entry says position ${record.seq}, the proof ${proof.position}`)
 
   return {
     ledger: toHex(ledger),
