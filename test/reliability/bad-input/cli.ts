@@ -52,7 +52,9 @@ const SAMPLES: Record<string, string[]> = {
   demo: [],
   peers: [],
   verify: [],
-  export: []
+  export: [],
+  prove: ['1'],
+  'verify-proof': ['proof.bin']
 }
 const SAMPLE_POSITIONALS: Array<[Command, string[]]> = COMMANDS.map((cmd) => {
   const sample = SAMPLES[cmd.name]
