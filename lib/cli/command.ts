@@ -161,6 +161,27 @@ export function pageLimit(ctx: CommandContext): number | undefined {
   return limit
 }
 
+/** --at: read the state as of a past ledger position. */
+export const AT_OPTION: Record<string, OptionSpec> = {
+  at: {
+    type: 'string',
+    value: '<position>',
+    description: 'as of this ledger position: the state after its first <position> entries'
+  }
+}
+
+/** A ledger position argument (`what` names it in the error); USAGE if it is not a whole number. */
+export function positionArg(text: string, what: string): number {
+  if (!/^[0-9]{1,15}$/.test(text))
+    throw usageError(`${what} must be a whole number, got ${quote(text)}`)
+  return Number(text)
+}
+
+/** How an answer as of a past position says which one, and whether it can still change. */
+export function asOfNote(at: number, final: boolean): string {
+  return `as of position ${at}, ${final ? 'final' : 'not final yet'}`
+}
+
 /** A transaction id argument in hex; USAGE if it is not one. Returns lowercase hex. */
 export function txId(text: string): string {
   const id = parseTxId(text)

@@ -6,7 +6,11 @@ import type { LedgerReader } from '../ledger/reader.js'
  * Check a position to read the state as of: a whole number, at most the ledger's length, and one
  * the history keys cover (0, the empty state, always is). Throws INVALID_ARGUMENT or HISTORY_UNAVAILABLE.
  */
-export async function checkAt(reader: LedgerReader, at: number, name = 'at'): Promise<number> {
+export async function checkAt(
+  reader: LedgerReader,
+  at: number,
+  name = 'position'
+): Promise<number> {
   if (!Number.isSafeInteger(at) || at < 0)
     throw new LedgerError('INVALID_ARGUMENT', `${name} must be a ledger position: a whole number`)
   if (at > reader.length)
