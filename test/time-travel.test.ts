@@ -368,3 +368,79 @@ test('time travel - a release held to format 1 reads a new ledger up to its set-
   t.is(old.length, 0, 'it recorded nothing: the genesis block and transaction decoded as version 1')
   t.is((await old.status()).formatVersion, 1)
 })
+
+test('time travel - reads per answer: a range read or two, whatever the length of the ledger', async (t) => {
+  const a = await createNode(t)
+  const me = hexOf(a.writerKey)
+  await a.submit({ type: 'open-account', account: 'shop' })
+  for (let i = 0; i < 30; i++) {
+    await a.submit([
+      { type: 'put', key: 'x', value: i },
+      { type: 'mint', account: me, amount: 10n },
+      { type: 'transfer', from: me, to: 'shop', amount: 1n }
+    ])
+  }
+  const last = await a.submit({ type: 'put', key: 'y', value: 'end' })
+  await a.waitForTransaction(last.id)
+  const reads = countReads(a)
+  const at = 50
+
+  reads.reset()
+  t.ok(await a.get('x', { at }))
+  t.alike(
+    reads.count(),
+    { lookups: 1, ranges: 1, entries: 0 },
+    'get: where history starts, one range'
+  )
+  reads.reset()
+  await a.balance('shop', { at })
+  t.alike(reads.count(), { lookups: 1, ranges: 1, entries: 0 }, 'balance: the same')
+  reads.reset()
+  t.is(await a.get('y', { at }), null)
+  t.alike(
+    reads.count(),
+    { lookups: 2, ranges: 1, entries: 0 },
+    'absent: one more lookup, of the live key'
+  )
+  reads.reset()
+  await a.members({ at })
+  t.alike(reads.count(), { lookups: 1, ranges: 2, entries: 0 }, 'members: two ranges')
+  reads.reset()
+  const diff = await a.diff(at, at + 9)
+  t.is(diff.items.length, 3, 'x, the writer account and shop')
+  t.alike(
+    reads.count(),
+    { lookups: 2, ranges: 6, entries: 9 },
+    'diff: one read per entry, two per change'
+  )
+})
+
+/** Count the reads of a node's views: key lookups and range reads of the state, entries of the log. */
+function countReads(node: LedgerNode): {
+  reset(): void
+  count(): { lookups: number; ranges: number; entries: number }
+} {
+  const { state, log } = node.base.view
+  let counts = { lookups: 0, ranges: 0, entries: 0 }
+  const get = state.get.bind(state)
+  const range = state.createReadStream.bind(state)
+  const entry = log.get.bind(log)
+  state.get = (key) => {
+    counts.lookups++
+    return get(key)
+  }
+  state.createReadStream = (opts) => {
+    counts.ranges++
+    return range(opts)
+  }
+  log.get = ((index: number, opts?: unknown) => {
+    counts.entries++
+    return entry(index, opts as never)
+  }) as typeof log.get
+  return {
+    reset: () => {
+      counts = { lookups: 0, ranges: 0, entries: 0 }
+    },
+    count: () => counts
+  }
+}
