@@ -42,10 +42,9 @@ export class StateTxn {
   }
 
   /** Read where history starts (call once, before any change). */
-  async loadHistoryStart(): Promise<number | null> {
+  async loadHistoryStart(): Promise<void> {
     const bytes = await this.read(keys.historyStart())
     this.historyFrom = bytes === null ? null : decodeValue(values.seq, bytes)
-    return this.historyFrom
   }
 
   /** Keep history from `position` on (format version 2 activating). */
