@@ -214,14 +214,15 @@ export class LedgerReader {
     }
   }
 
-  /**
-   * Reads as of a past position `at` (the state after entries 0 to at - 1), from the history keys.
-   * The caller checks `at` against the length and `historyStart` first.
-   */
+  /** Where history starts (see HistoryReader), or null when the ledger keeps none. */
   async historyStart(): Promise<number | null> {
     return this.past.start()
   }
 
+  /**
+   * Reads as of a past position `at` (the state after entries 0 to at - 1), from the history keys.
+   * The caller checks `at` against the length and `historyStart` first.
+   */
   async getAt(key: string, at: number): Promise<RecordResult | null> {
     const record = await this.past.record(key, at)
     if (record === null) return null
