@@ -9,7 +9,7 @@ import type { AccountState, Change } from './results.js'
 import type { LedgerView } from './view.js'
 
 /** Entries one diff page reads at most, whatever it finds: a page may end with fewer changes than asked. */
-export const DIFF_SCAN = 10_000
+const DIFF_SCAN = 10_000
 
 /**
  * Reads of the state as of a past position, from the `hist/` keys (see StateTxn): a subject's value
