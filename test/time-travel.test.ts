@@ -444,3 +444,42 @@ function countReads(node: LedgerNode): {
     count: () => counts
   }
 }
+
+test('time travel - a diff page reads at most 10,000 entries: a page may be empty and still say where to go on', async (t) => {
+  const a = await createNode(t)
+  const batches = []
+  for (let b = 0; b < 11; b++)
+    batches.push(
+      a.submit(
+        Array.from({ length: 1000 }, (_, i) => ({
+          type: 'put' as const,
+          key: 'x',
+          value: b * 1000 + i
+        }))
+      )
+    )
+  const receipts = (await Promise.all(batches)).flat()
+  await a.waitForTransaction(receipts[receipts.length - 1].id)
+  await a.submit({ type: 'put', key: 'late', value: true }).then((r) => a.waitForTransaction(r.id))
+  const to = a.length
+  const first = await a.diff(1, to)
+  t.alike(
+    first.items.map((c) => c.key),
+    ['x'],
+    'the first page: x, first changed at 1'
+  )
+  t.is(first.next, 10_001, 'it stopped after 10,000 entries')
+  const second = await a.diff(1, to, { cursor: first.next! })
+  t.alike(
+    second.items.map((c) => c.key),
+    ['late'],
+    'the second page: only what was first changed after the first page'
+  )
+  t.is(second.next, null)
+  const fromTwo = await a.diff(2, to - 1, { cursor: 2 })
+  t.is(fromTwo.items.length, 1, 'x again, from 2: its change at 2 is its first after 2')
+  const none = await a.diff(2, to - 1, { cursor: 10_002 })
+  t.alike([none.items, none.next], [[], null], 'a page with nothing new in it')
+  const middle = await a.diff(3, to, { cursor: 3 })
+  t.is(middle.next, 10_003, 'pages go on by entries read, whatever they found')
+})
