@@ -144,6 +144,7 @@ test('time travel - records, balances and members as of every past position are 
   await converged([a], { final: true })
 
   t.is((await a.status()).formatVersion, 2, 'a new ledger starts at format version 2')
+  t.is((await a.status()).historyFrom, 1, 'and keeps history from position 1')
   await expectSnapshots(t, a, model, [me, 'shop', 'nobody'])
 
   const deleted = await a.get('gone', { at: a.length })
@@ -270,6 +271,7 @@ test('time travel - a ledger at format version 1 keeps history only from the set
   await step(t, a, model, { type: 'mint', account: me, amount: 10n })
   await step(t, a, model, { type: 'add-writer', key: other.writerKey })
   t.is((await a.status()).formatVersion, 1, 'an older release starts the ledger at version 1')
+  t.is((await a.status()).historyFrom, null, 'with no history')
   t.is(await code(a.get('x', { at: 2 })), 'HISTORY_UNAVAILABLE', 'no history at version 1')
   await a.close()
 
@@ -278,6 +280,7 @@ test('time travel - a ledger at format version 1 keeps history only from the set
   await a.ready()
   const upgrade = await step(t, a, model, { type: 'set-version', format: 2 })
   const start = upgrade + 1
+  t.is((await a.status()).historyFrom, start, 'history starts after the set-version 2')
   await step(t, a, model, { type: 'put', key: 'x', value: 'new' })
   await step(t, a, model, { type: 'transfer', from: me, to: hexOf(other.writerKey), amount: 4n })
   await step(t, a, model, { type: 'remove-writer', key: other.writerKey })
