@@ -25,13 +25,18 @@ export class HistoryReader {
     return node?.value == null ? null : decodeValue(values.seq, node.value)
   }
 
+  /** A record as of `at`; null if it did not exist or was deleted. */
   async record(key: string, at: number): Promise<RecordValue | null> {
-    const record = await this.valueAt(keys.record(key), values.record, (r) => r.seq, at)
+    const record = await this.recordOrDeleted(key, at)
     return record === null || record.value === null ? null : record
   }
 
   async account(name: string, at: number): Promise<AccountValue | null> {
-    return this.valueAt(keys.account(name), values.account, (a) => a.seq, at)
+    return this.valueAt(keys.account(name), values.account, at)
+  }
+
+  private async recordOrDeleted(key: string, at: number): Promise<RecordValue | null> {
+    return this.valueAt(keys.record(key), values.record, at)
   }
 
   /** One range over every member's history and one over the live members. */
@@ -92,10 +97,9 @@ export class HistoryReader {
   private async change(subject: string, from: number, to: number): Promise<Change | null> {
     const name = subject.slice(2)
     if (subject.startsWith('r:')) {
-      const live = keys.record(name)
       const [before, after] = await Promise.all([
-        this.valueAt(live, values.record, (r) => r.seq, from),
-        this.valueAt(live, values.record, (r) => r.seq, to)
+        this.recordOrDeleted(name, from),
+        this.recordOrDeleted(name, to)
       ])
       const was = before?.value ?? null
       const is = after?.value ?? null
@@ -119,10 +123,10 @@ export class HistoryReader {
     }
   }
 
-  private async valueAt<T>(
+  /** A record's or an account's value as of `at` (its `seq`: the entry that set it). */
+  private async valueAt<T extends { seq: number }>(
     live: Uint8Array,
     codec: Codec<T>,
-    positionOf: (v: T) => number,
     at: number
   ): Promise<T | null> {
     for await (const node of this.view.state.createReadStream({
@@ -138,7 +142,7 @@ export class HistoryReader {
     const node = await this.view.state.get(live)
     if (node?.value == null) return null
     const value = decodeValue(codec, node.value)
-    return positionOf(value) < at ? value : null
+    return value.seq < at ? value : null
   }
 }
 
