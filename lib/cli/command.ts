@@ -130,9 +130,13 @@ export function str(ctx: CommandContext, name: string): string | undefined {
 /** A whole-number option, or undefined; USAGE if it is not one. */
 export function int(ctx: CommandContext, name: string): number | undefined {
   const v = str(ctx, name)
-  if (v === undefined) return undefined
-  if (!/^[0-9]{1,15}$/.test(v)) throw usageError(`--${name} must be a whole number, got "${v}"`)
-  return Number(v)
+  return v === undefined ? undefined : wholeNumber(v, `--${name}`)
+}
+
+/** A whole-number argument (`what` names it in the error); USAGE if it is not one. */
+export function wholeNumber(text: string, what: string): number {
+  if (!/^[0-9]{1,15}$/.test(text)) throw usageError(`${what} must be a whole number, got "${text}"`)
+  return Number(text)
 }
 
 /** A key argument in hex (ledger, writer or swarm key), named `what` in the error; USAGE if it is not one. Returns lowercase hex. */
@@ -168,13 +172,6 @@ export const AT_OPTION: Record<string, OptionSpec> = {
     value: '<position>',
     description: 'as of this ledger position: the state after its first <position> entries'
   }
-}
-
-/** A ledger position argument (`what` names it in the error); USAGE if it is not a whole number. */
-export function positionArg(text: string, what: string): number {
-  if (!/^[0-9]{1,15}$/.test(text))
-    throw usageError(`${what} must be a whole number, got ${quote(text)}`)
-  return Number(text)
 }
 
 /** How an answer as of a past position says which one, and whether it can still change. */

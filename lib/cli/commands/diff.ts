@@ -1,4 +1,4 @@
-import { int, pageLimit, positionArg } from '../command.js'
+import { int, pageLimit, wholeNumber } from '../command.js'
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
 import type { DiffJson } from '../../api/operations.js'
@@ -29,8 +29,8 @@ export const diff: Command = {
     'object: { from, to, final, items, next }.'
   ],
   async run(ctx) {
-    const from = positionArg(ctx.positionals[0], '<from>')
-    const to = positionArg(ctx.positionals[1], '<to>')
+    const from = wholeNumber(ctx.positionals[0], '<from>')
+    const to = wholeNumber(ctx.positionals[1], '<to>')
     const opts = { cursor: int(ctx, 'cursor'), limit: pageLimit(ctx) }
     const page = await withLedger(ctx.dir, ({ ops }) => ops.diff(from, to, opts))
     if (ctx.out.json) ctx.out.item(page, '')
