@@ -44,7 +44,13 @@ export type {
   RecordResult,
   BalanceResult,
   Member,
-  Transaction
+  Transaction,
+  AsOfOptions,
+  MembersAt,
+  AccountState,
+  Change,
+  DiffOptions,
+  DiffPage
 } from './ledger/results.js'
 export type { TxInput, AmountInput, KeyInput } from './node/tx-input.js'
 export type { Role, TxType } from './ledger/tx.js'

@@ -249,7 +249,7 @@ const CASES: Record<string, Case> = {
     }
   },
 
-  async 'records random garbage as BAD_ENCODING, or VERSION_NOT_ACTIVE when its first byte is above 1'(
+  async 'records random garbage as BAD_ENCODING, or VERSION_NOT_ACTIVE when its first byte is above the active version 2'(
     t,
     p
   ) {
@@ -266,7 +266,7 @@ const CASES: Record<string, Case> = {
       'garbage with version byte 1'
     )
     const later = p.rnd.bytes(1 + p.rnd.int(400))
-    later[0] = 2 + p.rnd.int(254)
+    later[0] = 3 + p.rnd.int(253)
     const future = await feed(p.writer, later, 1)
     expectEntry(
       t,
@@ -303,13 +303,13 @@ const CASES: Record<string, Case> = {
 
   async 'rejects a block whose version is above the active one whole'(t, p) {
     const put = goodPut(p.rnd)
-    const block = blockOfVersion(2, [put.bytes])
+    const block = blockOfVersion(3, [put.bytes])
     const fed = await feed(p.writer, block, 1)
     expectEntry(
       t,
       fed.entries[0],
       { reason: 'VERSION_NOT_ACTIVE', id: null, digestOf: block },
-      'version-2 block'
+      'version-3 block'
     )
     t.is(await p.writer.get(put.key), null, 'its transaction was not applied')
     t.is(await p.writer.transaction(put.id), null, 'its transaction id was not recorded')
@@ -366,7 +366,7 @@ const CASES: Record<string, Case> = {
     const unknown = goodPut(p.rnd)
     const unknownBytes = b4a.from(unknown.bytes)
     unknownBytes[17] = 0xfc // the type tag follows version (1) and id (16)
-    const future = tx(p.rnd, { type: 'put', key: 'from-the-future', value: '1' }, 2)
+    const future = tx(p.rnd, { type: 'put', key: 'from-the-future', value: '1' }, 3)
     const fed = await feed(
       p.writer,
       encodeBlock([first.bytes, unknownBytes, future.bytes, last.bytes]),
@@ -379,7 +379,7 @@ const CASES: Record<string, Case> = {
       { reason: 'UNKNOWN_TYPE', id: unknown.id, digestOf: unknownBytes },
       'unknown type tag'
     )
-    expectEntry(t, fed.entries[2], { reason: 'VERSION_NOT_ACTIVE', id: future.id }, 'tx version 2')
+    expectEntry(t, fed.entries[2], { reason: 'VERSION_NOT_ACTIVE', id: future.id }, 'tx version 3')
     expectEntry(t, fed.entries[3], { reason: null, id: last.id }, 'good tx after')
     t.is(await p.writer.get('from-the-future'), null)
     await settle(t, p, [{ author: p.writer, ...fed }])
@@ -857,7 +857,7 @@ test('apply - a hostile run of every case on one ledger keeps the nodes identica
   for (const run of Object.values(CASES)) await run(t, p)
   const status = await p.admin.status()
   t.is(status.members.length, 2, 'still exactly the two members')
-  t.is(status.formatVersion, 1, 'still format 1')
+  t.is(status.formatVersion, 2, 'still format 2')
   const [sum] = await Promise.all([sumOfBalances(p.admin)])
   t.is(sum.toString(), status.supply, 'value is conserved at the end of the run')
 })
@@ -868,23 +868,24 @@ test('apply - a hostile run of every case on one ledger keeps the nodes identica
 
 test('apply - a follower on an older release stops with upgrade-required while the upgraded node continues', async (t) => {
   const rnd = new Random(testSeed(t))
-  const admin = await createNode(t, { formatVersion: 2 }) // accepts format 2; the ledger still starts at 1
-  const follower = await createNode(t, { key: admin.key }) // this release's own version: 1
+  // The admin pretends to be a newer release that knows a format 3; the ledger still starts at 2.
+  const admin = await createNode(t, { formatVersion: 3 })
+  const follower = await createNode(t, { key: admin.key }) // this release's own version: 2
   const errors: Error[] = []
   admin.on('error', (err) => errors.push(err))
   follower.on('error', (err) => errors.push(err))
   t.teardown(link(admin, follower), { order: -1 })
   await converged([admin, follower], { length: 1, timeout: WAIT_MS })
 
-  // Until it is activated, format 2 is not accepted even by a node that supports it.
-  const early = tx(rnd, { type: 'put', key: 'v2-early', value: '1' }, 2)
-  const earlyBlock = blockOfVersion(2, [early.bytes])
+  // Until it is activated, format 3 is not accepted even by a node that supports it.
+  const early = tx(rnd, { type: 'put', key: 'v3-early', value: '1' }, 3)
+  const earlyBlock = blockOfVersion(3, [early.bytes])
   const rejected = await feed(admin, earlyBlock, 1)
   expectEntry(
     t,
     rejected.entries[0],
     { reason: 'VERSION_NOT_ACTIVE', id: null },
-    'a version-2 block before activation'
+    'a version-3 block before activation'
   )
   await converged([admin, follower], { timeout: WAIT_MS })
   const stoppedAt = follower.length
@@ -894,13 +895,13 @@ test('apply - a follower on an older release stops with upgrade-required while t
     WAIT_MS,
     'upgrade-required'
   )
-  const { id } = await admin.submit({ type: 'set-version', format: 2 })
+  const { id } = await admin.submit({ type: 'set-version', format: 3 })
   t.is(
     (await admin.waitForTransaction(id, { timeout: WAIT_MS })).outcome,
     'accepted',
-    'the admin activates format 2'
+    'the admin activates format 3'
   )
-  t.is((await admin.status()).formatVersion, 2)
+  t.is((await admin.status()).formatVersion, 3)
 
   const reason = await upgrade
   t.ok(
@@ -909,7 +910,7 @@ test('apply - a follower on an older release stops with upgrade-required while t
   )
   const status = await follower.status()
   t.is(status.upgradeRequired, reason, 'status() reports it')
-  t.is(status.formatVersion, 1, 'the follower did not activate a format it does not know')
+  t.is(status.formatVersion, 2, 'the follower did not activate a format it does not know')
   t.is(await follower.transaction(id), null, 'the follower did not record the set-version')
   t.is(follower.length, stoppedAt, 'the follower stopped before it')
   try {
@@ -923,21 +924,21 @@ test('apply - a follower on an older release stops with upgrade-required while t
     )
   }
 
-  // The upgraded node carries on, now accepting version-2 blocks and transactions.
+  // The upgraded node carries on, now accepting version-3 blocks and transactions.
   const next = await admin.submit({ type: 'put', key: 'after-upgrade', value: 1 })
   t.is(
     (await admin.waitForTransaction(next.id, { timeout: WAIT_MS })).outcome,
     'accepted',
     'the admin keeps applying'
   )
-  const v2 = tx(rnd, { type: 'put', key: 'v2-late', value: '2' }, 2)
-  const v2Block = blockOfVersion(2, [v2.bytes])
-  const accepted = await feed(admin, v2Block, 1)
+  const v3 = tx(rnd, { type: 'put', key: 'v3-late', value: '3' }, 3)
+  const v3Block = blockOfVersion(3, [v3.bytes])
+  const accepted = await feed(admin, v3Block, 1)
   expectEntry(
     t,
     accepted.entries[0],
-    { reason: null, id: v2.id },
-    'a version-2 block after activation'
+    { reason: null, id: v3.id },
+    'a version-3 block after activation'
   )
   t.is(follower.length, stoppedAt, 'the follower is still stopped')
   t.is((await follower.status()).upgradeRequired, reason)

@@ -352,6 +352,43 @@ test('cli - direct mode: commands work without a daemon, a daemon started later 
   await cliJson(t, ['del', 'nothing', '--dir', dir])
   const human = await cli(['balance', 'pool', '--dir', dir])
   t.ok(/balance\s+500/.test(human.stdout), human.stdout)
+
+  // Time travel: 1 open-account, 2 mint, 3 del.
+  const before = await cliJson<{ balance: string; at: number; final: boolean }>(t, [
+    'balance',
+    'pool',
+    '--at',
+    '2',
+    '--dir',
+    dir
+  ])
+  t.alike([before.balance, before.at, before.final], ['0', 2, true], 'the balance as of 2')
+  const after = await cli(['balance', 'pool', '--at', '3', '--dir', dir])
+  t.ok(/balance\s+500/.test(after.stdout), 'as of 3 it holds the mint')
+  t.ok(/state\s+as of position 3, final/.test(after.stdout), after.stdout)
+  const diff = await cliJson<{ items: Array<{ key: string; to: { balance: string } }> }>(t, [
+    'diff',
+    '1',
+    '3',
+    '--dir',
+    dir
+  ])
+  t.alike(
+    diff.items.map((c) => `${c.key} ${c.to.balance}`),
+    ['pool 500'],
+    'diff 1 3 lists the account'
+  )
+  const noMembers = await cliJson<{ members: unknown[]; at: number }>(t, [
+    'members',
+    '--at',
+    '0',
+    '--dir',
+    dir
+  ])
+  t.alike([noMembers.members, noMembers.at], [[], 0], 'no members as of 0')
+  const beyond = await cli(['get', 'x', '--at', '99', '--dir', dir])
+  t.is(beyond.code, exitStatusOf('INVALID_ARGUMENT'))
+  t.ok(beyond.stderr.includes('INVALID_ARGUMENT'), beyond.stderr)
   const daemon = await startDaemon(t, dir)
   const res = await request(`${daemon.ready.url}/v1/accounts/pool`)
   t.is(res.json.balance, '500', 'the daemon serves what the CLI wrote')

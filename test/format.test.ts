@@ -6,6 +6,7 @@ import { encodeBlock } from '../lib/ledger/block.js'
 import { sealEntry, verifyEntry, digest } from '../lib/ledger/entry.js'
 import { amount } from '../lib/ledger/primitives.js'
 import { ACCEPTED, reasonTag } from '../lib/ledger/outcome.js'
+import { keys, values, encodeValue } from '../lib/ledger/layout.js'
 import { HEADER, TXS } from './helpers/golden.js'
 import { vectors } from './helpers/format-doc.js'
 
@@ -77,4 +78,13 @@ test('format spec: the block and entry vectors, and the hash chain rule they sta
     '11'.repeat(32),
     'the body ends with the previous hash'
   )
+})
+
+test('format spec: the history key vectors are the state keys of format version 2', (t) => {
+  const [record, account, member, start] = vectors('history-keys')
+  t.is(record.hex, toHex(keys.history(keys.record('greeting'), 5)), record.label)
+  t.is(account.hex, toHex(keys.history(keys.account('alice'), 300)), account.label)
+  const writer = b4a.from(Array.from({ length: 32 }, (_, i) => 0x20 + i))
+  t.is(member.hex, toHex(keys.history(keys.member(writer), 7)), member.label)
+  t.is(start.hex, toHex(keys.historyStart()) + toHex(encodeValue(values.seq, 1)), start.label)
 })

@@ -107,6 +107,36 @@ test('http - every route: reads, writes, paging, membership', async (t) => {
   t.is(removed.json.transactions[0].entry.outcome, 'accepted')
   t.is((await request(url + '/v1/members')).json.members.length, 1)
 
+  // As of a past position: 1 put, 2 mint, 3 open pool, 4 transfer in, 6 put, 7 add, 8 remove.
+  const key = encodeURIComponent('a/b c')
+  const then = await request(url + `/v1/records/${key}?at=2`)
+  t.alike(
+    then.json,
+    { key: 'a/b c', value: { n: 1 }, position: 1, final: true, at: 2 },
+    'a record as of position 2'
+  )
+  t.is((await request(url + `/v1/records/${key}?at=1`)).json.code, 'NOT_FOUND', 'before its put')
+  t.is(
+    (await request(url + '/v1/accounts/pool?at=4')).json.balance,
+    '0',
+    'pool before the transfer'
+  )
+  t.is((await request(url + '/v1/accounts/pool?at=5')).json.balance, '5', 'and after it')
+  const membersThen = await request(url + '/v1/members?at=8')
+  t.is(membersThen.json.members.length, 2, 'two members as of 8')
+  t.is(membersThen.json.at, 8)
+  t.is(membersThen.json.final, true)
+  const diff = await request(url + '/v1/diff?from=1&to=7')
+  t.alike(
+    diff.json.items.map((c: { kind: string; key: string }) => `${c.kind} ${c.key}`),
+    ['record a/b c', `account ${me}`, 'account pool'],
+    'what differs between 1 and 7, in the order of first change'
+  )
+  t.is(diff.json.next, null)
+  const diffPage = await request(url + '/v1/diff?from=1&to=7&limit=1')
+  t.is(diffPage.json.items.length, 1)
+  t.is(diffPage.json.next, 2, 'the next page starts after the first change')
+
   const none = await post('/v1/transactions?wait=none', { type: 'put', key: 'quick', value: true })
   t.ok(none.status === 200 || none.status === 202, 'wait=none returns at once')
   t.is(none.json.transactions.length, 1)
@@ -207,7 +237,11 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
     ['bad paging', () => request(url + '/v1/entries?limit=-3'), 'INVALID_ARGUMENT'],
     ['bad reverse', () => request(url + '/v1/entries?reverse=sideways'), 'INVALID_ARGUMENT'],
     ['bad encoding', () => request(url + '/v1/records/%E0%A4%A'), 'INVALID_ARGUMENT'],
-    ['missing record', () => request(url + '/v1/records/none'), 'NOT_FOUND']
+    ['missing record', () => request(url + '/v1/records/none'), 'NOT_FOUND'],
+    ['at beyond the ledger', () => request(url + '/v1/records/x?at=99999'), 'INVALID_ARGUMENT'],
+    ['at not a number', () => request(url + '/v1/members?at=yesterday'), 'INVALID_ARGUMENT'],
+    ['diff from after to', () => request(url + '/v1/diff?from=1&to=0'), 'INVALID_ARGUMENT'],
+    ['diff without from', () => request(url + '/v1/diff?to=1'), 'INVALID_ARGUMENT']
   ]
   for (const [name, send, code] of cases) {
     const status = httpStatusOf(code)

@@ -57,17 +57,17 @@ test('restart - a node stopped by an unknown format activation resumes once reop
   const a = new LedgerNode({
     storage: await tmpdir(t),
     ackInterval: TEST_ACK_INTERVAL_MS,
-    formatVersion: 2
+    formatVersion: 3
   })
   t.teardown(() => a.close())
   await a.ready()
-  let b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: TEST_ACK_INTERVAL_MS }) // this release: format 1 only
+  let b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: TEST_ACK_INTERVAL_MS }) // this release: up to format 2
   await b.ready()
   let cut = link(a, b)
   const put = await a.submit({ type: 'put', key: 'before', value: 1 })
   await b.waitForTransaction(put.id)
   const stopped = new Promise<string>((resolve) => b.once('upgrade-required', resolve))
-  await a.submit({ type: 'set-version', format: 2 })
+  await a.submit({ type: 'set-version', format: 3 })
   t.ok(await stopped, 'the old release stops at the activation')
   const length = b.length
   cut()
@@ -77,7 +77,7 @@ test('restart - a node stopped by an unknown format activation resumes once reop
     storage: dirB,
     key: a.key,
     ackInterval: TEST_ACK_INTERVAL_MS,
-    formatVersion: 2
+    formatVersion: 3
   }) // the upgraded release
   t.teardown(() => b.close())
   await b.ready()

@@ -4,11 +4,11 @@
 import { toTx } from '../../lib/node/tx-input.js'
 import { encodeTx } from '../../lib/ledger/tx.js'
 import { packBlocks as packLedgerBlocks } from '../../lib/ledger/block.js'
-import { FORMAT_VERSION, TARGET_BLOCK_BYTES } from '../../lib/ledger/limits.js'
+import { ENCODING_VERSION, TARGET_BLOCK_BYTES } from '../../lib/ledger/limits.js'
 import type { TxInput } from '../../lib/index.js'
 
 export function encodeTransaction(tx: TxInput): Uint8Array {
-  return encodeTx(toTx(tx, FORMAT_VERSION))
+  return encodeTx(toTx(tx, ENCODING_VERSION))
 }
 
 export function encodedBytes(txs: TxInput[]): number {

@@ -11,7 +11,9 @@ import type {
   Head,
   RecordResult,
   BalanceResult,
-  Member
+  Member,
+  DiffOptions,
+  DiffPage
 } from '../ledger/results.js'
 import type { TxInput } from '../node/tx-input.js'
 import { toJson } from './json.js'
@@ -40,6 +42,13 @@ export type PageJson = Jsonify<Page<Entry>>
 export type StatusJson = Jsonify<Status>
 export type BalanceJson = Jsonify<BalanceResult>
 export type RecordJson = Jsonify<RecordResult>
+export type DiffJson = Jsonify<DiffPage>
+/** The members; as of a past position, also `at` and `final` (at <= the final length). */
+export interface MembersJson {
+  members: Member[]
+  at?: number
+  final?: boolean
+}
 
 /** An entry proof as the API hands it out: the proof file's bytes in hex, with what it proves. */
 export interface EntryProofJson {
@@ -76,11 +85,14 @@ export interface LedgerOps {
   exportEntries(range?: RangeOptions): Promise<ExportPageJson>
   /** A transaction by id; with `author` (writer key hex), that writer's transaction with the id. */
   transaction(id: string, author?: string): Promise<EntryJson>
-  get(key: string): Promise<RecordJson>
+  /** A record now, or with `at` as of that position. */
+  get(key: string, at?: number): Promise<RecordJson>
   history(key: string, range?: HistoryRange): Promise<PageJson>
   accountHistory(account: string, range?: HistoryRange): Promise<PageJson>
-  balance(account: string): Promise<BalanceJson>
-  members(): Promise<{ members: Member[] }>
+  balance(account: string, at?: number): Promise<BalanceJson>
+  members(at?: number): Promise<MembersJson>
+  /** The records and accounts that differ between the state as of `from` and as of `to`. */
+  diff(from: number, to: number, opts?: DiffOptions): Promise<DiffJson>
   submit(input: unknown, opts?: SubmitOptions): Promise<SubmitResult>
   addWriter(
     key: string,
@@ -157,9 +169,13 @@ export class LedgerApi implements LedgerOps {
     return toJson(entry)
   }
 
-  async get(key: string): Promise<RecordJson> {
-    const record = await this.node.get(key)
-    if (record === null) throw new LedgerError('NOT_FOUND', `no record ${JSON.stringify(key)}`)
+  async get(key: string, at?: number): Promise<RecordJson> {
+    const record = await this.node.get(key, { at })
+    if (record === null)
+      throw new LedgerError(
+        'NOT_FOUND',
+        `no record ${JSON.stringify(key)}${at === undefined ? '' : ` as of position ${at}`}`
+      )
     return toJson(record)
   }
 
@@ -171,12 +187,17 @@ export class LedgerApi implements LedgerOps {
     return toJson(await this.node.accountHistory(checkAccount(account), range))
   }
 
-  async balance(account: string): Promise<BalanceJson> {
-    return toJson(await this.node.balance(checkAccount(account)))
+  async balance(account: string, at?: number): Promise<BalanceJson> {
+    return toJson(await this.node.balance(checkAccount(account), { at }))
   }
 
-  async members(): Promise<{ members: Member[] }> {
-    return { members: await this.node.members() }
+  async members(at?: number): Promise<MembersJson> {
+    if (at === undefined) return { members: await this.node.members() }
+    return this.node.members({ at })
+  }
+
+  async diff(from: number, to: number, opts: DiffOptions = {}): Promise<DiffJson> {
+    return toJson(await this.node.diff(from, to, opts))
   }
 
   /** Submit one or more transactions (already-parsed JSON, checked here) and wait as asked. */

@@ -130,9 +130,13 @@ export function str(ctx: CommandContext, name: string): string | undefined {
 /** A whole-number option, or undefined; USAGE if it is not one. */
 export function int(ctx: CommandContext, name: string): number | undefined {
   const v = str(ctx, name)
-  if (v === undefined) return undefined
-  if (!/^[0-9]{1,15}$/.test(v)) throw usageError(`--${name} must be a whole number, got "${v}"`)
-  return Number(v)
+  return v === undefined ? undefined : wholeNumber(v, `--${name}`)
+}
+
+/** A whole-number argument (`what` names it in the error); USAGE if it is not one. */
+export function wholeNumber(text: string, what: string): number {
+  if (!/^[0-9]{1,15}$/.test(text)) throw usageError(`${what} must be a whole number, got "${text}"`)
+  return Number(text)
 }
 
 /** A key argument in hex (ledger, writer or swarm key), named `what` in the error; USAGE if it is not one. Returns lowercase hex. */
@@ -159,6 +163,20 @@ export function pageLimit(ctx: CommandContext): number | undefined {
   if (limit !== undefined && (limit < 1 || limit > MAX_PAGE_LIMIT))
     throw usageError(`--limit must be from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`)
   return limit
+}
+
+/** --at: read the state as of a past ledger position. */
+export const AT_OPTION: Record<string, OptionSpec> = {
+  at: {
+    type: 'string',
+    value: '<position>',
+    description: 'as of this ledger position: the state after its first <position> entries'
+  }
+}
+
+/** How an answer as of a past position says which one, and whether it can still change. */
+export function asOfNote(at: number, final: boolean): string {
+  return `as of position ${at}, ${final ? 'final' : 'not final yet'}`
 }
 
 /** A transaction id argument in hex; USAGE if it is not one. Returns lowercase hex. */

@@ -1,6 +1,6 @@
 import http from 'http'
 import type { VerifyOptions, VerifyReport } from '../node/verify.js'
-import type { RangeOptions, Head, Member } from '../ledger/results.js'
+import type { RangeOptions, Head, DiffOptions } from '../ledger/results.js'
 import type { Peers } from '../node/status.js'
 import { ApiError, LedgerError } from '../errors.js'
 import type { ErrorCode } from '../errors.js'
@@ -15,7 +15,9 @@ import type {
   PageJson,
   EntryJson,
   RecordJson,
-  BalanceJson
+  BalanceJson,
+  MembersJson,
+  DiffJson
 } from '../api/operations.js'
 
 /** Extra time (ms) a client allows over the server-side wait of a submit. */
@@ -59,8 +61,8 @@ export class HttpClient implements LedgerOps {
       `/v1/transactions/${enc(id)}` + (author === undefined ? '' : `?author=${enc(author)}`)
     )
   }
-  get(key: string): Promise<RecordJson> {
-    return this.call('GET', `/v1/records/${enc(key)}`)
+  get(key: string, at?: number): Promise<RecordJson> {
+    return this.call('GET', `/v1/records/${enc(key)}` + query({ at }))
   }
   history(key: string, range: HistoryRange = {}): Promise<PageJson> {
     return this.call('GET', `/v1/records/${enc(key)}/history` + rangeQuery(range))
@@ -68,11 +70,14 @@ export class HttpClient implements LedgerOps {
   accountHistory(account: string, range: HistoryRange = {}): Promise<PageJson> {
     return this.call('GET', `/v1/accounts/${enc(account)}/history` + rangeQuery(range))
   }
-  balance(account: string): Promise<BalanceJson> {
-    return this.call('GET', `/v1/accounts/${enc(account)}`)
+  balance(account: string, at?: number): Promise<BalanceJson> {
+    return this.call('GET', `/v1/accounts/${enc(account)}` + query({ at }))
   }
-  members(): Promise<{ members: Member[] }> {
-    return this.call('GET', '/v1/members')
+  members(at?: number): Promise<MembersJson> {
+    return this.call('GET', '/v1/members' + query({ at }))
+  }
+  diff(from: number, to: number, { cursor, limit }: DiffOptions = {}): Promise<DiffJson> {
+    return this.call('GET', '/v1/diff' + query({ from, to, cursor, limit }))
   }
 
   submit(input: unknown, opts: SubmitOptions = {}): Promise<SubmitResult> {
@@ -177,21 +182,26 @@ function enc(s: string): string {
 }
 
 function rangeQuery(range: RangeOptions | HistoryRange): string {
+  const reverse = 'reverse' in range && range.reverse === true ? true : undefined
+  return query({
+    gte: 'gte' in range ? range.gte : undefined,
+    lt: range.lt,
+    limit: range.limit,
+    reverse
+  })
+}
+
+/** A query string of the parameters that are set ('' when none is). */
+function query(params: Record<string, string | number | boolean | undefined>): string {
   const q = new URLSearchParams()
-  if ('gte' in range && range.gte !== undefined) q.set('gte', String(range.gte))
-  if (range.lt !== undefined) q.set('lt', String(range.lt))
-  if (range.limit !== undefined) q.set('limit', String(range.limit))
-  if ('reverse' in range && range.reverse === true) q.set('reverse', 'true')
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) q.set(name, String(value))
   const s = q.toString()
   return s.length > 0 ? '?' + s : ''
 }
 
 function submitQuery(opts: SubmitOptions): string {
-  const q = new URLSearchParams()
-  if (opts.wait !== undefined) q.set('wait', opts.wait)
-  if (opts.timeout !== undefined) q.set('timeout', String(opts.timeout))
-  const s = q.toString()
-  return s.length > 0 ? '?' + s : ''
+  return query({ wait: opts.wait, timeout: opts.timeout })
 }
 
 function waitBudget(opts: SubmitOptions): number {

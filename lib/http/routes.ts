@@ -1,7 +1,7 @@
 import { LedgerError } from '../errors.js'
 import { DEFAULT_SUBMIT_WAIT_MS, MAX_SUBMIT_WAIT_MS, WAIT_MODES } from '../api/operations.js'
 import type { LedgerApi, SubmitOptions, SubmitResult, WaitMode } from '../api/operations.js'
-import { intParam, rangeParams, historyParams } from './request.js'
+import { intParam, limitParam, rangeParams, historyParams } from './request.js'
 import { parseWriterKey, toHex } from '../ledger/ids.js'
 
 export type Method = 'GET' | 'POST' | 'DELETE'
@@ -41,15 +41,25 @@ export const ROUTES: Route[] = [
   get('/v1/transactions/:id', async (api, { params, query }) =>
     api.transaction(params.id, author(query))
   ),
-  get('/v1/records/:key', async (api, { params }) => api.get(recordKey(params.key))),
+  get('/v1/records/:key', async (api, { params, query }) =>
+    api.get(recordKey(params.key), intParam(query, 'at'))
+  ),
   get('/v1/records/:key/history', async (api, { params, query }) =>
     api.history(recordKey(params.key), historyParams(query))
   ),
-  get('/v1/accounts/:account', async (api, { params }) => api.balance(params.account)),
+  get('/v1/accounts/:account', async (api, { params, query }) =>
+    api.balance(params.account, intParam(query, 'at'))
+  ),
   get('/v1/accounts/:account/history', async (api, { params, query }) =>
     api.accountHistory(params.account, historyParams(query))
   ),
-  get('/v1/members', async (api) => api.members()),
+  get('/v1/members', async (api, { query }) => api.members(intParam(query, 'at'))),
+  get('/v1/diff', async (api, { query }) =>
+    api.diff(requiredInt(query, 'from'), requiredInt(query, 'to'), {
+      cursor: intParam(query, 'cursor'),
+      limit: limitParam(query)
+    })
+  ),
   write('POST', '/v1/transactions', async (api, ctx) =>
     submitted(await api.submit(await ctx.body(), submitOptions(ctx.query)))
   ),
@@ -110,6 +120,12 @@ function submitOptions(query: URLSearchParams): SubmitOptions {
     wait: wait as WaitMode,
     timeout: intParam(query, 'timeout', MAX_SUBMIT_WAIT_MS) ?? DEFAULT_SUBMIT_WAIT_MS
   }
+}
+
+function requiredInt(query: URLSearchParams, name: string): number {
+  const value = intParam(query, name)
+  if (value === undefined) throw invalid(`query parameter "${name}" is required: a ledger position`)
+  return value
 }
 
 function position(text: string): number {

@@ -11,6 +11,7 @@ import type { RejectReason } from './outcome.js'
 import type { LedgerView } from './view.js'
 import {
   FORMAT_VERSION,
+  HISTORY_VERSION,
   MAX_AMOUNT,
   MAX_BLOCK_BYTES,
   MAX_BLOCK_TXS,
@@ -86,6 +87,7 @@ class ApplyRun {
 
   async start(): Promise<void> {
     this.meta = await this.state.meta()
+    if (this.meta.version >= HISTORY_VERSION) await this.state.loadHistoryStart()
   }
 
   async finish(): Promise<void> {
@@ -203,13 +205,13 @@ class ApplyRun {
       case 'del': {
         const previous = await this.state.record(tx.key)
         this.links.push(previous?.seq ?? -1)
-        this.state.putRecord(tx.key, { value: tx.type === 'put' ? tx.value : null, seq })
+        this.state.putRecord(tx.key, { value: tx.type === 'put' ? tx.value : null, seq }, previous)
         return null
       }
       case 'open-account':
         if ((await this.state.account(tx.account)) !== null) return 'ACCOUNT_EXISTS'
         this.links.push(-1)
-        this.state.putAccount(tx.account, { balance: 0n, owners: [author], seq })
+        this.state.putAccount(tx.account, { balance: 0n, owners: [author], seq }, null)
         return null
       case 'mint': {
         if (!member.admin) return 'NOT_AUTHORIZED'
@@ -218,7 +220,11 @@ class ApplyRun {
         if (account.balance + tx.amount > MAX_AMOUNT || this.meta.supply + tx.amount > MAX_AMOUNT)
           return 'AMOUNT_OVERFLOW'
         this.links.push(account.seq)
-        this.state.putAccount(tx.account, { ...account, balance: account.balance + tx.amount, seq })
+        this.state.putAccount(
+          tx.account,
+          { ...account, balance: account.balance + tx.amount, seq },
+          account
+        )
         this.meta.supply += tx.amount
         return null
       }
@@ -231,13 +237,13 @@ class ApplyRun {
         if (from.balance < tx.amount) return 'INSUFFICIENT_FUNDS'
         this.links.push(from.seq)
         if (tx.to === tx.from) {
-          this.state.putAccount(tx.from, { ...from, seq })
+          this.state.putAccount(tx.from, { ...from, seq }, from)
           return null
         }
         this.links.push(to.seq)
         // No overflow check on the credit: every balance is at most the supply, which is at most MAX_AMOUNT.
-        this.state.putAccount(tx.from, { ...from, balance: from.balance - tx.amount, seq })
-        this.state.putAccount(tx.to, { ...to, balance: to.balance + tx.amount, seq })
+        this.state.putAccount(tx.from, { ...from, balance: from.balance - tx.amount, seq }, from)
+        this.state.putAccount(tx.to, { ...to, balance: to.balance + tx.amount, seq }, to)
         return null
       }
       case 'add-owner': {
@@ -246,12 +252,16 @@ class ApplyRun {
         if (!owns(author, tx.account, account)) return 'NOT_OWNER'
         if (account.owners.some((o) => b4a.equals(o, tx.key))) {
           this.links.push(account.seq)
-          this.state.putAccount(tx.account, { ...account, seq })
+          this.state.putAccount(tx.account, { ...account, seq }, account)
           return null
         }
         if (account.owners.length >= MAX_OWNERS) return 'TOO_MANY_OWNERS'
         this.links.push(account.seq)
-        this.state.putAccount(tx.account, { ...account, owners: [...account.owners, tx.key], seq })
+        this.state.putAccount(
+          tx.account,
+          { ...account, owners: [...account.owners, tx.key], seq },
+          account
+        )
         return null
       }
       case 'add-writer': {
@@ -273,7 +283,7 @@ class ApplyRun {
         if (target.admin && this.meta.admins === 1) return 'LAST_ADMIN'
         if (!this.host.removeable(tx.key)) return 'LAST_INDEXER'
         await this.host.removeWriter(tx.key)
-        this.state.delMember(tx.key)
+        this.state.delMember(tx.key, seq, target)
         if (target.admin) this.meta.admins--
         return null
       }
@@ -281,6 +291,8 @@ class ApplyRun {
         if (!member.admin) return 'NOT_AUTHORIZED'
         if (tx.format < this.meta.version) return 'INVALID_VERSION'
         if (tx.format > this.supportedVersion) return INTERRUPT
+        if (this.meta.version < HISTORY_VERSION && tx.format >= HISTORY_VERSION)
+          this.state.startHistory(seq + 1) // the state after this entry is the first one kept
         this.meta.version = tx.format
         return null
     }

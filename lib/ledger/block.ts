@@ -1,13 +1,13 @@
 import c from 'compact-encoding'
 import { decodeExact } from './primitives.js'
-import { FORMAT_VERSION, MAX_BLOCK_TXS } from './limits.js'
+import { ENCODING_VERSION, MAX_BLOCK_TXS } from './limits.js'
 
 /**
  * A block is the value of one autobase node: a format version byte, then a count and that many
  * length-prefixed transactions. Packing many transactions into one node keeps per-node costs
  * (signing, hashing, linearizing) off the per-transaction path.
  */
-const BLOCK_VERSION = FORMAT_VERSION
+const BLOCK_VERSION = ENCODING_VERSION
 
 const txList = c.array(c.buffer)
 

@@ -2,7 +2,7 @@ import c from 'compact-encoding'
 import b4a from 'b4a'
 import { amount, strictString, decodeExact } from './primitives.js'
 import { GENESIS_HASH } from './entry.js'
-import { FORMAT_VERSION } from './limits.js'
+import { GENESIS_VERSION } from './limits.js'
 
 /**
  * Keys and values of the state view (a hyperbee). Every value is compact-encoded with one
@@ -14,6 +14,9 @@ const TX = b4a.from('tx/')
 const RECORD = b4a.from('rec/')
 const ACCOUNT = b4a.from('acct/')
 const MEMBER = b4a.from('member/')
+const HISTORY = b4a.from('hist/')
+const HISTORY_START = b4a.from('history')
+const MEMBER_KEY_BYTES = MEMBER.byteLength + 32
 
 export const keys = {
   meta: (): Uint8Array => META,
@@ -24,12 +27,40 @@ export const keys = {
   record: (key: string): Uint8Array => b4a.concat([RECORD, b4a.from(key)]),
   account: (name: string): Uint8Array => b4a.concat([ACCOUNT, b4a.from(name)]),
   member: (key: Uint8Array): Uint8Array => b4a.concat([MEMBER, key]),
-  memberPrefix: (): Uint8Array => MEMBER
+  memberPrefix: (): Uint8Array => MEMBER,
+  /** Position from which the `hist/` keys are complete; absent until format version 2 activates. */
+  historyStart: (): Uint8Array => HISTORY_START,
+  /**
+   * hist/<uint length of the live key><live key><position u64 big-endian>: a subject's value after
+   * the entry at that position changed it. The length keeps one subject's keys apart from another's
+   * whatever bytes they hold; big-endian positions sort in ledger order.
+   */
+  history: (live: Uint8Array, position: number): Uint8Array =>
+    b4a.concat([historyOf(live), positionBytes(position)]),
+  /** Every history key of one subject (a live key: `rec/…`, `acct/…`, `member/…`). */
+  historyOf,
+  /** Every member's history keys: member keys all have one length. */
+  memberHistory: (): Uint8Array => b4a.concat([HISTORY, c.encode(c.uint, MEMBER_KEY_BYTES), MEMBER])
+}
+
+function historyOf(live: Uint8Array): Uint8Array {
+  return b4a.concat([HISTORY, c.encode(c.uint, live.byteLength), live])
+}
+
+function positionBytes(position: number): Uint8Array {
+  const bytes = b4a.alloc(8)
+  new DataView(bytes.buffer, bytes.byteOffset, 8).setBigUint64(0, BigInt(position))
+  return bytes
+}
+
+/** The position at the end of a history key. */
+export function historyPosition(key: Uint8Array): number {
+  return Number(new DataView(key.buffer, key.byteOffset + key.byteLength - 8, 8).getBigUint64(0))
 }
 
 type State = ReturnType<typeof c.state>
 
-interface Codec<T> {
+export interface Codec<T> {
   preencode(state: State, v: T): void
   encode(state: State, v: T): void
   decode(state: State): T
@@ -51,7 +82,7 @@ export interface Meta {
 export const EMPTY_META: Meta = {
   length: 0,
   head: GENESIS_HASH,
-  version: FORMAT_VERSION,
+  version: GENESIS_VERSION,
   supply: 0n,
   admins: 0
 }

@@ -1,5 +1,14 @@
 /** The highest ledger format version this release understands. Activating a higher one stops apply. */
-export const FORMAT_VERSION = 1
+export const FORMAT_VERSION = 2
+/** The format version of a ledger before its first set-version, whatever the release. */
+export const GENESIS_VERSION = 1
+/** From this format version on, apply keeps every subject's past values (the `hist/` keys). */
+export const HISTORY_VERSION = 2
+/**
+ * The version byte blocks and transactions are encoded with. It stays 1 while their encoding does:
+ * a ledger at any format version accepts them, so a newer release still writes what an older one reads.
+ */
+export const ENCODING_VERSION = 1
 
 /** A block (one autobase node) above this many bytes is rejected whole. */
 export const MAX_BLOCK_BYTES = 1024 * 1024

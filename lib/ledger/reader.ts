@@ -1,7 +1,7 @@
 import b4a from 'b4a'
 import { openEntry, GENESIS_HASH } from './entry.js'
 import type { EntryRecord } from './entry.js'
-import { decodeTx, subjectsOf } from './tx.js'
+import { HistoryReader, subjectLinks, prefixRange } from './history.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
 import type { Meta } from './layout.js'
 import { WRITER_KEY_BYTES } from './limits.js'
@@ -17,7 +17,10 @@ import type {
   Head,
   RecordResult,
   BalanceResult,
-  Member
+  Member,
+  MembersAt,
+  DiffOptions,
+  DiffPage
 } from './results.js'
 import type { LedgerView } from './view.js'
 
@@ -29,7 +32,11 @@ const MAX_KEY = b4a.alloc(WRITER_KEY_BYTES, 0xff)
 
 /** Read-only queries over the views. Every result says whether it is final. */
 export class LedgerReader {
-  constructor(private readonly view: LedgerView) {}
+  private readonly past: HistoryReader
+
+  constructor(private readonly view: LedgerView) {
+    this.past = new HistoryReader(view)
+  }
 
   get length(): number {
     return this.view.log.length
@@ -207,6 +214,57 @@ export class LedgerReader {
     }
   }
 
+  /** Where history starts (see HistoryReader), or null when the ledger keeps none. */
+  async historyStart(): Promise<number | null> {
+    return this.past.start()
+  }
+
+  /**
+   * Reads as of a past position `at` (the state after entries 0 to at - 1), from the history keys.
+   * The caller checks `at` against the length and `historyStart` first.
+   */
+  async getAt(key: string, at: number): Promise<RecordResult | null> {
+    const record = await this.past.record(key, at)
+    if (record === null) return null
+    return {
+      key,
+      value: JSON.parse(record.value!),
+      position: record.seq,
+      final: at <= this.finalLength,
+      at
+    }
+  }
+
+  async balanceAt(account: string, at: number): Promise<BalanceResult> {
+    const value = await this.past.account(account, at)
+    return {
+      account,
+      balance: value?.balance ?? 0n,
+      owners: value?.owners.map(toHex) ?? [],
+      position: value?.seq ?? null,
+      final: at <= this.finalLength,
+      at
+    }
+  }
+
+  async membersAt(at: number): Promise<MembersAt> {
+    const finalLength = this.finalLength
+    const members = (await this.past.members(at)).map(({ key, member }) =>
+      presentMember(key, member, member.since < finalLength)
+    )
+    return { at, final: at <= finalLength, members }
+  }
+
+  async diff(
+    from: number,
+    to: number,
+    { cursor = from, limit }: DiffOptions = {}
+  ): Promise<DiffPage> {
+    const final = to <= this.finalLength
+    const { items, next } = await this.past.diff(from, to, cursor, pageSize(limit))
+    return { from, to, final, items, next }
+  }
+
   async members(): Promise<Member[]> {
     const prefix = keys.memberPrefix()
     const members: Member[] = []
@@ -223,25 +281,10 @@ export class LedgerReader {
 
 /** The previous position in `subject`'s chain, from an entry that changed it; undefined if it did not. */
 function linkOf(record: EntryRecord, subject: string): number | undefined {
-  if (record.links.length === 0) return undefined
-  const tx = decodeTx(record.tx)
-  if (typeof tx === 'string') return undefined
-  const i = subjectsOf(tx).indexOf(subject)
-  return i === -1 ? undefined : record.links[i]
+  return subjectLinks(record).find(([s]) => s === subject)?.[1]
 }
 
 function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE
   return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)))
-}
-
-function prefixRange(prefix: Uint8Array): { gte: Uint8Array; lt: Uint8Array } {
-  return { gte: prefix, lt: prefixEnd(prefix) }
-}
-
-/** The first key after every key that starts with `prefix` (prefixes here never end in 0xff). */
-function prefixEnd(prefix: Uint8Array): Uint8Array {
-  const end = b4a.from(prefix)
-  end[end.byteLength - 1]++
-  return end
 }

@@ -59,7 +59,10 @@ export interface RecordResult {
   key: string
   value: unknown
   position: number
+  /** Without `at`: whether the entry that set it is final. With `at`: whether the state as of `at` is (at <= final length). */
   final: boolean
+  /** Only for a read as of a past position: the position asked (the state after entries 0 to at - 1). */
+  at?: number
 }
 export interface BalanceResult {
   account: string
@@ -68,7 +71,10 @@ export interface BalanceResult {
   owners: string[]
   /** Position of the entry that last changed it; null if it never held value. */
   position: number | null
+  /** As for RecordResult. */
   final: boolean
+  /** As for RecordResult. */
+  at?: number
 }
 export interface Member {
   key: string
@@ -76,4 +82,54 @@ export interface Member {
   indexer: boolean
   since: number
   final: boolean
+}
+
+/** The members as of a past position. */
+export interface MembersAt {
+  /** The position asked: the members after entries 0 to at - 1. */
+  at: number
+  /** Whether this can still change: at <= the final length. */
+  final: boolean
+  members: Member[]
+}
+
+/** An account as a diff shows it; an account never stored shows balance 0 and no owners. */
+export interface AccountState {
+  balance: bigint
+  owners: string[]
+}
+
+/** A record or an account that differs between two positions. */
+export type Change =
+  | {
+      kind: 'record'
+      key: string
+      /** Null when the record did not exist (or was deleted) at that position. */
+      from: { value: unknown } | null
+      to: { value: unknown } | null
+      /** The last entry before `to` that changed it. */
+      position: number
+    }
+  | { kind: 'account'; key: string; from: AccountState; to: AccountState; position: number }
+
+export interface DiffOptions {
+  /** Continue from here: the previous page's `next`. */
+  cursor?: number
+  limit?: number
+}
+
+/** What changed between the state as of `from` and as of `to`, in the order of each subject's first change. */
+export interface DiffPage {
+  from: number
+  to: number
+  /** Whether this can still change: to <= the final length. */
+  final: boolean
+  items: Change[]
+  /** Pass as `cursor` for the next page (same from and to); null when this is the last. */
+  next: number | null
+}
+
+export interface AsOfOptions {
+  /** Read the state as of this position (after entries 0 to at - 1) instead of now. */
+  at?: number
 }

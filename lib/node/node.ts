@@ -14,7 +14,7 @@ import { createApply } from '../ledger/apply.js'
 import { openView, closeView } from '../ledger/view.js'
 import type { LedgerView } from '../ledger/view.js'
 import { encodeTx } from '../ledger/tx.js'
-import { FORMAT_VERSION } from '../ledger/limits.js'
+import { ENCODING_VERSION, FORMAT_VERSION } from '../ledger/limits.js'
 import { toHex } from '../ledger/ids.js'
 import type { LedgerKey, WriterKey, SwarmKey, TxId } from '../ledger/ids.js'
 import { LedgerReader } from '../ledger/reader.js'
@@ -27,8 +27,13 @@ import type {
   Head,
   RecordResult,
   BalanceResult,
-  Member
+  Member,
+  MembersAt,
+  AsOfOptions,
+  DiffOptions,
+  DiffPage
 } from '../ledger/results.js'
+import { checkAt, checkRange } from './as-of.js'
 import { BlockWriter } from './block-writer.js'
 import { Backlog, DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './backlog.js'
 import { FinalityNudge } from './finality-nudge.js'
@@ -216,10 +221,10 @@ export class LedgerNode extends ReadyResource {
       })
       this.health.start()
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
-        // A new ledger: entry 0 records the format version it starts with, and makes its creator admin.
-        await this.writer.write([
-          encodeTx(toTx({ type: 'set-version', format: FORMAT_VERSION }, FORMAT_VERSION))
-        ])
+        // A new ledger: entry 0 activates this release's format (or the older one it is held to),
+        // and makes its creator admin.
+        const format = Math.min(this.supportedVersion, FORMAT_VERSION)
+        await this.writer.write([encodeTx(toTx({ type: 'set-version', format }, ENCODING_VERSION))])
       }
       if (this.opts.network) {
         const keyPair = await this.store.createKeyPair('autoledger-swarm')
@@ -250,7 +255,11 @@ export class LedgerNode extends ReadyResource {
 
   /** Autobase's apply handler. Internal: tests override it to open a node whose derivation differs. */
   protected createApply(): Autobase.Options<LedgerView>['apply'] {
-    return createApply({ supportedVersion: this.opts.formatVersion ?? FORMAT_VERSION })
+    return createApply({ supportedVersion: this.supportedVersion })
+  }
+
+  private get supportedVersion(): number {
+    return this.opts.formatVersion ?? FORMAT_VERSION
   }
 
   private async teardown(): Promise<void> {
@@ -340,7 +349,7 @@ export class LedgerNode extends ReadyResource {
         'this node is not a writer yet: an admin must add its writer key ' + toHex(this.writerKey)
       )
     const list = Array.isArray(input) ? input : [input]
-    const txs = list.map((t) => toTx(t, FORMAT_VERSION))
+    const txs = list.map((t) => toTx(t, ENCODING_VERSION))
     await this.untilBacklogUnder(this.opts.maxPending ?? DEFAULT_MAX_PENDING, busyTimeout)
     await this.writer!.write(txs.map(encodeTx))
     const author = toHex(this.writerKey)
@@ -389,8 +398,10 @@ export class LedgerNode extends ReadyResource {
     const { idBytes, author } = this.lookup(id, opts)
     return this.reader.transaction(idBytes, author)
   }
-  async get(key: string): Promise<RecordResult | null> {
-    return this.reader.get(key)
+  /** A record now, or as of position `at` (null if it did not exist then). */
+  async get(key: string, { at }: AsOfOptions = {}): Promise<RecordResult | null> {
+    if (at === undefined) return this.reader.get(key)
+    return this.reader.getAt(key, await checkAt(this.reader, at))
   }
   async history(key: string, opts?: HistoryOptions): Promise<Page<Entry>> {
     return this.reader.history(key, opts)
@@ -398,15 +409,25 @@ export class LedgerNode extends ReadyResource {
   async accountHistory(account: string, opts?: HistoryOptions): Promise<Page<Entry>> {
     return this.reader.accountHistory(account, opts)
   }
-  async balance(account: string): Promise<BalanceResult> {
-    return this.reader.balance(account)
+  async balance(account: string, { at }: AsOfOptions = {}): Promise<BalanceResult> {
+    if (at === undefined) return this.reader.balance(account)
+    return this.reader.balanceAt(account, await checkAt(this.reader, at))
+  }
+  /** The records and accounts that differ between the state as of `from` and as of `to`, a page at a time. */
+  async diff(from: number, to: number, opts: DiffOptions = {}): Promise<DiffPage> {
+    await checkRange(this.reader, from, to, opts.cursor)
+    return this.reader.diff(from, to, opts)
   }
   /** Entries with their stored bytes, for an archive anyone can check; up to the final length unless `lt` says otherwise. */
   async exportEntries(range?: RangeOptions): Promise<Page<ExportedEntry>> {
     return this.reader.exported(range)
   }
-  async members(): Promise<Member[]> {
-    return this.reader.members()
+  /** The members now; with `at`, as of that position. */
+  members(): Promise<Member[]>
+  members(opts: { at: number }): Promise<MembersAt>
+  async members({ at }: AsOfOptions = {}): Promise<Member[] | MembersAt> {
+    if (at === undefined) return this.reader.members()
+    return this.reader.membersAt(await checkAt(this.reader, at))
   }
   async head(): Promise<Head> {
     return this.reader.head()

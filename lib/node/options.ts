@@ -23,7 +23,10 @@ export interface LedgerNodeOptions {
    * jump to it when its own derivation disagrees with it (the `diverged` alarm). Default true.
    */
   fastForward?: boolean
-  /** The highest format version to accept. Default: the release's own. Lower it only to test upgrades. */
+  /**
+   * The highest format version to accept; a new ledger starts at it (at most the release's own).
+   * Default: the release's own. Set it only to test upgrades.
+   */
   formatVersion?: number
   /**
    * Back-pressure: while this many of this node's own transactions are written but not final, a

@@ -34,6 +34,8 @@ export interface Status {
   head: string
   finalHead: string
   formatVersion: number
+  /** The first position reads as of a past position can name (besides 0); null while the ledger keeps no history. */
+  historyFrom: number | null
   /** Total value minted, as a decimal string. */
   supply: string
   peers: number
@@ -67,7 +69,12 @@ export async function readStatus(
   reader: LedgerReader,
   counters: NodeCounters
 ): Promise<Status> {
-  const [head, members, meta] = await Promise.all([reader.head(), reader.members(), reader.meta()])
+  const [head, members, meta, historyFrom] = await Promise.all([
+    reader.head(),
+    reader.members(),
+    reader.meta(),
+    reader.historyStart()
+  ])
   const writerKey = b4a.toString(base.local.key, 'hex')
   const self = members.find((m) => m.key === writerKey)
   return {
@@ -88,6 +95,7 @@ export async function readStatus(
     head: head.hash,
     finalHead: head.final.hash,
     formatVersion: meta.version,
+    historyFrom,
     supply: meta.supply.toString(),
     peers: counters.peers,
     members,

@@ -14,6 +14,7 @@ import { balance } from './balance.js'
 import { log } from './log.js'
 import { tx } from './tx.js'
 import { history } from './history.js'
+import { diff } from './diff.js'
 import { members } from './members.js'
 import { addWriter } from './add-writer.js'
 import { removeWriter } from './remove-writer.js'
@@ -41,6 +42,7 @@ export const COMMANDS: Command[] = [
   log,
   tx,
   history,
+  diff,
   members,
   addWriter,
   removeWriter,

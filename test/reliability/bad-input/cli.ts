@@ -46,6 +46,7 @@ const SAMPLES: Record<string, string[]> = {
   log: [],
   tx: ['ab'.repeat(16)],
   history: ['k'],
+  diff: ['1', '2'],
   members: [],
   'add-writer': ['ab'.repeat(32)],
   'remove-writer': ['ab'.repeat(32)],

@@ -27,7 +27,7 @@ export async function garbage(ctx: Ctx, count: number): Promise<void> {
       expect =
         block.version === 0
           ? ['BAD_ENCODING']
-          : block.version > 1
+          : block.version > 2 // the active format version
             ? ['VERSION_NOT_ACTIVE']
             : block.ok
               ? 'all-rejected'

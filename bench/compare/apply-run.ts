@@ -1,0 +1,54 @@
+// One local apply run, in its own process: one node, no network, the bench's workload (the local
+// ceiling's transactions, 3 writers' slices merged), timed from the first submit to the final head.
+// Imports the node and the workload from the build given, so two builds run the same code path.
+//
+//   node dist/bench/compare/apply-run.js <build dir> <transactions per writer>
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { pathToFileURL } from 'url'
+
+const [buildDir, txsPerWriter] = process.argv.slice(2)
+const from = (file: string): string => pathToFileURL(path.join(buildDir, 'dist', file)).href
+const { LedgerNode } = await import(from('lib/index.js'))
+const workload = await import(from('bench/harness/workload.js'))
+const { parseConfig } = await import(from('bench/harness/config.js'))
+
+const config = parseConfig(['--txs', txsPerWriter])
+const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'autoledger-compare-'))
+const node = new LedgerNode({ storage })
+try {
+  await node.ready()
+  await node.submit(workload.setupTransactions([], config.accounts, 1))
+  const base = workload.setupLength(1, config.accounts)
+  const finalAt = (length: number): Promise<true> =>
+    node.waitUntil(async () => (node.finalLength >= length ? true : null), 600_000)
+  await finalAt(base)
+  const txs = workload.interleave(
+    workload.workloadSlices(config, config.writers, config.txs).map(workload.generateWorkload)
+  )
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  let pending: Array<Promise<unknown>> = []
+  for (const tx of txs) {
+    pending.push(node.submit(tx))
+    if (pending.length >= config.window) {
+      await Promise.all(pending)
+      pending = []
+    }
+  }
+  await Promise.all(pending)
+  await finalAt(base + txs.length)
+  const used = process.cpuUsage(cpu)
+  const ms = performance.now() - started
+  process.stdout.write(
+    JSON.stringify({
+      txs: txs.length,
+      txPerSec: txs.length / (ms / 1000),
+      cpuUsPerTx: (used.user + used.system) / txs.length
+    }) + '\n'
+  )
+} finally {
+  await node.close()
+  fs.rmSync(storage, { recursive: true, force: true })
+}
