@@ -8,7 +8,18 @@ import { fileURLToPath } from 'url'
  * before it, never from one after it. `(root)` is the shared modules at the root of lib/ (errors);
  * `index.ts` is the public facade, which nothing inside lib/ imports.
  */
-const LAYERS = ['ledger', '(root)', 'proof', 'net', 'node', 'datadir', 'api', 'http', 'daemon', 'cli']
+const LAYERS = [
+  'ledger',
+  '(root)',
+  'proof',
+  'net',
+  'node',
+  'datadir',
+  'api',
+  'http',
+  'daemon',
+  'cli'
+]
 /** Declarations of the untyped packages: no imports to check. */
 const SKIPPED = new Set(['types'])
 
