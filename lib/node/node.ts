@@ -40,7 +40,7 @@ import type { TxInput, KeyInput } from './tx-input.js'
 import { LedgerNetwork } from '../net/network.js'
 import { repairInterruptedCreate } from './store-files.js'
 import { verifyLedger } from './verify.js'
-import { pipeReplication } from './pipe.js'
+import { openScratch } from './scratch.js'
 import type { VerifyOptions, VerifyReport } from './verify.js'
 import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './options.js'
 import type {
@@ -502,23 +502,7 @@ export class LedgerNode extends ReadyResource {
         base: this.base,
         finalLength: this.finalLength,
         canFetch: this.network !== null,
-        openScratch: async (dir) => {
-          const scratch = new LedgerNode({
-            storage: dir,
-            key: this.key,
-            fastForward: false,
-            durable: false
-          })
-          await scratch.ready()
-          return {
-            base: scratch.base,
-            get length() {
-              return scratch.length
-            },
-            replicateWith: (base) => pipeReplication(base, scratch),
-            close: () => scratch.close()
-          }
-        }
+        openScratch: (dir) => openScratch(this.base, this.key, dir)
       },
       opts
     )
