@@ -12,7 +12,7 @@ import { LOOPBACK, loopbackTestnet } from './helpers/loopback.js'
 import { serveAsDaemon } from './helpers/in-process-daemon.js'
 import type { MakeNode } from './helpers/nodes.js'
 import { untilWritable } from './helpers/wait.js'
-import { DoubleApplyNode } from './helpers/skewed-apply.js'
+import { DoubleApplyNode, ExtraStateNode } from './helpers/skewed-apply.js'
 import { cli, cliJson } from './helpers/cli.js'
 import { ledgerDir, startDaemon } from './helpers/daemon.js'
 import { request } from './helpers/http.js'
@@ -112,6 +112,25 @@ test('verify - a node whose own apply recorded a block twice: different, at the 
     typeof derived === 'object' && derived !== null ? derived.position : null,
     copies[1].position,
     'the derived side: the entry the writer logs give there'
+  )
+})
+
+test('verify - a node whose state has a key the writer logs do not give: different, the first differing key with both sides', async (t) => {
+  const a = await createNode(t, {}, (opts) => new ExtraStateNode(opts, '~extra'))
+  for (let i = 0; i < 3; i++) await a.submit({ type: 'put', key: `k${i}`, value: i })
+  await converged([a], { final: true })
+  const report = await a.verify()
+  t.is(report.result, 'different')
+  t.is(report.stateCompared, true, 'the entries agree: the state was compared')
+  t.alike(
+    report.difference,
+    {
+      position: a.finalLength,
+      what: 'the state differs',
+      ours: `~extra = ${b4a.toString(b4a.from('extra'), 'hex')}`,
+      derived: null
+    },
+    'the extra key, where the derivation has nothing more'
   )
 })
 

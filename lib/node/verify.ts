@@ -83,8 +83,8 @@ export interface VerifyOptions {
 /**
  * Re-derive the ledger from the signed writer logs from scratch, in a scratch store, with no
  * network and no fast-forward, and compare it with this node's ledger up to its final length:
- * every entry byte for byte (position, writer, block, outcome, hash chain, each hash recomputed),
- * then, when the node's whole ledger is final, the whole state view key by key.
+ * every entry (position, writer, block, outcome, hash chain), then, when the node's whole ledger
+ * is final, the whole state view; then the derivation's own final length must reach it.
  */
 export async function verifyLedger(
   target: VerifyTarget,
@@ -148,18 +148,22 @@ export async function verifyLedger(
     const derived = await untilDerived(scratch, writers, length, opts)
     const entries = await compareEntries(base.view.log, scratch, length, opts.onProgress)
     if (entries !== null) return report('different', entries)
+    const whole = base.view.log.length === length && derived === length
+    const state = whole ? await compareState(base.view, scratch, length) : null
+    if (state !== null) return report('different', state, true)
     const signed = await untilSigned(scratch, length, stallMs)
     if (signed < length)
-      return report('different', {
-        position: signed,
-        what: "the indexers' signatures in the writer logs cover the derivation only this far",
-        ours: null,
-        derived: null
-      })
-    const whole = base.view.log.length === length && derived === length
-    if (!whole) return report('identical')
-    const state = await compareState(base.view, scratch, length)
-    return report(state === null ? 'identical' : 'different', state, true)
+      return report(
+        'different',
+        {
+          position: signed,
+          what: "the indexers' signatures in the writer logs cover the derivation only this far",
+          ours: null,
+          derived: null
+        },
+        whole
+      )
+    return report('identical', null, whole)
   } finally {
     await scratch.close()
     if (opts.scratch === undefined) await fs.rm(dir, { recursive: true, force: true })
