@@ -6,8 +6,8 @@ import { linkOverPort } from './port-link.js'
 import type { ByteStream } from './port-link.js'
 
 /**
- * The derivation's young generation (MB): it allocates many short-lived objects, and garbage
- * collection took a quarter less of its time (100,000 entries) with this than with V8's default.
+ * The derivation's young generation (MB): it allocates many short-lived objects. In one profiled
+ * derivation of 100,000 entries garbage collection took 5.2 s with this, 6.8 s with 16 MB.
  */
 const YOUNG_GENERATION_MB = 192
 

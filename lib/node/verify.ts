@@ -9,12 +9,12 @@ import { openEntry, verifyEntry, GENESIS_HASH } from '../ledger/entry.js'
 import type { EntryRecord } from '../ledger/entry.js'
 import { reasonOf } from '../ledger/outcome.js'
 import { toHex } from '../ledger/ids.js'
-import { appliedBy } from './applied.js'
+import { appliedWriters } from './applied.js'
 import type { ScratchNode } from './scratch.js'
 
 /** How long the derivation may go without applying anything new before verify gives up (ms). */
 export const VERIFY_STALL_MS = 30_000
-/** Entries read per batch when comparing. */
+/** State keys read per page when walking the derived state. */
 const BATCH = 512
 
 /** One entry as a verify report shows it. */
@@ -132,7 +132,6 @@ export async function verifyLedger(
   const dir = opts.scratch ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-verify-')))
   const scratch = await target.openScratch(dir)
   try {
-    // The scratch node derives from this node's blocks while the writers it must reach are found.
     writers = await writerLengths(base)
     for (const [key, { length: needed }] of writers) {
       const core = base.store.get({ key: b4a.from(key, 'hex') })
@@ -176,22 +175,8 @@ type Writers = Map<string, { length: number; isRemoved: boolean }>
 /** Each writer this node's apply has taken blocks of. */
 async function writerLengths(base: Autobase<LedgerView>): Promise<Writers> {
   const lengths: Writers = new Map()
-  const seen = new Set<string>()
-  // The writers that wrote entries, and the current members (an indexer may have written only acks).
-  const log = base.view.log
-  for (let i = 0; i < log.length; i += BATCH) {
-    const blocks = await Promise.all(
-      range(i, Math.min(log.length, i + BATCH)).map((p) => held(log, p))
-    )
-    for (const bytes of blocks) seen.add(toHex(openEntry(bytes).writer))
-  }
-  seen.add(toHex(base.key))
-  seen.add(toHex(base.local.key))
-  for (const key of seen) {
-    const info = await appliedBy(base, b4a.from(key, 'hex'))
-    if (info != null && info.length > 0)
-      lengths.set(key, { length: info.length, isRemoved: info.isRemoved })
-  }
+  for (const { key, length, isRemoved } of await appliedWriters(base))
+    if (length > 0) lengths.set(toHex(key), { length, isRemoved })
   return lengths
 }
 
@@ -401,8 +386,4 @@ function present(e: EntryRecord): VerifiedEntry {
 function printable(key: Uint8Array): string {
   const text = b4a.toString(key, 'utf8')
   return /^[\x20-\x7e]*$/.test(text) ? text : toHex(key)
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i)
 }
