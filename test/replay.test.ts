@@ -86,7 +86,8 @@ test('replay - a writer log no node applied in full is named, with how much each
       { name: 'b', key: hex(b.writerKey), length: b.base.local.length + 1 },
       { name: 'ghost', key: 'ab'.repeat(32), length: 3 }
     ],
-    nodes: [{ name: 'a', ledger: a }]
+    nodes: [{ name: 'a', ledger: a }],
+    settle: 0
   })
   t.alike(result.differences, [
     `b's log: ${b.base.local.length + 1} blocks, a's final ledger derives from ${b.base.local.length}`,
