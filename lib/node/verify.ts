@@ -101,7 +101,17 @@ export async function verifyLedger(
   const head = toHex(
     length === 0 || missing.length > 0 ? GENESIS_HASH : openEntry(await held(log, length - 1)).hash
   )
-  let writers: Writers = new Map()
+  const writers: Writers = missing.length > 0 ? new Map() : await writerLengths(base)
+  for (const [key, { length: needed }] of writers) {
+    const core = base.store.get({ key: b4a.from(key, 'hex') })
+    try {
+      await core.ready()
+      if (!(await hold(core, needed, target.canFetch, stallMs, opts.onProgress)))
+        missing.push({ log: key, held: core.contiguousLength, needed })
+    } finally {
+      await core.close()
+    }
+  }
   const report = (
     result: VerifyReport['result'],
     difference: VerifyReport['difference'] = null,
@@ -132,18 +142,6 @@ export async function verifyLedger(
   const dir = opts.scratch ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-verify-')))
   const scratch = await target.openScratch(dir)
   try {
-    writers = await writerLengths(base)
-    for (const [key, { length: needed }] of writers) {
-      const core = base.store.get({ key: b4a.from(key, 'hex') })
-      try {
-        await core.ready()
-        if (!(await hold(core, needed, target.canFetch, stallMs, opts.onProgress)))
-          missing.push({ log: key, held: core.contiguousLength, needed })
-      } finally {
-        await core.close()
-      }
-    }
-    if (missing.length > 0) return report('incomplete')
     const derived = await untilDerived(scratch, writers, length, opts)
     const entries = await compareEntries(base.view.log, scratch, length, opts.onProgress)
     if (entries !== null) return report('different', entries)
