@@ -2,10 +2,17 @@ import test from 'brittle'
 import path from 'path'
 import fs from 'fs/promises'
 import crypto from 'hypercore-crypto'
+import b4a from 'b4a'
+import { LedgerNode } from '../lib/index.js'
+import type { VerifyReport } from '../lib/node/verify.js'
+import { dataPaths, newConfig, writeConfig } from '../lib/datadir/config.js'
 import { createNode, link, converged } from './helpers/nodes.js'
+import { tmpdir } from './helpers/temp.js'
+import { LOOPBACK, loopbackTestnet } from './helpers/loopback.js'
+import { serveAsDaemon } from './helpers/in-process-daemon.js'
 import type { MakeNode } from './helpers/nodes.js'
 import { untilWritable } from './helpers/wait.js'
-import { DoubleApplyNode } from './helpers/skewed-apply.js'
+import { DoubleApplyNode, ExtraStateNode } from './helpers/skewed-apply.js'
 import { cli, cliJson } from './helpers/cli.js'
 import { ledgerDir, startDaemon } from './helpers/daemon.js'
 import { request } from './helpers/http.js'
@@ -42,6 +49,46 @@ test('verify - two writers: the derivation from the writer logs is identical, en
   }
 })
 
+test('verify - the views are byte for byte the same on every node and in a derivation from scratch, with 1 and 2 writers and after reorders: their tree hashes witness it', async (t) => {
+  const a = await createNode(t)
+  for (let i = 0; i < 10; i++) await a.submit({ type: 'put', key: `a${i}`, value: i })
+  await sameViews(t, 'one writer', [a])
+  const b = await createNode(t, { key: a.key })
+  link(a, b)
+  await a.submit({ type: 'add-writer', key: b.writerKey, indexer: true })
+  await untilWritable(b)
+  const reorders = async (): Promise<number> =>
+    (await a.status()).reorders + (await b.status()).reorders
+  for (let i = 0; i < 100 && (i < 10 || (await reorders()) === 0); i++) {
+    await Promise.all([
+      a.submit({ type: 'put', key: `k${i % 7}`, value: i }),
+      b.submit({ type: 'put', key: `k${i % 5}`, value: -i })
+    ])
+  }
+  t.ok((await reorders()) > 0, `the nodes reordered (${await reorders()} times)`)
+  await sameViews(t, 'two writers', [a, b])
+  const report = await b.verify()
+  t.ok(report.result === 'identical' && report.stateCompared, 'and verify finds them identical')
+})
+
+/** The nodes and a fresh node deriving their ledger from scratch (no fast-forward) hold the same views: equal tree hashes. */
+async function sameViews(t: test.Test, what: string, nodes: LedgerNode[]): Promise<void> {
+  const fresh = await createNode(t, { key: nodes[0].key, fastForward: false })
+  const cuts = nodes.map((n) => link(fresh, n))
+  await converged([...nodes, fresh], { final: true })
+  for (const c of cuts) c()
+  const views = async (n: LedgerNode): Promise<string[]> => {
+    const log = n.base.view.log
+    const state = n.base.view.state.core
+    return [
+      `log ${log.length} ${b4a.toString(await log.treeHash(log.length), 'hex')}`,
+      `state ${state.length} ${b4a.toString(await state.treeHash(state.length), 'hex')}`
+    ]
+  }
+  const all = await Promise.all([...nodes, fresh].map(views))
+  for (const v of all.slice(1)) t.alike(v, all[0], `${what}: the same log and state trees`)
+}
+
 test('verify - a node whose own apply recorded a block twice: different, at the copy, with both sides', async (t) => {
   const a = await createNode(t, {}, doubleApply)
   await a.submit({ type: 'put', key: 'before', value: 1 })
@@ -66,6 +113,75 @@ test('verify - a node whose own apply recorded a block twice: different, at the 
     copies[1].position,
     'the derived side: the entry the writer logs give there'
   )
+})
+
+test('verify - a node whose state has a key the writer logs do not give: different, the first differing key with both sides', async (t) => {
+  const a = await createNode(t, {}, (opts) => new ExtraStateNode(opts, '~extra'))
+  for (let i = 0; i < 3; i++) await a.submit({ type: 'put', key: `k${i}`, value: i })
+  await converged([a], { final: true })
+  const report = await a.verify()
+  t.is(report.result, 'different')
+  t.is(report.stateCompared, true, 'the entries agree: the state was compared')
+  t.alike(
+    report.difference,
+    {
+      position: a.finalLength,
+      what: 'the state differs',
+      ours: `~extra = ${b4a.toString(b4a.from('extra'), 'hex')}`,
+      derived: null
+    },
+    'the extra key, where the derivation has nothing more'
+  )
+})
+
+test('verify - a copy that lacks writer blocks: incomplete, exit 1; through its daemon on the network a peer supplies them, and it is identical', async (t) => {
+  const testnet = await loopbackTestnet(t)
+  const network = { bootstrap: testnet.bootstrap, host: LOOPBACK }
+  const a = await createNode(t, { network })
+  for (let i = 0; i < 5; i++) await a.submit({ type: 'put', key: `k${i}`, value: i })
+  const dir = path.join(await tmpdir(t), 'b')
+  const paths = dataPaths(dir)
+  await fs.mkdir(dir)
+  await writeConfig(paths, newConfig(b4a.toString(a.key, 'hex'), { bootstrap: testnet.flag }))
+
+  // b copies the ledger from a, then drops all but the first block of a's log: a sparse copy.
+  const copy = new LedgerNode({ storage: paths.store, key: a.key })
+  await copy.ready()
+  const cut = link(a, copy)
+  const head = await converged([a, copy], { final: true })
+  cut()
+  const log = copy.base.store.get({ key: a.writerKey })
+  await log.ready()
+  const needed = log.length
+  await log.clear(1, needed)
+  await log.close()
+  const missing = [{ log: b4a.toString(a.writerKey, 'hex'), held: 1, needed }]
+  const alone = await copy.verify()
+  await copy.close()
+  t.is(alone.result, 'incomplete', 'with no network: incomplete')
+  t.alike(alone.missing, missing, "a's log: what it holds and what it needs")
+  const direct = await cli(['verify', '--json', '--dir', dir])
+  t.is(direct.code, 1, 'the command exits 1')
+  t.is(exitStatusOf('VERIFY_INCOMPLETE'), 1)
+  t.ok(
+    /VERIFY_INCOMPLETE: this node does not hold writer/.test(direct.stderr),
+    direct.stderr.trim()
+  )
+  t.alike((direct.lines[0] as VerifyReport).missing, missing, 'its report lists them')
+
+  const b = await createNode(t, { storage: paths.store, key: a.key, network })
+  await serveAsDaemon(t, b, dir)
+  const fetched = await cli(['verify', '--json', '--dir', dir])
+  t.is(fetched.code, 0, `through the daemon: exits 0 ${fetched.stderr}`)
+  const report = fetched.lines[0] as VerifyReport
+  const ours = await a.verify()
+  t.is(report.result, 'identical', 'the blocks were fetched from a')
+  t.alike(
+    [report.length, report.head, report.stateCompared, report.missing],
+    [ours.length, ours.head, ours.stateCompared, []],
+    "the same report as a's own verify"
+  )
+  t.is(report.head, head, 'at the final head')
 })
 
 test('verify - the command: direct on the store, and through a running daemon (POST /v1/verify, token required)', async (t) => {

@@ -126,7 +126,7 @@ export async function catchupScenario(ctx: BenchContext): Promise<Omit<ScenarioR
         'lower'
       ),
       verifyEntriesPerSec: figure(
-        'verify (a scratch derivation compared entry by entry and the state)',
+        'verify (a scratch derivation in a worker thread, compared by tree hash)',
         'entries/s',
         verifyRates,
         'higher'

@@ -18,3 +18,22 @@ export async function appliedBy(
     throw err
   }
 }
+
+/**
+ * Every writer a base's apply state records (removed ones too), with its applied length: read again
+ * from the new apply state when the one being read is swapped out underneath.
+ */
+export async function appliedWriters(
+  base: Autobase<unknown>
+): Promise<Array<{ key: Buffer; length: number; isRemoved: boolean }>> {
+  for (;;) {
+    try {
+      const writers: Array<{ key: Buffer; length: number; isRemoved: boolean }> = []
+      for await (const { key, value } of base.system?.list() ?? [])
+        writers.push({ key, length: value.length, isRemoved: value.isRemoved })
+      return writers
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SESSION_CLOSED') throw err
+    }
+  }
+}

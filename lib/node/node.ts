@@ -46,7 +46,7 @@ import { LedgerNetwork } from '../net/network.js'
 import { proveEntry } from './prove.js'
 import { repairInterruptedCreate } from './store-files.js'
 import { verifyLedger } from './verify.js'
-import { pipeReplication } from './pipe.js'
+import { openScratch } from './scratch.js'
 import type { VerifyOptions, VerifyReport } from './verify.js'
 import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './options.js'
 import type {
@@ -524,23 +524,7 @@ export class LedgerNode extends ReadyResource {
         base: this.base,
         finalLength: this.finalLength,
         canFetch: this.network !== null,
-        openScratch: async (dir) => {
-          const scratch = new LedgerNode({
-            storage: dir,
-            key: this.key,
-            fastForward: false,
-            durable: false
-          })
-          await scratch.ready()
-          return {
-            base: scratch.base,
-            get length() {
-              return scratch.length
-            },
-            replicateWith: (base) => pipeReplication(base, scratch),
-            close: () => scratch.close()
-          }
-        }
+        openScratch: (dir) => openScratch(this.base, this.key, dir)
       },
       opts
     )

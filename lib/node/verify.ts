@@ -9,11 +9,12 @@ import { openEntry, verifyEntry, GENESIS_HASH } from '../ledger/entry.js'
 import type { EntryRecord } from '../ledger/entry.js'
 import { reasonOf } from '../ledger/outcome.js'
 import { toHex } from '../ledger/ids.js'
-import { appliedBy } from './applied.js'
+import { appliedWriters } from './applied.js'
+import type { ScratchNode } from './scratch.js'
 
 /** How long the derivation may go without applying anything new before verify gives up (ms). */
 export const VERIFY_STALL_MS = 30_000
-/** Entries read per batch when comparing. */
+/** State keys read per page when walking the derived state. */
 const BATCH = 512
 
 /** One entry as a verify report shows it. */
@@ -49,6 +50,8 @@ export interface VerifyReport {
    * fast-forwarded past those blocks, or never fetched them), with how much it holds and needs.
    */
   missing: Array<{ log: string; held: number; needed: number }>
+  /** The writer logs derived from (key), with the blocks of each this node has applied and whether it removed the writer: empty when incomplete. */
+  logs: Array<{ log: string; length: number; removed: boolean }>
   /** Time to derive and compare (ms), and entries derived per second. */
   ms: number
   entriesPerSecond: number
@@ -60,21 +63,14 @@ export interface VerifyProgress {
   of: number
 }
 
-/** What verify needs of a node: its base, and a fresh node opened without network or fast-forward. */
+/** What verify needs of a node: its base, and a derivation from scratch that replicates only with it. */
 export interface VerifyTarget {
   base: Autobase<LedgerView>
   finalLength: number
   /** Fetch missing writer blocks from peers (a node on the network), or false. */
   canFetch: boolean
-  /** Open a node that derives the ledger from scratch in `dir`, replicating only with this one. */
+  /** Open a node that derives the ledger from scratch in `dir` from this node's blocks alone. */
   openScratch(dir: string): Promise<ScratchNode>
-}
-
-export interface ScratchNode {
-  base: Autobase<LedgerView>
-  readonly length: number
-  replicateWith(base: Autobase<LedgerView>): () => void
-  close(): Promise<void>
 }
 
 export interface VerifyOptions {
@@ -87,8 +83,8 @@ export interface VerifyOptions {
 /**
  * Re-derive the ledger from the signed writer logs from scratch, in a scratch store, with no
  * network and no fast-forward, and compare it with this node's ledger up to its final length:
- * every entry byte for byte (position, writer, block, outcome, hash chain, each hash recomputed),
- * then, when the node's whole ledger is final, the whole state view key by key.
+ * every entry (position, writer, block, outcome, hash chain), then, when the node's whole ledger
+ * is final, the whole state view; then the derivation's own final length must reach it.
  */
 export async function verifyLedger(
   target: VerifyTarget,
@@ -105,8 +101,8 @@ export async function verifyLedger(
   const head = toHex(
     length === 0 || missing.length > 0 ? GENESIS_HASH : openEntry(await held(log, length - 1)).hash
   )
-  const writers = missing.length > 0 ? new Map<string, number>() : await writerLengths(base)
-  for (const [key, needed] of writers) {
+  const writers: Writers = missing.length > 0 ? new Map() : await writerLengths(base)
+  for (const [key, { length: needed }] of writers) {
     const core = base.store.get({ key: b4a.from(key, 'hex') })
     try {
       await core.ready()
@@ -129,6 +125,14 @@ export async function verifyLedger(
       difference,
       stateCompared,
       missing,
+      logs:
+        result === 'incomplete'
+          ? []
+          : [...writers].map(([log, { length, isRemoved }]) => ({
+              log,
+              length,
+              removed: isRemoved
+            })),
       ms,
       entriesPerSecond: ms === 0 ? 0 : Math.round((length * 1000) / ms)
     }
@@ -137,45 +141,40 @@ export async function verifyLedger(
 
   const dir = opts.scratch ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-verify-')))
   const scratch = await target.openScratch(dir)
-  const cut = scratch.replicateWith(base)
   try {
-    await untilDerived(scratch, writers, length, opts)
-    const entries = await compareEntries(
-      base.view.log,
-      scratch.base.view.log,
-      length,
-      opts.onProgress
-    )
+    const derived = await untilDerived(scratch, writers, length, opts)
+    const entries = await compareEntries(base.view.log, scratch, length, opts.onProgress)
     if (entries !== null) return report('different', entries)
-    const whole = base.view.log.length === length && scratch.length === length
-    if (!whole) return report('identical')
-    const state = await compareState(base.view, scratch.base.view, length)
-    return report(state === null ? 'identical' : 'different', state, true)
+    const whole = base.view.log.length === length && derived === length
+    const state = whole ? await compareState(base.view, scratch, length) : null
+    if (state !== null) return report('different', state, true)
+    const signed = await untilSigned(scratch, length, stallMs)
+    if (signed < length)
+      return report(
+        'different',
+        {
+          position: signed,
+          what: "the indexers' signatures in the writer logs cover the derivation only this far",
+          ours: null,
+          derived: null
+        },
+        whole
+      )
+    return report('identical', null, whole)
   } finally {
-    cut()
     await scratch.close()
     if (opts.scratch === undefined) await fs.rm(dir, { recursive: true, force: true })
   }
 }
 
-/** Each writer this node's apply has taken blocks of, and how many. */
-async function writerLengths(base: Autobase<LedgerView>): Promise<Map<string, number>> {
-  const lengths = new Map<string, number>()
-  const seen = new Set<string>()
-  // The writers that wrote entries, and the current members (an indexer may have written only acks).
-  const log = base.view.log
-  for (let i = 0; i < log.length; i += BATCH) {
-    const blocks = await Promise.all(
-      range(i, Math.min(log.length, i + BATCH)).map((p) => held(log, p))
-    )
-    for (const bytes of blocks) seen.add(toHex(openEntry(bytes).writer))
-  }
-  seen.add(toHex(base.key))
-  seen.add(toHex(base.local.key))
-  for (const key of seen) {
-    const info = await appliedBy(base, b4a.from(key, 'hex'))
-    if (info != null && info.length > 0) lengths.set(key, info.length)
-  }
+/** Per writer (key hex): how many of its blocks this node's apply has taken, and whether it removed it. */
+type Writers = Map<string, { length: number; isRemoved: boolean }>
+
+/** Each writer this node's apply has taken blocks of. */
+async function writerLengths(base: Autobase<LedgerView>): Promise<Writers> {
+  const lengths: Writers = new Map()
+  for (const { key, length, isRemoved } of await appliedWriters(base))
+    if (length > 0) lengths.set(toHex(key), { length, isRemoved })
   return lengths
 }
 
@@ -208,101 +207,135 @@ async function held(core: Hypercore, index: number): Promise<Buffer> {
   return bytes
 }
 
-/** Wait until the scratch node has applied every writer block this node applied (or stops getting further). */
+/** Wait until the scratch node has applied every writer block this node applied (or stops getting further); its length. */
 async function untilDerived(
   scratch: ScratchNode,
-  writers: Map<string, number>,
+  writers: Writers,
   length: number,
   opts: VerifyOptions
-): Promise<void> {
+): Promise<number> {
   const stallMs = opts.stallMs ?? VERIFY_STALL_MS
+  const keys = [...writers.keys()]
   let last = -1
   let lastChange = Date.now()
   for (;;) {
-    await scratch.base.update()
-    if (await appliedAll(scratch.base, writers)) return // every block this node applied: nothing more to derive
-    if (scratch.length !== last) {
-      last = scratch.length
+    const derived = await scratch.update()
+    const applied = await scratch.applied(keys)
+    const all = applied.every(
+      (info, i) =>
+        info != null && (info.length >= (writers.get(keys[i])?.length ?? 0) || info.isRemoved)
+    )
+    if (all) return derived // every block this node applied: nothing more to derive
+    if (derived !== last) {
+      last = derived
       lastChange = Date.now()
       opts.onProgress?.({ phase: 'derive', done: Math.min(last, length), of: length })
     } else if (Date.now() - lastChange > stallMs) {
-      return // compared as it stands: the report says where it falls short
+      return derived // compared as it stands: the report says where it falls short
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
-async function appliedAll(
-  base: Autobase<LedgerView>,
-  writers: Map<string, number>
-): Promise<boolean> {
-  for (const [key, needed] of writers) {
-    const info = await appliedBy(base, b4a.from(key, 'hex'))
-    if (info == null || (info.length < needed && !info.isRemoved)) return false
+/** Wait until the scratch node's own final length reaches `length` (the signatures in the logs sign what it derived), or stops moving; its final length. */
+async function untilSigned(scratch: ScratchNode, length: number, stallMs: number): Promise<number> {
+  let last = -1
+  let lastChange = Date.now()
+  for (;;) {
+    await scratch.update()
+    const signed = await scratch.finalLength()
+    if (signed >= length) return signed
+    if (signed !== last) {
+      last = signed
+      lastChange = Date.now()
+    } else if (Date.now() - lastChange > stallMs) {
+      return signed
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return true
 }
 
-/** The first entry below `length` where the two logs differ, or where this node's own entry does not check out; null when all agree. */
+/**
+ * The first entry below `length` where the two logs differ, or where this node's own entry does
+ * not check out; null when all agree. Equal tree hashes at `length` mean equal blocks (and the
+ * derived ones are apply's own, hashed and chained), so the entries are read only on a mismatch:
+ * up to the longest prefix whose tree hashes agree (a binary search), then the entry after it.
+ */
 async function compareEntries(
   ours: Hypercore,
-  derived: Hypercore,
+  derived: ScratchNode,
   length: number,
   onProgress: VerifyOptions['onProgress']
 ): Promise<VerifyReport['difference']> {
-  let prev: Uint8Array = GENESIS_HASH
-  for (let i = 0; i < length; i += BATCH) {
-    const positions = range(i, Math.min(length, i + BATCH))
-    const [a, b] = await Promise.all([
-      Promise.all(positions.map((p) => held(ours, p))),
-      Promise.all(
-        positions.map((p) => (p < derived.length ? derived.get(p, { wait: false }) : null))
-      )
-    ])
-    for (const [j, position] of positions.entries()) {
-      const mine = a[j]
-      const theirs = b[j]
-      const record = verifyEntry(mine) ? openEntry(mine) : null
-      if (record === null || record.seq !== position || !b4a.equals(record.prev, prev)) {
-        const what =
-          record === null
-            ? "this node's entry does not match its own hash"
-            : "this node's entry is not chained to the one before it"
-        return {
-          position,
-          what,
-          ours: record === null ? toHex(mine) : present(record),
-          derived: theirs == null ? null : present(openEntry(theirs))
-        }
-      }
-      if (theirs == null || !b4a.equals(mine, theirs)) {
-        return {
-          position,
-          what: 'the derivation from the writer logs differs',
-          ours: present(record),
-          derived: theirs == null ? null : present(openEntry(theirs))
-        }
-      }
-      prev = record.hash
-    }
-    onProgress?.({ phase: 'compare', done: positions[positions.length - 1] + 1, of: length })
+  const common = Math.min(length, await derived.viewLength('log'))
+  const same = async (n: number): Promise<boolean> =>
+    b4a.equals(await ours.treeHash(n), await derived.treeHash('log', n))
+  if (common === length && (await same(length))) {
+    onProgress?.({ phase: 'compare', done: length, of: length })
+    return null
   }
-  return null
+  let agree = 0 // the longest prefix known to agree
+  let hi = common
+  while (agree < hi) {
+    const mid = Math.ceil((agree + hi) / 2)
+    if (await same(mid)) agree = mid
+    else hi = mid - 1
+  }
+  const position = agree
+  const prev = position === 0 ? GENESIS_HASH : openEntry(await held(ours, position - 1)).hash
+  const mine = await held(ours, position)
+  const theirs = await derived.entry(position)
+  const record = verifyEntry(mine) ? openEntry(mine) : null
+  const other = theirs == null ? null : present(openEntry(theirs))
+  if (record === null || record.seq !== position || !b4a.equals(record.prev, prev)) {
+    const what =
+      record === null
+        ? "this node's entry does not match its own hash"
+        : "this node's entry is not chained to the one before it"
+    return { position, what, ours: record === null ? toHex(mine) : present(record), derived: other }
+  }
+  return {
+    position,
+    what:
+      theirs != null && b4a.equals(mine, theirs)
+        ? "this node's log tree does not match its entries"
+        : 'the derivation from the writer logs differs',
+    ours: present(record),
+    derived: other
+  }
 }
 
-/** The first state key where the two state views differ, or null. */
+/**
+ * The first state key where the two state views differ, or null. Equal tree hashes mean equal
+ * hyperbees (apply writes the same blocks on every node: autobase calls it once per writer
+ * block batch, in ledger order, everywhere); only when they differ is the state walked key by key.
+ */
 async function compareState(
   ours: LedgerView,
-  derived: LedgerView,
+  derived: ScratchNode,
+  length: number
+): Promise<VerifyReport['difference']> {
+  const size = ours.state.core.length
+  if (
+    size === (await derived.viewLength('state')) &&
+    b4a.equals(await ours.state.core.treeHash(size), await derived.treeHash('state', size))
+  )
+    return null
+  return walkState(ours, derived, length)
+}
+
+async function walkState(
+  ours: LedgerView,
+  derived: ScratchNode,
   length: number
 ): Promise<VerifyReport['difference']> {
   const a = ours.state.createReadStream()[Symbol.asyncIterator]()
-  const b = derived.state.createReadStream()[Symbol.asyncIterator]()
+  const b = derivedState(derived)
   for (;;) {
     const [x, y] = await Promise.all([a.next(), b.next()])
     if (x.done === true && y.done === true) return null
     const mine = x.done === true ? null : x.value
-    const theirs = y.done === true ? null : y.value
+    const theirs = y.done === true ? null : { key: y.value[0], value: y.value[1] }
     if (
       mine === null ||
       theirs === null ||
@@ -323,6 +356,17 @@ async function compareState(
   }
 }
 
+/** The scratch node's state, key by key. */
+async function* derivedState(derived: ScratchNode): AsyncGenerator<[Uint8Array, Uint8Array]> {
+  let after: Uint8Array | null = null
+  for (;;) {
+    const page = await derived.statePage(after, BATCH)
+    yield* page
+    if (page.length < BATCH) return
+    after = page[page.length - 1][0]
+  }
+}
+
 function present(e: EntryRecord): VerifiedEntry {
   const reason = reasonOf(e.outcome)
   return {
@@ -340,8 +384,4 @@ function present(e: EntryRecord): VerifiedEntry {
 function printable(key: Uint8Array): string {
   const text = b4a.toString(key, 'utf8')
   return /^[\x20-\x7e]*$/.test(text) ? text : toHex(key)
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i)
 }

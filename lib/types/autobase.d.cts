@@ -36,6 +36,11 @@ declare module 'autobase' {
       get(
         key: Uint8Array
       ): Promise<{ length: number; isIndexer: boolean; isRemoved: boolean } | null>
+      /** Every writer it records, removed ones too. */
+      list(): AsyncIterable<{
+        key: Buffer
+        value: { length: number; isIndexer: boolean; isRemoved: boolean }
+      }>
     } | null
     readonly view: V
     readonly writable: boolean

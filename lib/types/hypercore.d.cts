@@ -31,6 +31,8 @@ declare module 'hypercore' {
     update(opts?: { wait?: boolean }): Promise<boolean>
     download(range?: { start?: number; end?: number }): { done(): Promise<void>; destroy(): void }
     treeHash(length?: number): Promise<Buffer>
+    /** Delete blocks [start, end) from local storage. */
+    clear(start: number, end?: number): Promise<void>
     replicate(isInitiatorOrStream: boolean | unknown): unknown
     proof(request: {
       block?: { index: number; nodes: number }

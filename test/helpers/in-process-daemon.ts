@@ -1,3 +1,4 @@
+import fs from 'fs/promises'
 import type test from 'brittle'
 import type { LedgerNode } from '../../lib/index.js'
 import { ApiServer } from '../../lib/http/server.js'
@@ -8,14 +9,17 @@ import { announce, unannounce } from '../../lib/datadir/announce.js'
 
 /**
  * Serve an in-process node as the daemon of a data directory: it holds the directory's lock,
- * serves the HTTP API and announces itself in daemon.json, so CLI commands on `dir` talk to it.
+ * serves the HTTP API (its token in the directory's token file) and announces itself in
+ * daemon.json, so CLI commands on `dir` talk to it.
  * For nodes a test builds in ways the real daemon cannot (a different apply). Stopped when the test ends.
  */
 export async function serveAsDaemon(t: test.Test, node: LedgerNode, dir: string): Promise<string> {
   const paths = dataPaths(dir)
   const lock = new DirLock(paths.lock, paths.dir)
   await lock.acquire()
-  const server = new ApiServer({ api: new LedgerApi(node), token: 'in-process-daemon-token' })
+  const token = 'in-process-daemon-token'
+  await fs.writeFile(paths.token, token, { mode: 0o600 }) // for the CLI's routes that need it
+  const server = new ApiServer({ api: new LedgerApi(node), token })
   const url = await server.listen()
   await announce(paths.announce, {
     pid: process.pid,

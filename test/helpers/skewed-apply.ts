@@ -52,3 +52,23 @@ export class HeldApplyNode extends LedgerNode {
     }
   }
 }
+
+/** A node whose apply also writes `key` into the state on every call: its state differs from every other node's, its entries do not. Tests only. */
+export class ExtraStateNode extends LedgerNode {
+  constructor(
+    opts: LedgerNodeOptions,
+    private readonly extraKey: string
+  ) {
+    super(opts)
+  }
+
+  protected createApply(): Apply {
+    const apply = super.createApply()
+    return async (nodes, view, host) => {
+      await apply(nodes, view, host)
+      const batch = view.state.batch()
+      await batch.put(b4a.from(this.extraKey), b4a.from('extra'))
+      await batch.flush()
+    }
+  }
+}

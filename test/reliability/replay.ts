@@ -1,24 +1,11 @@
-import b4a from 'b4a'
-import type Hypercore from 'hypercore'
-import Hyperswarm from 'hyperswarm'
-import { LedgerNode } from '../../lib/index.js'
-import { appliedBy } from '../../lib/node/applied.js'
 import type { Head } from '../../lib/index.js'
-import { link } from '../helpers/nodes.js'
-import { tempDir } from '../helpers/temp.js'
-import { LOOPBACK, loopbackDht } from '../helpers/loopback.js'
-import { nextUpdate } from '../helpers/wait.js'
+import type { LedgerNode } from '../../lib/index.js'
+import type { VerifyReport, VerifiedEntry } from '../../lib/node/verify.js'
 import type { Report } from './report.js'
 import type { Cluster } from './cluster.js'
 
-/** How often the fresh node's progress is looked at, besides on every update (ms). */
-const POLL_MS = 250
-/** The wait for the fresh node grows by this much per entry of the longest ledger (ms): a soak's ledger takes a while to replay. */
-const MS_PER_ENTRY = 2
-const BASE_TIMEOUT_MS = 60_000
-/** Once the fresh node's entries match, how long its own final length may take to catch up (ms). */
-const SIGNED_TIMEOUT_MS = 15_000
 const PAGE = 1000
+const SETTLE_MS = 60_000
 /** Duplicates named per ledger in a failure message (the rest are counted). */
 const MAX_REPORTED = 3
 
@@ -28,139 +15,153 @@ export interface EntryFields {
   writer: string
   writerPosition: number
   index: number
-  hash: string
-  outcome: string
-  reason: string | null
 }
 
-/** A ledger to check, read through a LedgerNode or a daemon's HTTP client. */
-export interface ReadableLedger {
+/** A ledger to check, through a LedgerNode or a daemon's HTTP client: `verify` is the node's own. */
+export interface VerifiableLedger {
   head(): Promise<Head>
   entries(range: {
     gte: number
     limit: number
   }): Promise<{ items: EntryFields[]; next: number | null }>
+  verify(): Promise<VerifyReport>
 }
 
-/** A node or writer by name, and its key (hex). */
-export interface Named {
+/** A writer by name and key (hex); `length`: its whole log, when no checked node is that writer. */
+export interface Writer {
   name: string
   key: string
-}
-
-/** How the fresh node is connected to the others. */
-export interface Link {
-  /** The nodes it is not connected to yet (by name); absent when the link is made at once. */
-  away?(): string[]
-  cut(): Promise<void> | void
+  length?: number
 }
 
 export interface ReplayOptions {
-  /** Ledger key (hex). */
-  key: string
-  /** Every node of the scenario: the fresh node's derivation must match each one's final ledger. */
-  nodes: Array<{ name: string; ledger: ReadableLedger }>
-  /** Writers (writer key hex) whose whole logs the fresh node must hold and apply. */
-  writers: Named[]
-  /** Connect the fresh node (opened without a network) to the others. */
-  reach: (fresh: LedgerNode) => Link
-  /** Longest wait for the fresh node to hold and apply every log (ms). Default: 60 s plus 2 ms per entry. */
-  timeout?: number
+  /** Every node of the scenario. */
+  nodes: Array<{ name: string; ledger: VerifiableLedger }>
+  /** Every writer: each one's whole log must be in every node's final ledger. */
+  writers: Writer[]
+  /** How long the nodes verify again while a writer's log is longer than some node's derivation (ms). Default 60 s. */
+  settle?: number
 }
 
 export interface ReplayResult {
-  /** How the fresh derivation differs from each node's final ledger (or why it could not finish), one line each. */
+  /** How a node's final ledger differs from the writer logs, or from the others', one line each. */
   differences: string[]
   /** Per ledger that holds a (writer, writerPosition, index) more than once: where. */
   duplicates: string[]
-  /** Entries the fresh node derived. */
+  /** Entries derived (the longest final ledger). */
   length: number
-  /** From opening the fresh node to its derivation being complete (ms). */
+  /** The time all the verifies took (ms). */
   ms: number
 }
 
 /**
- * The replay invariant: a fresh node that derives the ledger from every writer's log from scratch
- * (no fast-forward) reaches the final head of every node at the same length, and no ledger (the
- * nodes' or the fresh one's) holds the same (writer, writerPosition, index) twice.
+ * The replay invariant: every node's `verify` (a derivation from the writer logs from scratch, no
+ * fast-forward, compared with its final ledger entry by entry and then its state) is identical,
+ * over the whole of every writer's log, with the same final head everywhere; and no ledger holds
+ * the same (writer, writerPosition, index) twice.
  */
 export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const started = Date.now()
-  const heads = await Promise.all(
-    opts.nodes.map(async (n) => ({ name: n.name, ledger: n.ledger, head: await n.ledger.head() }))
+  let checked = await verifyAll(opts.nodes)
+  // A writer may append (an ack) after another node verified: all verify again, for a while.
+  while (
+    unapplied(opts.writers, checked).length > 0 &&
+    Date.now() - started < (opts.settle ?? SETTLE_MS)
   )
-  const longest = Math.max(0, ...heads.map((h) => h.head.length))
-  const timeout = opts.timeout ?? BASE_TIMEOUT_MS + MS_PER_ENTRY * longest
-  const tmp = await tempDir('replay')
-  const fresh = new LedgerNode({ storage: tmp.dir, key: opts.key, fastForward: false })
-  const logs: Hypercore[] = []
-  let link: Link | null = null
-  try {
-    await fresh.ready()
-    link = opts.reach(fresh)
-    for (const w of opts.writers) logs.push(fresh.base.store.get({ key: b4a.from(w.key, 'hex') }))
-    await Promise.all(logs.map((l) => l.ready()))
-    const differences: string[] = []
-    const waited = await untilReplayed(fresh, opts.writers, logs, link, timeout)
-    if (waited !== null)
+    checked = await verifyAll(opts.nodes)
+  const ms = Date.now() - started
+  const differences: string[] = []
+  for (const { name, report } of checked) {
+    const problem = verdict(name, report)
+    if (problem !== null) differences.push(problem)
+  }
+  const first = checked[0]?.report
+  for (const { name, report } of checked.slice(1)) {
+    if (report.length !== first.length || report.head !== first.head)
       differences.push(
-        `the fresh node did not hold and apply every writer's log within ${timeout} ms: ${waited}`
+        `${name} is final at ${report.length} (head ${report.head.slice(0, 8)}), ${checked[0].name} at ${first.length} (head ${first.head.slice(0, 8)})`
       )
-    const ms = Date.now() - started
-    const derived = await fresh.head()
-    for (const { name, ledger, head } of heads) {
-      const mismatch = await compare(fresh, derived, name, ledger, head)
-      if (mismatch !== null) differences.push(mismatch)
-    }
-    if (differences.length === 0) {
-      const signed = await untilFinal(fresh, derived.length)
-      if (signed !== null) differences.push(signed)
-    }
-    const twice = await duplicates([{ name: 'fresh node', ledger: fresh, head: derived }, ...heads])
-    return { differences, duplicates: twice, length: derived.length, ms }
-  } finally {
-    await link?.cut()
-    await Promise.all(logs.map((l) => l.close()))
-    await fresh.close()
-    await tmp.remove()
+  }
+  differences.push(...unapplied(opts.writers, checked))
+  const heads = await Promise.all(
+    checked.map(async (c) => ({ ...c, head: (await c.ledger.head()).final }))
+  )
+  const twice = await duplicates(heads)
+  return {
+    differences,
+    duplicates: twice,
+    length: Math.max(0, ...checked.map((c) => c.report.length)),
+    ms
   }
 }
 
-/** Run the replay check on a cluster's running daemons and record it in the report. */
+async function verifyAll(
+  nodes: ReplayOptions['nodes']
+): Promise<Array<{ name: string; ledger: VerifiableLedger; report: VerifyReport }>> {
+  const checked: Array<{ name: string; ledger: VerifiableLedger; report: VerifyReport }> = []
+  for (const { name, ledger } of nodes)
+    checked.push({ name, ledger, report: await ledger.verify() })
+  return checked
+}
+
+/** What a node's verify report says is wrong, or null. */
+function verdict(name: string, r: VerifyReport): string | null {
+  if (r.result === 'incomplete')
+    return `${name} cannot derive its ledger: ${r.missing.map((m) => `${m.log.slice(0, 8)} holds ${m.held} of ${m.needed}`).join(', ')}`
+  if (r.result === 'different') {
+    const d = r.difference
+    return `${name}'s final ledger (${r.length} entries) differs from the writer logs at position ${d?.position}: ${d?.what}; ${name} has ${describe(d?.ours)}, the derivation ${describe(d?.derived)}`
+  }
+  if (!r.stateCompared) return `${name} has entries that are not final (final at ${r.length})`
+  return null
+}
+
+/** Every writer's whole log (as its own node applied it, or as given) is applied on every node, unless the node removed the writer. */
+function unapplied(
+  writers: Writer[],
+  checked: Array<{ name: string; report: VerifyReport }>
+): string[] {
+  const problems: string[] = []
+  const applied = (r: VerifyReport, key: string) => r.logs.find((l) => l.log === key)
+  for (const w of writers) {
+    const own = checked.find((c) => c.name === w.name)
+    const whole = w.length ?? (own === undefined ? 0 : (applied(own.report, w.key)?.length ?? 0))
+    for (const { name, report } of checked) {
+      const log = applied(report, w.key)
+      if (whole === 0 || (log?.removed !== true && (log?.length ?? 0) < whole))
+        problems.push(
+          `${w.name}'s log: ${whole} blocks, ${name}'s final ledger derives from ${log?.length ?? 0}${log?.removed === true ? ' (removed)' : ''}`
+        )
+    }
+  }
+  return problems
+}
+
+function describe(e: VerifiedEntry | string | null | undefined): string {
+  if (e == null) return 'nothing'
+  if (typeof e === 'string') return e
+  return `writer ${e.writer.slice(0, 8)} block ${e.writerPosition} tx ${e.index} ${e.outcome}${e.reason === null ? '' : ` ${e.reason}`} (hash ${e.hash.slice(0, 8)})`
+}
+
+/** Run the replay check on a cluster's running daemons (each verifies through its HTTP API) and record it in the report. */
 export async function replayCluster(cluster: Cluster, report: Report): Promise<ReplayResult> {
   const result = await replay({
-    key: cluster.key,
     nodes: cluster.daemons.map((d) => ({ name: d.name, ledger: d.api() })),
-    writers: cluster.daemons.map((d) => ({ name: d.name, key: d.writerKey })),
-    reach: (fresh) =>
-      swarmLink(
-        fresh,
-        cluster.dht.address().port,
-        cluster.daemons.map((d) => ({ name: d.name, key: d.swarmKey }))
-      )
+    writers: cluster.daemons.map((d) => ({ name: d.name, key: d.writerKey }))
   })
   recordReplay(report, result)
   return result
 }
 
-/** Run the replay check on in-process nodes, linking the fresh node to each by replication streams. */
+/** Run the replay check on in-process nodes. */
 export async function replayNodes(
   nodes: Array<{ name: string; node: LedgerNode }>,
-  writers: Named[],
+  writers: Writer[],
   report: Report
 ): Promise<ReplayResult> {
   const result = await replay({
-    key: b4a.toString(nodes[0].node.key, 'hex'),
     nodes: nodes.map((n) => ({ name: n.name, ledger: n.node })),
-    writers,
-    reach: (fresh) => {
-      const cuts = nodes.map((n) => link(fresh, n.node))
-      return {
-        cut: () => {
-          for (const c of cuts) c()
-        }
-      }
-    }
+    writers
   })
   recordReplay(report, result)
   return result
@@ -170,7 +171,7 @@ function recordReplay(report: Report, result: ReplayResult): void {
   report.figures.replayMs = result.ms
   report.figures.replayEntries = result.length
   report.check(
-    "a fresh node replaying every writer log from scratch reaches every node's final head at the same length",
+    "every node's verify (its final ledger and state derived from every writer's whole log from scratch) is identical, at the same final head",
     result.differences.length === 0,
     result.differences.join('; ')
   )
@@ -182,142 +183,11 @@ function recordReplay(report: Report, result: ReplayResult): void {
 }
 
 /**
- * Connect the fresh node to each daemon by its swarm key (not by looking the ledger's topic up: a
- * lookup may not return a node that was restarted a moment ago, and hyperswarm repeats it only
- * after minutes), through a DHT node of its own on the cluster's loopback bootstrap node.
- */
-function swarmLink(fresh: LedgerNode, bootstrapPort: number, peers: Named[]): Link {
-  const swarm = new Hyperswarm({ dht: loopbackDht([{ host: LOOPBACK, port: bootstrapPort }]) })
-  swarm.on('connection', (conn: Hyperswarm.Connection) => {
-    conn.on('error', () => {})
-    fresh.replicate(conn)
-  })
-  for (const p of peers) swarm.joinPeer(b4a.from(p.key, 'hex'))
-  return {
-    away: () => {
-      const connected = new Set(
-        [...swarm.connections].map((c) => b4a.toString(c.remotePublicKey, 'hex'))
-      )
-      return peers.filter((p) => !connected.has(p.key)).map((p) => p.name)
-    },
-    cut: () => swarm.destroy()
-  }
-}
-
-/**
- * Wait until the fresh node holds every writer's log as far as any peer has it, and has applied
- * all of it (a removed writer's later blocks are skipped, so only held). Null when done, else what is missing.
- */
-async function untilReplayed(
-  fresh: LedgerNode,
-  writers: Named[],
-  logs: Hypercore[],
-  link: Link,
-  timeout: number
-): Promise<string | null> {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    let missing = await progress(fresh, writers, logs, link)
-    if (missing === '') {
-      // The applied system state runs ahead of the views readers see until the apply round ends.
-      await fresh.update()
-      missing = await progress(fresh, writers, logs, link)
-      if (missing === '') return null
-    }
-    const left = deadline - Date.now()
-    if (left <= 0) return missing
-    await nextUpdate(fresh, Math.min(left, POLL_MS))
-  }
-}
-
-async function progress(
-  fresh: LedgerNode,
-  writers: Named[],
-  logs: Hypercore[],
-  link: Link
-): Promise<string> {
-  const lacking: string[] = []
-  const away = link.away?.() ?? []
-  if (away.length > 0) lacking.push(`not connected to ${away.join(', ')}`)
-  for (const [i, w] of writers.entries()) {
-    const log = logs[i]
-    const known = Math.max(log.length, ...log.peers.map((p) => p.remoteLength))
-    const info = await appliedBy(fresh.base, log.key)
-    const applied = info?.length ?? 0
-    const removed = info?.isRemoved === true
-    if (known === 0 || log.contiguousLength < known || (!removed && applied < known)) {
-      lacking.push(
-        `${w.name}'s log: ${known} blocks seen, ${log.contiguousLength} held, ${applied} applied${removed ? ' (removed)' : ''}`
-      )
-    }
-  }
-  return lacking.join(', ')
-}
-
-/** Compare the fresh derivation with one node's ledger: null when that node is final at the derived head, else how it differs. */
-async function compare(
-  fresh: LedgerNode,
-  derived: Head,
-  name: string,
-  ledger: ReadableLedger,
-  head: Head
-): Promise<string | null> {
-  const final = head.final
-  if (derived.length === final.length && derived.hash === final.hash) return null
-  const state = `${name} is final at ${final.length} (head ${final.hash.slice(0, 8)}; ${head.length} entries, head ${head.hash.slice(0, 8)}), the fresh node derives ${derived.length} (head ${derived.hash.slice(0, 8)})`
-  const common = Math.min(derived.length, final.length)
-  const at = await firstDifference(fresh, ledger, common)
-  if (at < common || final.length > derived.length) {
-    return `${state}: ${name}'s final ledger differs from the writer logs at position ${at}: ${name} has ${describe(await entryAt(ledger, at))}, the fresh node ${at < derived.length ? describe(await entryAt(fresh, at)) : 'nothing'}`
-  }
-  const own = head.length === derived.length && head.hash === derived.hash
-  return `${state}: ${name} is not final up to the derived head${own ? ' although its own ledger is the derived one (the signed state is not)' : ''}`
-}
-
-/** The first position where two ledgers differ within their first `common` entries (the hash chain makes equal hashes equal prefixes), or `common`. */
-async function firstDifference(
-  a: ReadableLedger,
-  b: ReadableLedger,
-  common: number
-): Promise<number> {
-  let lo = 0
-  let hi = common // invariant: entries before lo agree; at hi (if < common) they differ
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2)
-    const [x, y] = await Promise.all([entryAt(a, mid), entryAt(b, mid)])
-    if (x?.hash === y?.hash) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-async function entryAt(ledger: ReadableLedger, position: number): Promise<EntryFields | null> {
-  return (await ledger.entries({ gte: position, limit: 1 })).items[0] ?? null
-}
-
-function describe(e: EntryFields | null): string {
-  if (e === null) return 'no entry'
-  return `writer ${e.writer.slice(0, 8)} block ${e.writerPosition} tx ${e.index} ${e.outcome}${e.reason === null ? '' : ` ${e.reason}`} (hash ${e.hash.slice(0, 8)})`
-}
-
-/** Wait until the fresh node's own final length reaches its derived length: the signed state is what it derived. */
-async function untilFinal(fresh: LedgerNode, length: number): Promise<string | null> {
-  const deadline = Date.now() + SIGNED_TIMEOUT_MS
-  while (fresh.finalLength < length) {
-    const left = deadline - Date.now()
-    if (left <= 0)
-      return `the fresh node derived every node's final ledger (${length} entries) but is final only at ${fresh.finalLength} after ${SIGNED_TIMEOUT_MS} ms`
-    await nextUpdate(fresh, Math.min(left, POLL_MS))
-  }
-  return null
-}
-
-/**
- * Every ledger holds each (writer, writerPosition, index) at most once. Ledgers with the same head
- * hold the same entries (the hash chain), so each distinct head is read once.
+ * Every ledger holds each (writer, writerPosition, index) at most once in its final entries.
+ * Ledgers with the same final head hold the same entries (the hash chain), so each distinct head is read once.
  */
 async function duplicates(
-  ledgers: Array<{ name: string; ledger: ReadableLedger; head: Head }>
+  ledgers: Array<{ name: string; ledger: VerifiableLedger; head: Head['final'] }>
 ): Promise<string[]> {
   const problems: string[] = []
   const read = new Set<string>()

@@ -8,8 +8,8 @@ export const verify: Command = {
   summary:
     "Re-derive the ledger from the signed writer logs from scratch and compare it with this node's final ledger.",
   details: [
-    'A scratch store, no network, no fast-forward: every final entry is compared byte for byte',
-    '(position, writer, block, outcome, hash chain, each hash recomputed), then the whole state.',
+    'A scratch store, no network, no fast-forward: every final entry (position, writer, block, outcome,',
+    'hash chain), then the whole state, compared by Merkle tree hash, and read only where they differ.',
     'Exit 0 only when identical; VERIFY_DIFFERENT names the first differing position with both sides;',
     'VERIFY_INCOMPLETE lists the logs this node does not hold (a running daemon fetches them from peers first).'
   ],

@@ -55,7 +55,11 @@ export async function finalChecks(ctx: Ctx): Promise<void> {
   report.figures.finalLength = heads[0].length
   await replayNodes(
     honestNodes.map((n) => ({ name: ctx.names.get(n)!, node: n })),
-    [admin, honest, hostile].map((n) => ({ name: ctx.names.get(n)!, key: hex(n.writerKey) })),
+    [admin, honest, hostile].map((n) => ({
+      name: ctx.names.get(n)!,
+      key: hex(n.writerKey),
+      length: n.base.local.length
+    })),
     report
   )
   if (audits.length === honestNodes.length) {
