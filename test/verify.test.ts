@@ -4,6 +4,7 @@ import fs from 'fs/promises'
 import crypto from 'hypercore-crypto'
 import b4a from 'b4a'
 import { LedgerNode } from '../lib/index.js'
+import type Hypercore from 'hypercore'
 import type { VerifyReport } from '../lib/node/verify.js'
 import { dataPaths, newConfig, writeConfig } from '../lib/datadir/config.js'
 import { createNode, link, converged } from './helpers/nodes.js'
@@ -132,6 +133,45 @@ test('verify - a node whose state has a key the writer logs do not give: differe
     },
     'the extra key, where the derivation has nothing more'
   )
+})
+
+/** Overwrite stored block `index` of a core, below hypercore: its tree still hashes the old bytes. */
+async function damage(node: LedgerNode, core: Hypercore, index: number): Promise<void> {
+  const session = node.base.store.get({ key: core.key, active: false })
+  await session.ready()
+  const bytes = b4a.from((await session.get(index)) as Buffer)
+  bytes[bytes.byteLength >> 1] ^= 1
+  const storage = (session.state as { storage: { write(): StorageTx } }).storage
+  const tx = storage.write()
+  tx.putBlock(index, bytes)
+  await tx.flush()
+  await session.close()
+}
+
+interface StorageTx {
+  putBlock(index: number, bytes: Uint8Array): void
+  flush(): Promise<void>
+}
+
+test('verify - stored blocks damaged on disk after they were appended (their trees unchanged): different, at the entry, or the state', async (t) => {
+  const a = await createNode(t)
+  for (let i = 0; i < 8; i++) await a.submit({ type: 'put', key: `k${i}`, value: i })
+  await converged([a], { final: true, length: 9 })
+  t.is((await a.verify()).result, 'identical', 'identical before')
+
+  await damage(a, a.base.view.state.core, 2)
+  const state = await a.verify()
+  t.is(state.result, 'different', 'a damaged state block: different')
+  t.ok(state.difference?.what.includes('stored state blocks'), state.difference?.what)
+
+  const b = await createNode(t)
+  for (let i = 0; i < 8; i++) await b.submit({ type: 'put', key: `k${i}`, value: i })
+  await converged([b], { final: true, length: 9 })
+  await damage(b, b.base.view.log, 5)
+  const entry = await b.verify()
+  t.is(entry.result, 'different', 'a damaged entry: different')
+  t.is(entry.difference?.position, 5, 'at that entry')
+  t.ok(entry.difference?.what.includes('stored entry'), entry.difference?.what)
 })
 
 test('verify - a copy that lacks writer blocks: incomplete, exit 1; through its daemon on the network a peer supplies them, and it is identical', async (t) => {

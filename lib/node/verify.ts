@@ -11,6 +11,7 @@ import { reasonOf } from '../ledger/outcome.js'
 import { toHex } from '../ledger/ids.js'
 import { appliedWriters } from './applied.js'
 import type { ScratchNode } from './scratch.js'
+import { hashStoredBlocks } from './stored-tree.js'
 
 /** How long the derivation may go without applying anything new before verify gives up (ms). */
 export const VERIFY_STALL_MS = 30_000
@@ -139,15 +140,41 @@ export async function verifyLedger(
   }
   if (missing.length > 0) return report('incomplete')
 
+  // This node's stored bytes, hashed anew while the derivation runs in its worker: the views'
+  // tree hashes were computed when the blocks were appended, and say nothing of later damage.
+  const stateSize = base.view.state.core.length
+  const stored = Promise.all([
+    hashStoredBlocks(log, length),
+    hashStoredBlocks(base.view.state.core, stateSize)
+  ])
+  stored.catch(() => {}) // awaited below unless verify ends first
   const dir = opts.scratch ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'autoledger-verify-')))
   const scratch = await target.openScratch(dir)
   try {
     const derived = await untilDerived(scratch, writers, length, opts)
     const entries = await compareEntries(base.view.log, scratch, length, opts.onProgress)
     if (entries !== null) return report('different', entries)
+    const [storedLog, storedState] = await stored
+    if (storedLog === null || !b4a.equals(storedLog, await scratch.treeHash('log', length)))
+      return report('different', await firstDamagedEntry(log, scratch, length))
     const whole = base.view.log.length === length && derived === length
     const state = whole ? await compareState(base.view, scratch, length) : null
     if (state !== null) return report('different', state, true)
+    if (
+      whole &&
+      stateSize === base.view.state.core.length &&
+      (storedState === null || !b4a.equals(storedState, await scratch.treeHash('state', stateSize)))
+    )
+      return report(
+        'different',
+        {
+          position: length,
+          what: "this node's stored state blocks are not the ones its state tree was built from (damaged on disk?)",
+          ours: null,
+          derived: null
+        },
+        true
+      )
     const signed = await untilSigned(scratch, length, stallMs)
     if (signed < length)
       return report(
@@ -302,6 +329,29 @@ async function compareEntries(
         : 'the derivation from the writer logs differs',
     ours: present(record),
     derived: other
+  }
+}
+
+/** The first entry whose stored bytes are not the derived ones, where the tree hashes agree. */
+async function firstDamagedEntry(
+  ours: Hypercore,
+  derived: ScratchNode,
+  length: number
+): Promise<NonNullable<VerifyReport['difference']>> {
+  let position = 0
+  let mine: Buffer | null = null
+  let theirs: Uint8Array | null = null
+  for (; position < length; position++) {
+    mine = await ours.get(position, { wait: false })
+    theirs = await derived.entry(position)
+    if (mine === null || theirs === null || !b4a.equals(mine, theirs)) break
+  }
+  const record = mine !== null && verifyEntry(mine) ? openEntry(mine) : null
+  return {
+    position,
+    what: "this node's stored entry is not the one its log tree was built from (damaged on disk?)",
+    ours: record === null ? (mine === null ? null : toHex(mine)) : present(record),
+    derived: theirs === null ? null : present(openEntry(theirs))
   }
 }
 
