@@ -42,6 +42,8 @@ export interface HeadReport {
   hash: string
   finalHash: string
   reorders: number
+  /** Fast-forwards since the node opened. */
+  fastForwards: number
 }
 
 export interface CloseReport {
@@ -95,6 +97,7 @@ export interface LedgerPeerApi extends PeerBase {
 /** One ledger node in its own process, driven by the bench runner. */
 export class LedgerPeer implements LedgerPeerApi {
   private node: LedgerNode | null = null
+  private fastForwards = 0
   private store: Corestore | null = null
   private dht: HyperDHT | null = null
   private dir = ''
@@ -120,6 +123,7 @@ export class LedgerPeer implements LedgerPeerApi {
       ...(p.maxPending === undefined ? {} : { maxPending: p.maxPending }),
       ...(p.durable === undefined ? {} : { durable: p.durable })
     })
+    this.node.on('fast-forward', () => this.fastForwards++)
     await this.node.ready()
     if (p.forceAckMs !== undefined) {
       const node = this.node
@@ -240,7 +244,8 @@ export class LedgerPeer implements LedgerPeerApi {
       finalLength: head.final.length,
       hash: head.hash,
       finalHash: head.final.hash,
-      reorders: status.reorders
+      reorders: status.reorders,
+      fastForwards: this.fastForwards
     }
   }
 

@@ -45,6 +45,7 @@ export interface ConvergenceRun {
   finalHash: string
   length: number
   reorders: number[]
+  fastForwards: number[]
   stats: ProcessStats[]
   closed: CloseReport[]
 }
@@ -120,6 +121,7 @@ export async function convergenceRun(
       finalHash,
       length,
       reorders: heads.map((h) => h.reorders),
+      fastForwards: heads.map((h) => h.fastForwards),
       stats,
       closed
     }
@@ -253,6 +255,12 @@ export async function convergenceScenario(
         'view reorders per node (max)',
         '',
         n.map((x) => Math.max(...x.reorders)),
+        'lower'
+      ),
+      fastForwards: figure(
+        'fast-forwards per node (max)',
+        '',
+        n.map((x) => Math.max(...x.fastForwards)),
         'lower'
       ),
       peakRss: figure(

@@ -61,7 +61,7 @@ import { readStatus } from './status.js'
 import type { Peers, Status } from './status.js'
 import { waitFor } from './wait.js'
 import { OwnIds } from './own-ids.js'
-import { setFastForwardMinimum } from './fast-forward.js'
+import { FastForwardPolicy, LIVE_FAST_FORWARD_MINIMUM } from './fast-forward.js'
 
 export interface LedgerNode {
   on<E extends keyof LedgerNodeEvents>(event: E, listener: LedgerNodeEvents[E]): this
@@ -88,6 +88,7 @@ export class LedgerNode extends ReadyResource {
   private network: LedgerNetwork | null = null
   private nudge: FinalityNudge | null = null
   private health: HealthMonitor | null = null
+  private fastForwardPolicy: FastForwardPolicy | null = null
   private lastLength = 0
   private lastFinal = 0
   private reorders = 0
@@ -153,7 +154,6 @@ export class LedgerNode extends ReadyResource {
       fastForward = true,
       durable = true
     } = this.opts
-    setFastForwardMinimum()
     this.ownsStore = typeof storage === 'string'
     if (typeof storage === 'string') await repairInterruptedCreate(storage)
     this.store = typeof storage === 'string' ? new Corestore(storage) : storage
@@ -165,7 +165,8 @@ export class LedgerNode extends ReadyResource {
         apply: this.createApply(),
         close: closeView,
         ackInterval,
-        fastForward
+        fastForward,
+        fastForwardMinimum: LIVE_FAST_FORWARD_MINIMUM
       })
       this._base = base
       base.on('error', (err: Error) => this.fail(err))
@@ -220,6 +221,10 @@ export class LedgerNode extends ReadyResource {
         onClear: (name) => this.emit('alarm-cleared', name)
       })
       this.health.start()
+      if (fastForward) {
+        this.fastForwardPolicy = new FastForwardPolicy(base, this.store)
+        this.fastForwardPolicy.start()
+      }
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
         // A new ledger: entry 0 activates this release's format (or the older one it is held to),
         // and makes its creator admin.
@@ -265,6 +270,7 @@ export class LedgerNode extends ReadyResource {
   private async teardown(): Promise<void> {
     this.nudge?.stop()
     await this.health?.stop()
+    await this.fastForwardPolicy?.stop()
     await this.network?.close()
     await this._base?.close()
     if (this.ownsStore) await this.store?.close()

@@ -21,6 +21,8 @@ declare module 'autobase' {
       close?(view: V): Promise<void>
       ackInterval?: number
       fastForward?: boolean
+      /** How far (in system blocks) the base must be behind the latest signed state before it fast-forwards (the project's autobase patch; default 16). */
+      fastForwardMinimum?: number
     }
   }
 
@@ -64,13 +66,9 @@ declare module 'autobase' {
     getIndexedInfo(): Promise<{ views: Array<{ key: Buffer; length: number }> } | null>
     /** Jump to the latest signed state, discarding this node's own derivation past it. */
     forceFastForward(): Promise<void>
+    /** Change `fastForwardMinimum` on a live base (the project's autobase patch; absent without it). */
+    setFastForwardMinimum?(minimum: number): void
   }
 
   export = Autobase
-}
-
-declare module 'autobase/lib/fast-forward.js' {
-  /** How far (in system blocks) a node must be behind the latest signed state before it fast-forwards. */
-  const FastForward: { MINIMUM: number }
-  export = FastForward
 }
