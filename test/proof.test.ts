@@ -270,6 +270,10 @@ async function indexerSet(t: test.Test, count: number) {
   }
   for (const [i, n] of nodes.entries()) await n.submit({ type: 'put', key: `after${i}`, value: i })
   await converged(nodes, { final: true, length: 2 + (count - 1) + count })
+  // The view moves to the new set's key when the change is indexed, possibly after every entry so
+  // far: its prologue then covers them all, and the new set signs them with its first new entry.
+  await first.submit({ type: 'put', key: 'signed-by-the-new-set', value: true })
+  await converged(nodes, { final: true, length: 2 + (count - 1) + count + 1 })
   return { nodes, before }
 }
 

@@ -543,7 +543,7 @@ export class LedgerNode extends ReadyResource {
    */
   async proveEntry(position: number): Promise<Uint8Array> {
     if (!this.opened) await this.ready()
-    return proveEntry(this.base, position)
+    return proveEntry(this.base, position, this.finalLength)
   }
 
   /** Resolves once the node is announced on the DHT and has looked up current peers. */
