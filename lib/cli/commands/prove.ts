@@ -1,5 +1,5 @@
 import b4a from 'b4a'
-import { str, txId, hexKey, usageError } from '../command.js'
+import { str, txId, hexKey, usageError, wholeNumber } from '../command.js'
 import type { Command, CommandContext } from '../command.js'
 import { withLedger } from '../connect.js'
 import { openNewFile } from '../new-file.js'
@@ -66,16 +66,11 @@ function target(ctx: CommandContext): number | { id: string; author: string | un
     if (ctx.positionals.length === 0)
       throw usageError('name the entry: autoledger prove <position>, or --tx <id>')
     if (author !== undefined) throw usageError('--author goes with --tx')
-    return position(ctx.positionals[0])
+    return wholeNumber(ctx.positionals[0], '<position>')
   }
   if (ctx.positionals.length > 0) throw usageError('give a position or --tx, not both')
   return {
     id: txId(id),
     author: author === undefined ? undefined : hexKey(author, 'writer key', '--author')
   }
-}
-
-function position(text: string): number {
-  if (!/^[0-9]{1,15}$/.test(text)) throw usageError(`a position is a whole number, got "${text}"`)
-  return Number(text)
 }
