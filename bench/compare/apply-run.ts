@@ -45,7 +45,10 @@ try {
     JSON.stringify({
       txs: txs.length,
       txPerSec: txs.length / (ms / 1000),
-      cpuUsPerTx: (used.user + used.system) / txs.length
+      cpuUsPerTx: (used.user + used.system) / txs.length,
+      // Every hyperbee put is one block of the state view, so this is puts per transaction.
+      stateBlocksPerTx: node.base.view.state.core.length / (base + txs.length),
+      logBlocksPerTx: node.base.view.log.length / (base + txs.length)
     }) + '\n'
   )
 } finally {
