@@ -1,8 +1,8 @@
-// What one transaction's CPU time is made of, against the cost of the storage primitives it
-// needs: the local apply run of this build (CPU time per transaction, and the state view's puts
-// and the log's blocks per transaction), then, each in a fresh process, one hyperbee put in a
-// batch (time-ordered keys, as the ledger's keys mostly are, and random keys) and one hypercore
-// block appended in a batch. Medians of the runs.
+// What one transaction's CPU time is made of. Each in a fresh process: the local apply run of
+// this build (a node: CPU time per transaction, the state view's puts and the log's blocks per
+// transaction); the same transactions through apply alone, on plain cores with no autobase or
+// node around it; one hyperbee put in a batch (time-ordered keys, as the ledger's keys mostly
+// are, and random keys); one hypercore block appended in a batch. Medians of the runs.
 //
 //   node dist/bench/compare/floor.js [runs (3)] [transactions per writer (20000)]
 import { execFileSync } from 'child_process'
@@ -14,6 +14,17 @@ import { fileURLToPath } from 'url'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import { median } from '../harness/stats.js'
+import { parseConfig } from '../harness/config.js'
+import {
+  generateWorkload,
+  interleave,
+  setupTransactions,
+  workloadSlices
+} from '../harness/workload.js'
+import { directLedger, encodeInputs } from '../harness/direct-apply.js'
+import { encodeTx } from '../../lib/ledger/tx.js'
+import { ENCODING_VERSION, FORMAT_VERSION } from '../../lib/ledger/limits.js'
+import { toTx } from '../../lib/node/tx-input.js'
 
 const PUTS = 90_000
 const PUT_BATCH = 3_000
@@ -21,10 +32,11 @@ const BLOCKS = 90_000
 const BLOCK_BATCH = 1_000
 const BLOCK_BYTES = 200
 
-type Primitive = 'put-ordered' | 'put-random' | 'append'
+type Primitive = 'put-ordered' | 'put-random' | 'append' | 'apply-alone'
 
-async function primitive(kind: Primitive): Promise<number> {
+async function primitive(kind: Primitive, txsPerWriter: number): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autoledger-floor-'))
+  if (kind === 'apply-alone') return applyAlone(dir, txsPerWriter)
   const store = new Corestore(dir)
   try {
     const core = store.get({ name: kind })
@@ -60,13 +72,37 @@ async function primitive(kind: Primitive): Promise<number> {
   }
 }
 
+/** The local ceiling's transactions (after its setup) in blocks and calls of about a node's size. */
+async function applyAlone(dir: string, txsPerWriter: number): Promise<number> {
+  const config = parseConfig(['--txs', String(txsPerWriter)])
+  const ledger = await directLedger(dir)
+  try {
+    const setup = [{ type: 'set-version', format: FORMAT_VERSION } as const]
+    await ledger.apply(
+      encodeInputs([...setup, ...setupTransactions([], config.accounts, 1)]),
+      10,
+      1
+    )
+    const txs = interleave(
+      workloadSlices(config, config.writers, config.txs).map(generateWorkload)
+    ).map((input) => encodeTx(toTx(input, ENCODING_VERSION)))
+    const cpu = process.cpuUsage()
+    await ledger.apply(txs, 100, 10)
+    return usPer(process.cpuUsage(cpu), txs.length)
+  } finally {
+    await ledger.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 function usPer(used: NodeJS.CpuUsage, n: number): number {
   return (used.user + used.system) / n
 }
 
 const here = fileURLToPath(import.meta.url)
 if (process.argv[2] === '--primitive') {
-  process.stdout.write(String(await primitive(process.argv[3] as Primitive)) + '\n')
+  const kind = process.argv[3] as Primitive
+  process.stdout.write(String(await primitive(kind, Number(process.argv[4]))) + '\n')
 } else {
   const [runsArg = '3', txsArg = '20000'] = process.argv.slice(2)
   const root = path.resolve(path.dirname(here), '..', '..', '..')
@@ -81,8 +117,8 @@ if (process.argv[2] === '--primitive') {
     add('cpuUsPerTx', run.cpuUsPerTx)
     add('statePutsPerTx', run.stateBlocksPerTx)
     add('logBlocksPerTx', run.logBlocksPerTx)
-    for (const kind of ['put-ordered', 'put-random', 'append'] as Primitive[])
-      add(kind, Number(child(here, ['--primitive', kind])))
+    for (const kind of ['apply-alone', 'put-ordered', 'put-random', 'append'] as Primitive[])
+      add(kind, Number(child(here, ['--primitive', kind, txsArg])))
     process.stderr.write(`run ${r + 1}: ${JSON.stringify(run)}\n`)
   }
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
@@ -93,6 +129,7 @@ if (process.argv[2] === '--primitive') {
       runs: Number(runsArg),
       perTx: {
         cpuUs: Math.round(m.cpuUsPerTx),
+        applyAloneCpuUs: Math.round(m['apply-alone']),
         statePuts: Number(m.statePutsPerTx.toFixed(2)),
         logBlocks: Number(m.logBlocksPerTx.toFixed(2))
       },
