@@ -33,6 +33,8 @@ export interface LedgerCluster {
   key: string
   peers: LedgerPeerProcess[]
   writers: LedgerPeerProcess[]
+  /** Writer core key (hex) of each peer, in the order of `peers`. */
+  writerKeys: string[]
   /** Ledger length once setup is final everywhere. */
   setupLength: number
 }
@@ -65,9 +67,10 @@ export async function startLedgerCluster(opts: LedgerClusterOptions): Promise<Le
     })
   const admin = await open(0)
   const joined = await Promise.all(peers.slice(1).map((_, i) => open(i + 1, admin.key)))
-  const writerKeys = joined.slice(0, opts.writers - 1).map((j) => b4a.from(j.writerKey, 'hex'))
+  const writerKeys = [admin, ...joined].map((p) => p.writerKey)
+  const added = writerKeys.slice(1, opts.writers).map((key) => b4a.from(key, 'hex'))
   await peers[0].call('submit', {
-    txs: setupTransactions(writerKeys, opts.accounts, opts.indexers)
+    txs: setupTransactions(added, opts.accounts, opts.indexers)
   })
   const writers = peers.slice(0, opts.writers)
   await Promise.all(writers.map((p) => p.call('waitWritable', { timeoutMs: opts.timeoutMs })))
@@ -76,7 +79,7 @@ export async function startLedgerCluster(opts: LedgerClusterOptions): Promise<Le
     peers.map((p) => p.call('waitLength', { length, final: true, timeoutMs: opts.timeoutMs }))
   )
   checkHeads(heads, length)
-  return { key: admin.key, peers, writers, setupLength: length }
+  return { key: admin.key, peers, writers, writerKeys, setupLength: length }
 }
 
 /** Every node final at exactly `length` with one head hash. */

@@ -87,7 +87,8 @@ export interface LedgerPeerApi extends PeerBase {
   }): Promise<HeadReport>
   /** Start counting this process's CPU time: the head reports that follow give it since now. */
   markCpu(): Promise<void>
-  observe(): Promise<void>
+  /** Start stamping transactions and the blocks of these writer cores (hex keys) as this node sees them. */
+  observe(p: { writers: string[] }): Promise<void>
   sightings(): Promise<Sightings>
   /** Count entries whose outcome is not 'accepted' (a complete run of the bench workload has none). */
   rejected(): Promise<number>
@@ -265,9 +266,10 @@ export class LedgerPeer implements LedgerPeerApi {
     return (user + system) / 1000
   }
 
-  async observe(): Promise<void> {
-    this.observer = new LatencyObserver(this.ledger)
-    this.observer.start()
+  async observe({ writers }: { writers: string[] }): Promise<void> {
+    if (this.store === null) throw new Error('open the ledger peer first')
+    this.observer = new LatencyObserver(this.ledger, this.store, writers)
+    await this.observer.start()
   }
 
   async sightings(): Promise<Sightings> {
