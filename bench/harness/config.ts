@@ -52,6 +52,8 @@ export interface BenchConfig {
   peers: boolean
   /** Experiment: indexers also ack every this many ms, whatever the activity. Null: the library's behaviour. */
   forceAckMs: number | null
+  /** Experiment: the nodes' ack interval (LedgerNodeOptions.ackInterval). Null: the library's default. */
+  ackIntervalMs: number | null
   /** Experiment: the nodes' back-pressure bound (Infinity: off). Null: the library's default. */
   maxPending: number | null
   /** Time-ordered transaction ids, like the library's default; false with the --random-ids experiment. */
@@ -76,6 +78,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --window N            unresolved submits per writer (default 1024)
   --seed N              workload seed (default 1)
   --force-ack MS        experiment: indexers also ack every MS ms, on top of the library's own ack beat
+  --ack-interval MS     experiment: the nodes' ack interval instead of the library's default (250)
   --max-pending N|off   experiment: the nodes' back-pressure bound instead of the library's default
   --random-ids          experiment: random transaction ids instead of the library's default time-ordered ones
   --profile             also one convergence run and one local-ceiling run under --cpu-prof, summarized by package
@@ -104,6 +107,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       profile: { type: 'boolean', default: false },
       peers: { type: 'boolean', default: false },
       'force-ack': { type: 'string' },
+      'ack-interval': { type: 'string' },
       'max-pending': { type: 'string' },
       'random-ids': { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -167,6 +171,8 @@ export function parseConfig(argv: string[]): BenchConfig {
     profile: values.profile === true,
     peers: values.peers === true,
     forceAckMs: values['force-ack'] === undefined ? null : int(values['force-ack'], 0, 'force-ack'),
+    ackIntervalMs:
+      values['ack-interval'] === undefined ? null : int(values['ack-interval'], 0, 'ack-interval'),
     maxPending:
       values['max-pending'] === undefined
         ? null

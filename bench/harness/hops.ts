@@ -12,15 +12,16 @@ export const HOP_LABELS: Record<Hop, string> = {
   append: 'submit -> block in the local writer core',
   replicate: 'in the writer core -> held by another node',
   apply: 'held -> visible there',
-  indexed: 'submit -> visible on an indexer quorum',
-  ack: 'visible on the quorum -> each appended since',
+  indexed: 'submit -> held by an indexer quorum',
+  ack: 'held by the quorum -> each appended since',
   sign: 'quorum appended -> final on the submitter'
 }
 
 /**
  * Every transaction's time in each hop (ms). `submitted[w]` is writer w's submit time per id, and
- * `seen[n]` node n's sightings (the writers first); a node's ack is its first append after the
- * entry was visible there, and a quorum's time is the quorum-th earliest of its indexers' times.
+ * `seen[n]` node n's sightings (the writers first). An indexer's ack is its first append after it
+ * held the block (no earlier append can reference it), and a quorum's time is the quorum-th
+ * earliest of its indexers' times.
  */
 export function hopSamples(
   submitted: Array<Record<string, number>>,
@@ -38,20 +39,21 @@ export function hopSamples(
       if (appended === undefined)
         throw new SanityError(`writer ${w} never saw the block of its transaction ${id} appended`)
       samples.append.push(appended - at)
-      seen.forEach((s, v) => {
-        if (v === w) return
-        const held = s.held[writerKeys[w]]?.[block]
-        if (held === undefined)
+      const held = seen.map((s, v) => {
+        if (v === w) return appended
+        const at = s.held[writerKeys[w]]?.[block]
+        if (at === undefined)
           throw new SanityError(`node ${v} never downloaded block ${block} of writer ${w}`)
-        samples.replicate.push(held - appended)
-        samples.apply.push(s.visible[id] - held)
+        samples.replicate.push(at - appended)
+        samples.apply.push(s.visible[id] - at)
+        return at
       })
-      const visible = indexers.map((s) => s.visible[id])
-      const acked = visible.map((t, i) => appends[i].find((a) => a >= t))
-      if (acked.some((t) => t === undefined))
-        throw new SanityError(`an indexer did not append after it saw transaction ${id}`)
-      const indexed = nth(visible, quorum)
-      const ack = nth(acked as number[], quorum)
+      const heldByIndexers = seen.flatMap((s, v) => (s.isIndexer ? [held[v]] : []))
+      const acked = heldByIndexers.map((t, i) => appends[i].find((a) => a > t) ?? Infinity)
+      const indexed = nth(heldByIndexers, quorum)
+      const ack = nth(acked, quorum)
+      if (ack === Infinity)
+        throw new SanityError(`no indexer quorum appended after it held transaction ${id}`)
       samples.indexed.push(indexed - at)
       samples.ack.push(ack - indexed)
       samples.sign.push(seen[w].final[id] - ack)

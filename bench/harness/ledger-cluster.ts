@@ -17,7 +17,8 @@ export interface LedgerClusterOptions {
   followers?: number
   indexers: number
   accounts: number
-  ackInterval?: number
+  /** Experiment: the nodes' ack interval instead of the library's default. */
+  ackInterval?: number | null
   /** Experiment: indexers ack on this fixed cadence too (see LedgerOpenParams.forceAckMs). */
   forceAckMs?: number | null
   /** Experiment: the nodes' back-pressure bound (see LedgerOpenParams.maxPending). */
@@ -57,7 +58,9 @@ export async function startLedgerCluster(opts: LedgerClusterOptions): Promise<Le
       dir: path.join(opts.dir, `node-${i}`),
       bootstrap: opts.net.bootstrap,
       ...(key === undefined ? {} : { key }),
-      ...(opts.ackInterval === undefined ? {} : { ackInterval: opts.ackInterval }),
+      ...(opts.ackInterval === undefined || opts.ackInterval === null
+        ? {}
+        : { ackInterval: opts.ackInterval }),
       ...(opts.forceAckMs === undefined || opts.forceAckMs === null
         ? {}
         : { forceAckMs: opts.forceAckMs }),

@@ -71,6 +71,7 @@ export async function convergenceRun(
       accounts: config.accounts,
       execArgv: opts.execArgv,
       forceAckMs: config.forceAckMs,
+      ackInterval: config.ackIntervalMs,
       maxPending: config.maxPending,
       defer,
       timeoutMs

@@ -45,6 +45,7 @@ export async function latencyRun(ctx: BenchContext, setup: LatencySetup): Promis
       indexers: setup.indexers,
       accounts: config.accounts,
       forceAckMs: config.forceAckMs,
+      ackInterval: config.ackIntervalMs,
       maxPending: config.maxPending,
       defer,
       timeoutMs
@@ -172,14 +173,14 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
       lightIntervalMs: config.latencyIntervalMs,
       loadedTxsPerWriter: config.loadedLatencyTxs,
       window: config.window,
-      ackIntervalMs: DEFAULT_ACK_INTERVAL_MS,
+      ackIntervalMs: config.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS,
       forceAckMs: config.forceAckMs
     },
     figures,
     runs,
     notes: [
       `light load: each writer submits one transaction every ${config.latencyIntervalMs} ms; loaded: ${config.loadedLatencyTxs} per writer as fast as submit accepts`,
-      "hops (light load): a block is in the writer core at hypercore's append event there and held by another node at its download event; visible is the node's next update after that; an indexer's ack is its first append after the entry was visible there, and a quorum's time the quorum-th earliest of its indexers'"
+      "hops (light load): a block is in the writer core at hypercore's append event there and held by another node at its download event; visible is the node's next update after that; an indexer's ack is its first append after it held the block (none before can reference it), and a quorum's time the quorum-th earliest of its indexers'"
     ]
   }
 }
