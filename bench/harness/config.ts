@@ -41,6 +41,8 @@ export interface BenchConfig {
   latencyIntervalMs: number
   /** Transactions per writer in the latency run under throughput load. */
   loadedLatencyTxs: number
+  /** The latency scenario runs only its light-load setups. */
+  lightOnly: boolean
   scalingWriters: number[]
   scalingTotal: number
   catchupEntries: number
@@ -71,6 +73,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --txs M               transactions per writer (default 20000)
   --naive-txs M         transactions per writer for the naive design (default 1000)
   --scaling-total N     transactions spread over 1/2/4/8/16 writers (default 4800)
+  --light               latency: only the light-load setups (1 and 3 indexers), for the hop breakdown
   --catchup N           ledger length a fresh follower catches up to (default 100000)
   --catchup-million     the same at 1,000,000 entries
   --proof-entries N     the larger ledger the proofs scenario proves entries of (default 100000; also 1000)
@@ -100,6 +103,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       'scaling-total': { type: 'string' },
       catchup: { type: 'string' },
       'catchup-million': { type: 'boolean', default: false },
+      light: { type: 'boolean', default: false },
       'proof-entries': { type: 'string' },
       indexers: { type: 'string' },
       window: { type: 'string' },
@@ -159,6 +163,7 @@ export function parseConfig(argv: string[]): BenchConfig {
     latencyTxs: smoke ? 10 : 100,
     latencyIntervalMs: 50,
     loadedLatencyTxs: smoke ? 200 : 2_000,
+    lightOnly: values.light === true,
     scalingWriters: smoke ? [1, 2, 4] : [1, 2, 4, 8, 16],
     scalingTotal: int(values['scaling-total'], smoke ? 400 : 4_800, 'scaling-total'),
     catchupEntries:

@@ -120,7 +120,11 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
     intervalMs: null
   })
   // The smoke run covers both submit paths and both indexer counts in two setups.
-  const setups = config.smoke ? [light(3), loaded(1)] : [light(1), light(3), loaded(1), loaded(3)]
+  const setups = config.lightOnly
+    ? [light(1), light(3)]
+    : config.smoke
+      ? [light(3), loaded(1)]
+      : [light(1), light(3), loaded(1), loaded(3)]
   const figures: Record<string, Figure> = {}
   const runs: Array<{ setup: LatencySetup; runs: LatencyRun[] }> = []
   for (const setup of setups) {
