@@ -19,9 +19,9 @@ export const HOP_LABELS: Record<Hop, string> = {
 
 /**
  * Every transaction's time in each hop (ms). `submitted[w]` is writer w's submit time per id, and
- * `seen[n]` node n's sightings (the writers first). An indexer's ack is its first append after it
- * held the block (no earlier append can reference it), and a quorum's time is the quorum-th
- * earliest of its indexers' times.
+ * `seen[n]` node n's sightings (the writers first). An indexer's ack is its first append since it
+ * held the block (no earlier append can reference it; an indexer's own block is its own ack), and
+ * a quorum's time is the quorum-th earliest of its indexers' times.
  */
 export function hopSamples(
   submitted: Array<Record<string, number>>,
@@ -49,7 +49,7 @@ export function hopSamples(
         return at
       })
       const heldByIndexers = seen.flatMap((s, v) => (s.isIndexer ? [held[v]] : []))
-      const acked = heldByIndexers.map((t, i) => appends[i].find((a) => a > t) ?? Infinity)
+      const acked = heldByIndexers.map((t, i) => appends[i].find((a) => a >= t) ?? Infinity)
       const indexed = nth(heldByIndexers, quorum)
       const ack = nth(acked, quorum)
       if (ack === Infinity)

@@ -184,7 +184,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
     runs,
     notes: [
       `light load: each writer submits one transaction every ${config.latencyIntervalMs} ms; loaded: ${config.loadedLatencyTxs} per writer as fast as submit accepts`,
-      "hops (light load): a block is in the writer core at hypercore's append event there and held by another node at its download event; visible is the node's next update after that; an indexer's ack is its first append after it held the block (none before can reference it), and a quorum's time the quorum-th earliest of its indexers'"
+      "hops (light load): a block is in the writer core at hypercore's append event there and held by another node at its download event; visible is the node's next update after that; an indexer's ack is its first append since it held the block (none before can reference it; its own block is its own ack), and a quorum's time the quorum-th earliest of its indexers'"
     ]
   }
 }
