@@ -41,12 +41,12 @@ export function hopSamples(
       samples.append.push(appended - at)
       const held = seen.map((s, v) => {
         if (v === w) return appended
-        const at = s.held[writerKeys[w]]?.[block]
-        if (at === undefined)
+        const heldAt = s.held[writerKeys[w]]?.[block]
+        if (heldAt === undefined)
           throw new SanityError(`node ${v} never downloaded block ${block} of writer ${w}`)
-        samples.replicate.push(at - appended)
-        samples.apply.push(s.visible[id] - at)
-        return at
+        samples.replicate.push(heldAt - appended)
+        samples.apply.push(s.visible[id] - heldAt)
+        return heldAt
       })
       const heldByIndexers = seen.flatMap((s, v) => (s.isIndexer ? [held[v]] : []))
       const acked = heldByIndexers.map((t, i) => appends[i].find((a) => a >= t) ?? Infinity)

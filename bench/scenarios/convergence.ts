@@ -92,6 +92,8 @@ export async function convergenceRun(
     const visibles = Promise.all(
       cluster.peers.map((p) => p.call('waitLength', { length, final: false, timeoutMs }))
     )
+    // If a submit fails, these reject at teardown: report the submit's error, not theirs.
+    for (const waiting of [finals, visibles]) waiting.catch(() => {})
     const submitted = await Promise.all(
       cluster.writers.map((p) => p.call('run', { window: config.window }))
     )
