@@ -41,6 +41,8 @@ export interface BenchConfig {
   latencyIntervalMs: number
   /** Transactions per writer in the latency run under throughput load. */
   loadedLatencyTxs: number
+  /** The latency scenario runs only its light-load setups. */
+  lightOnly: boolean
   scalingWriters: number[]
   scalingTotal: number
   catchupEntries: number
@@ -52,6 +54,8 @@ export interface BenchConfig {
   peers: boolean
   /** Experiment: indexers also ack every this many ms, whatever the activity. Null: the library's behaviour. */
   forceAckMs: number | null
+  /** Experiment: the nodes' ack interval (LedgerNodeOptions.ackInterval). Null: the library's default. */
+  ackIntervalMs: number | null
   /** Experiment: the nodes' back-pressure bound (Infinity: off). Null: the library's default. */
   maxPending: number | null
   /** Time-ordered transaction ids, like the library's default; false with the --random-ids experiment. */
@@ -69,6 +73,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --txs M               transactions per writer (default 20000)
   --naive-txs M         transactions per writer for the naive design (default 1000)
   --scaling-total N     transactions spread over 1/2/4/8/16 writers (default 4800)
+  --light               latency: only the light-load setups (1 and 3 indexers), for the hop breakdown
   --catchup N           ledger length a fresh follower catches up to (default 100000)
   --catchup-million     the same at 1,000,000 entries
   --proof-entries N     the larger ledger the proofs scenario proves entries of (default 100000; also 1000)
@@ -76,6 +81,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --window N            unresolved submits per writer (default 1024)
   --seed N              workload seed (default 1)
   --force-ack MS        experiment: indexers also ack every MS ms, on top of the library's own ack beat
+  --ack-interval MS     experiment: the nodes' ack interval instead of the library's default (250)
   --max-pending N|off   experiment: the nodes' back-pressure bound instead of the library's default
   --random-ids          experiment: random transaction ids instead of the library's default time-ordered ones
   --profile             also one convergence run and one local-ceiling run under --cpu-prof, summarized by package
@@ -97,6 +103,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       'scaling-total': { type: 'string' },
       catchup: { type: 'string' },
       'catchup-million': { type: 'boolean', default: false },
+      light: { type: 'boolean', default: false },
       'proof-entries': { type: 'string' },
       indexers: { type: 'string' },
       window: { type: 'string' },
@@ -104,6 +111,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       profile: { type: 'boolean', default: false },
       peers: { type: 'boolean', default: false },
       'force-ack': { type: 'string' },
+      'ack-interval': { type: 'string' },
       'max-pending': { type: 'string' },
       'random-ids': { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -155,6 +163,7 @@ export function parseConfig(argv: string[]): BenchConfig {
     latencyTxs: smoke ? 10 : 100,
     latencyIntervalMs: 50,
     loadedLatencyTxs: smoke ? 200 : 2_000,
+    lightOnly: values.light === true,
     scalingWriters: smoke ? [1, 2, 4] : [1, 2, 4, 8, 16],
     scalingTotal: int(values['scaling-total'], smoke ? 400 : 4_800, 'scaling-total'),
     catchupEntries:
@@ -167,6 +176,8 @@ export function parseConfig(argv: string[]): BenchConfig {
     profile: values.profile === true,
     peers: values.peers === true,
     forceAckMs: values['force-ack'] === undefined ? null : int(values['force-ack'], 0, 'force-ack'),
+    ackIntervalMs:
+      values['ack-interval'] === undefined ? null : int(values['ack-interval'], 0, 'ack-interval'),
     maxPending:
       values['max-pending'] === undefined
         ? null

@@ -17,7 +17,8 @@ export interface LedgerClusterOptions {
   followers?: number
   indexers: number
   accounts: number
-  ackInterval?: number
+  /** Experiment: the nodes' ack interval instead of the library's default. */
+  ackInterval?: number | null
   /** Experiment: indexers ack on this fixed cadence too (see LedgerOpenParams.forceAckMs). */
   forceAckMs?: number | null
   /** Experiment: the nodes' back-pressure bound (see LedgerOpenParams.maxPending). */
@@ -33,6 +34,8 @@ export interface LedgerCluster {
   key: string
   peers: LedgerPeerProcess[]
   writers: LedgerPeerProcess[]
+  /** Writer core key (hex) of each peer, in the order of `peers`. */
+  writerKeys: string[]
   /** Ledger length once setup is final everywhere. */
   setupLength: number
 }
@@ -55,7 +58,9 @@ export async function startLedgerCluster(opts: LedgerClusterOptions): Promise<Le
       dir: path.join(opts.dir, `node-${i}`),
       bootstrap: opts.net.bootstrap,
       ...(key === undefined ? {} : { key }),
-      ...(opts.ackInterval === undefined ? {} : { ackInterval: opts.ackInterval }),
+      ...(opts.ackInterval === undefined || opts.ackInterval === null
+        ? {}
+        : { ackInterval: opts.ackInterval }),
       ...(opts.forceAckMs === undefined || opts.forceAckMs === null
         ? {}
         : { forceAckMs: opts.forceAckMs }),
@@ -65,9 +70,10 @@ export async function startLedgerCluster(opts: LedgerClusterOptions): Promise<Le
     })
   const admin = await open(0)
   const joined = await Promise.all(peers.slice(1).map((_, i) => open(i + 1, admin.key)))
-  const writerKeys = joined.slice(0, opts.writers - 1).map((j) => b4a.from(j.writerKey, 'hex'))
+  const writerKeys = [admin, ...joined].map((p) => p.writerKey)
+  const added = writerKeys.slice(1, opts.writers).map((key) => b4a.from(key, 'hex'))
   await peers[0].call('submit', {
-    txs: setupTransactions(writerKeys, opts.accounts, opts.indexers)
+    txs: setupTransactions(added, opts.accounts, opts.indexers)
   })
   const writers = peers.slice(0, opts.writers)
   await Promise.all(writers.map((p) => p.call('waitWritable', { timeoutMs: opts.timeoutMs })))
@@ -76,7 +82,7 @@ export async function startLedgerCluster(opts: LedgerClusterOptions): Promise<Le
     peers.map((p) => p.call('waitLength', { length, final: true, timeoutMs: opts.timeoutMs }))
   )
   checkHeads(heads, length)
-  return { key: admin.key, peers, writers, setupLength: length }
+  return { key: admin.key, peers, writers, writerKeys, setupLength: length }
 }
 
 /** Every node final at exactly `length` with one head hash. */

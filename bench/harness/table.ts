@@ -28,6 +28,7 @@ export function formatTable(results: BenchResults): string {
   const lines: string[] = []
   const experiments = [
     results.config.forceAckMs === null ? null : `--force-ack ${results.config.forceAckMs}`,
+    results.config.ackIntervalMs === null ? null : `--ack-interval ${results.config.ackIntervalMs}`,
     results.config.maxPending === null ? null : `--max-pending ${results.config.maxPending}`,
     results.config.timeOrderedIds ? null : '--random-ids'
   ].filter((e) => e !== null)

@@ -44,6 +44,8 @@ export interface HeadReport {
   reorders: number
   /** Fast-forwards since the node opened. */
   fastForwards: number
+  /** CPU time (user + system, all threads) of this process since `markCpu`, ms; null before a mark. */
+  cpuMs: number | null
 }
 
 export interface CloseReport {
@@ -83,7 +85,10 @@ export interface LedgerPeerApi extends PeerBase {
     timeoutMs: number
     hash?: string
   }): Promise<HeadReport>
-  observe(): Promise<void>
+  /** Start counting this process's CPU time: the head reports that follow give it since now. */
+  markCpu(): Promise<void>
+  /** Start stamping transactions and the blocks of these writer cores (hex keys) as this node sees them. */
+  observe(p: { writers: string[] }): Promise<void>
   sightings(): Promise<Sightings>
   /** Count entries whose outcome is not 'accepted' (a complete run of the bench workload has none). */
   rejected(): Promise<number>
@@ -104,6 +109,7 @@ export class LedgerPeer implements LedgerPeerApi {
   private txs: TxInput[] = []
   private observer: LatencyObserver | null = null
   private forcedAcks: NodeJS.Timeout | null = null
+  private cpuMark: NodeJS.CpuUsage | null = null
 
   private get ledger(): LedgerNode {
     if (this.node === null) throw new Error('open the ledger peer first')
@@ -223,7 +229,7 @@ export class LedgerPeer implements LedgerPeerApi {
   }): Promise<HeadReport> {
     const node = this.ledger
     const what = `${length} ${final ? 'final ' : ''}entries`
-    const at = await node.waitUntil(
+    const { at, cpuMs } = await node.waitUntil(
       async () => {
         if ((final ? node.finalLength : node.length) < length) return null
         if (hash !== undefined) {
@@ -231,7 +237,7 @@ export class LedgerPeer implements LedgerPeerApi {
           const head = await node.head()
           if ((final ? head.final.hash : head.hash) !== hash) return null
         }
-        return now()
+        return { at: now(), cpuMs: this.cpuSinceMark() }
       },
       timeoutMs,
       what
@@ -245,13 +251,25 @@ export class LedgerPeer implements LedgerPeerApi {
       hash: head.hash,
       finalHash: head.final.hash,
       reorders: status.reorders,
-      fastForwards: this.fastForwards
+      fastForwards: this.fastForwards,
+      cpuMs
     }
   }
 
-  async observe(): Promise<void> {
-    this.observer = new LatencyObserver(this.ledger)
-    this.observer.start()
+  async markCpu(): Promise<void> {
+    this.cpuMark = process.cpuUsage()
+  }
+
+  private cpuSinceMark(): number | null {
+    if (this.cpuMark === null) return null
+    const { user, system } = process.cpuUsage(this.cpuMark)
+    return (user + system) / 1000
+  }
+
+  async observe({ writers }: { writers: string[] }): Promise<void> {
+    if (this.store === null) throw new Error('open the ledger peer first')
+    this.observer = new LatencyObserver(this.ledger, this.store, writers)
+    await this.observer.start()
   }
 
   async sightings(): Promise<Sightings> {

@@ -46,6 +46,8 @@ export interface ConvergenceRun {
   length: number
   reorders: number[]
   fastForwards: number[]
+  /** Per node: its process's CPU time (user + system, all threads) over the timed run per transaction, µs. */
+  cpuUsPerTx: number[]
   stats: ProcessStats[]
   closed: CloseReport[]
 }
@@ -69,6 +71,7 @@ export async function convergenceRun(
       accounts: config.accounts,
       execArgv: opts.execArgv,
       forceAckMs: config.forceAckMs,
+      ackInterval: config.ackIntervalMs,
       maxPending: config.maxPending,
       defer,
       timeoutMs
@@ -82,12 +85,15 @@ export async function convergenceRun(
     const length = cluster.setupLength + totalTxs
 
     // Timed: from the first submit until every node holds the same final head at the full length.
+    await Promise.all(cluster.peers.map((p) => p.call('markCpu')))
     const finals = Promise.all(
       cluster.peers.map((p) => p.call('waitLength', { length, final: true, timeoutMs }))
     )
     const visibles = Promise.all(
       cluster.peers.map((p) => p.call('waitLength', { length, final: false, timeoutMs }))
     )
+    // If a submit fails, these reject at teardown: report the submit's error, not theirs.
+    for (const waiting of [finals, visibles]) waiting.catch(() => {})
     const submitted = await Promise.all(
       cluster.writers.map((p) => p.call('run', { window: config.window }))
     )
@@ -122,6 +128,7 @@ export async function convergenceRun(
       length,
       reorders: heads.map((h) => h.reorders),
       fastForwards: heads.map((h) => h.fastForwards),
+      cpuUsPerTx: heads.map((h) => (1000 * (h.cpuMs ?? NaN)) / totalTxs),
       stats,
       closed
     }

@@ -7,6 +7,8 @@ import { percentiles } from '../harness/stats.js'
 import type { Percentiles } from '../harness/stats.js'
 import { figure } from '../harness/report.js'
 import type { ScenarioReport, Figure } from '../harness/report.js'
+import { HOPS, HOP_LABELS, hopSamples } from '../harness/hops.js'
+import type { Hop } from '../harness/hops.js'
 
 const WRITERS = 3
 
@@ -24,6 +26,8 @@ export interface LatencyRun {
   visible: Percentiles
   /** Submit to final on the submitting node, ms. */
   final: Percentiles
+  /** Each hop of those two paths (see HOPS). */
+  hops: Record<Hop, Percentiles>
   reorders: number[]
 }
 
@@ -41,11 +45,13 @@ export async function latencyRun(ctx: BenchContext, setup: LatencySetup): Promis
       indexers: setup.indexers,
       accounts: config.accounts,
       forceAckMs: config.forceAckMs,
+      ackInterval: config.ackIntervalMs,
       maxPending: config.maxPending,
       defer,
       timeoutMs
     })
-    await Promise.all(cluster.peers.map((p) => p.call('observe')))
+    const writerKeys = cluster.writerKeys.slice(0, WRITERS)
+    await Promise.all(cluster.peers.map((p) => p.call('observe', { writers: writerKeys })))
     await Promise.all(
       cluster.writers.map((p, w) =>
         p.call('prepare', { slices: [workloadSlices(config, WRITERS, setup.txsPerWriter)[w]] })
@@ -86,9 +92,14 @@ export async function latencyRun(ctx: BenchContext, setup: LatencySetup): Promis
         final.push(f - at)
       }
     })
+    const hops = hopSamples(submitted, seen, writerKeys)
     return {
       visible: percentiles(visible),
       final: percentiles(final),
+      hops: Object.fromEntries(HOPS.map((h) => [h, percentiles(hops[h])])) as Record<
+        Hop,
+        Percentiles
+      >,
       reorders: heads.map((h) => h.reorders)
     }
   })
@@ -109,7 +120,11 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
     intervalMs: null
   })
   // The smoke run covers both submit paths and both indexer counts in two setups.
-  const setups = config.smoke ? [light(3), loaded(1)] : [light(1), light(3), loaded(1), loaded(3)]
+  const setups = config.lightOnly
+    ? [light(1), light(3)]
+    : config.smoke
+      ? [light(3), loaded(1)]
+      : [light(1), light(3), loaded(1), loaded(3)]
   const figures: Record<string, Figure> = {}
   const runs: Array<{ setup: LatencySetup; runs: LatencyRun[] }> = []
   for (const setup of setups) {
@@ -117,7 +132,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
     for (let r = 0; r < config.runs; r++) {
       const run = await latencyRun(ctx, setup)
       ctx.log(
-        `  ${setup.label}: visible p50 ${run.visible.p50.toFixed(1)} ms p99 ${run.visible.p99.toFixed(1)} ms; final p50 ${run.final.p50.toFixed(0)} ms p99 ${run.final.p99.toFixed(0)} ms`
+        `  ${setup.label}: visible p50 ${run.visible.p50.toFixed(1)} ms p99 ${run.visible.p99.toFixed(1)} ms; final p50 ${run.final.p50.toFixed(0)} ms p99 ${run.final.p99.toFixed(0)} ms; hops p50 ${HOPS.map((h) => `${h} ${run.hops[h].p50.toFixed(1)}`).join(', ')} ms`
       )
       results.push(run)
     }
@@ -140,6 +155,17 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
         )
       }
     }
+    if (!isLight) continue
+    for (const hop of HOPS) {
+      for (const p of ['p50', 'p99'] as const) {
+        figures[`${key}hop${hop}${p.toUpperCase()}`] = figure(
+          `${setup.label} hop ${HOP_LABELS[hop]} ${p}`,
+          'ms',
+          results.map((x) => x.hops[hop][p]),
+          'lower'
+        )
+      }
+    }
   }
   return {
     name: 'latency',
@@ -151,13 +177,14 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
       lightIntervalMs: config.latencyIntervalMs,
       loadedTxsPerWriter: config.loadedLatencyTxs,
       window: config.window,
-      ackIntervalMs: DEFAULT_ACK_INTERVAL_MS,
+      ackIntervalMs: config.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS,
       forceAckMs: config.forceAckMs
     },
     figures,
     runs,
     notes: [
-      `light load: each writer submits one transaction every ${config.latencyIntervalMs} ms; loaded: ${config.loadedLatencyTxs} per writer as fast as submit accepts`
+      `light load: each writer submits one transaction every ${config.latencyIntervalMs} ms; loaded: ${config.loadedLatencyTxs} per writer as fast as submit accepts`,
+      "hops (light load): a block is in the writer core at hypercore's append event there and held by another node at its download event; visible is the node's next update after that; an indexer's ack is its first append since it held the block (none before can reference it; its own block is its own ack), and a quorum's time the quorum-th earliest of its indexers'"
     ]
   }
 }

@@ -1,5 +1,6 @@
 import type { BenchContext } from '../harness/context.js'
 import { figure } from '../harness/report.js'
+import { median } from '../harness/stats.js'
 import type { ScenarioReport, Figure } from '../harness/report.js'
 import { convergenceRun } from './convergence.js'
 import type { ConvergenceRun } from './convergence.js'
@@ -18,7 +19,7 @@ export async function scalingScenario(ctx: BenchContext): Promise<Omit<ScenarioR
     for (let r = 0; r < config.runs; r++) {
       const run = await convergenceRun(ctx, { writers, txs, followers: writers === 1 ? 1 : 0 })
       ctx.log(
-        `  ${writers} writer(s) x ${txs}: ${run.txPerSec.toFixed(0)} tx/s (${(run.ms / 1000).toFixed(1)} s, reorders up to ${Math.max(...run.reorders)})`
+        `  ${writers} writer(s) x ${txs}: ${run.txPerSec.toFixed(0)} tx/s (${(run.ms / 1000).toFixed(1)} s, reorders up to ${Math.max(...run.reorders)}, CPU ${median(run.cpuUsPerTx).toFixed(0)} µs/tx per node)`
       )
       results.push(run)
     }
@@ -28,6 +29,12 @@ export async function scalingScenario(ctx: BenchContext): Promise<Omit<ScenarioR
       'tx/s',
       results.map((x) => x.txPerSec),
       'higher'
+    )
+    figures[`cpu${writers}`] = figure(
+      `apply CPU per tx per node, ${writers} writer${writers === 1 ? ' + 1 follower' : 's'}`,
+      'µs',
+      results.map((x) => median(x.cpuUsPerTx)),
+      'lower'
     )
   }
   const notes: string[] = []
@@ -42,9 +49,17 @@ export async function scalingScenario(ctx: BenchContext): Promise<Omit<ScenarioR
       'higher',
       most === 16 ? { value: 70, text: '>= 70 %' } : undefined
     )
+    figures.cpuRatio = figure(
+      `apply CPU per tx per node, ${most} writers / 2 writers`,
+      'x',
+      [figures[`cpu${most}`].spread.median / figures.cpu2.spread.median],
+      'lower',
+      most === 16 ? { value: 1.5, text: '<= 1.5x' } : undefined
+    )
   }
   notes.push(
-    'every writer is a full node that applies every transaction: on a machine with fewer cores than writers the processes share the CPU'
+    'every writer is a full node that applies every transaction: on a machine with fewer cores than writers the processes share the CPU',
+    "apply CPU: each node process's CPU time (user + system, all threads: submits, replication, applies and re-applies) from the first submit until it holds the final head, divided by the transactions in the run; the median over nodes"
   )
   return {
     name: 'scaling',
