@@ -44,7 +44,7 @@ const APPLY_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]
  * entry once, the process defaults and the Holepunch stack's own stats) starts at the first scrape.
  */
 export class NodeMetrics {
-  readonly registry = new Registry()
+  private readonly registry = new Registry()
   private readonly clock = new FinalityClock()
   private readonly latency: SubmitLatency
   private readonly tally: OutcomeTally
@@ -59,7 +59,14 @@ export class NodeMetrics {
   constructor(private readonly source: MetricsSource) {
     const registers = [this.registry]
     const gauge = (name: string, help: string, read: () => number): void => {
-      new Gauge({ name, help, registers, collect: bound(read) }) // eslint-disable-line no-new
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read())
+        }
+      })
     }
     gauge(
       'autoledger_ledger_length',
@@ -90,7 +97,6 @@ export class NodeMetrics {
       () => (source.upgradeRequired() === null ? 0 : 1)
     )
     new Gauge({
-      // eslint-disable-line no-new
       name: 'autoledger_alarm',
       help: '1 while the alarm is raised',
       labelNames: ['alarm'],
@@ -159,7 +165,6 @@ export class NodeMetrics {
     const registers = [this.registry]
     const counter = (name: string, help: string, read: () => number): void => {
       new Counter({
-        // eslint-disable-line no-new
         name,
         help,
         registers,
@@ -184,10 +189,6 @@ export class NodeMetrics {
     if (!this.scraped) this.firstScrape()
     await this.tally.caughtUp(TALLY_WAIT_MS)
     return this.registry.metrics()
-  }
-
-  get contentType(): string {
-    return this.registry.contentType
   }
 
   /** This node wrote `txs` transactions submitted at `at` (ms); its writer core is `ownEnd` blocks long now. */
@@ -242,7 +243,6 @@ export class NodeMetrics {
     const source = this.source
     const perWriter = (name: string, help: string, read: (w: WriterFigures) => number): void => {
       new Gauge({
-        // eslint-disable-line no-new
         name,
         help,
         labelNames: ['writer'],
@@ -264,13 +264,6 @@ export class NodeMetrics {
       'Blocks of a writer this node holds but has not applied yet',
       (w) => Math.max(0, w.length - w.applied)
     )
-  }
-}
-
-/** A collect function that sets a gauge to what `read` returns. */
-function bound(read: () => number): (this: Gauge) => void {
-  return function (this: Gauge) {
-    this.set(read())
   }
 }
 
