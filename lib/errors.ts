@@ -48,6 +48,7 @@ export const ERRORS = {
   DISK_FULL: fails(507), // the data directory's file system is (nearly) full: writes are refused, reads go on
   NETWORK: fails(500), // a socket could not be bound or reached
   ALARM: fails(500), // `status --check`: the node has raised an alarm (diverged, stalled)
+  NOT_READY: fails(503), // GET /readyz: the node fails a readiness check (the reply lists them)
   VERIFY_DIFFERENT: fails(500), // `verify`: the ledger is not what its writer logs give
   VERIFY_INCOMPLETE: fails(500), // `verify`: this node does not hold every log it would need
   PROOF_UNAVAILABLE: fails(409), // `prove`: the entry is not final (signed) yet, so there is nothing to prove it with

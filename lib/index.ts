@@ -30,6 +30,7 @@ export type {
   DivergedAlarm,
   StalledAlarm
 } from './node/health/monitor.js'
+export type { FailedCheck, CheckName } from './node/readiness.js'
 export { LedgerError, ApiError, ERRORS, ERROR_CODES, httpStatusOf, exitStatusOf } from './errors.js'
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'

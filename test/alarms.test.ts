@@ -3,7 +3,7 @@ import { PassThrough } from 'stream'
 import { createNode, link, converged } from './helpers/nodes.js'
 import type { MakeNode } from './helpers/nodes.js'
 import { tmpdir } from './helpers/temp.js'
-import { untilWritable } from './helpers/wait.js'
+import { untilWritable, until } from './helpers/wait.js'
 import { STEP_TIMEOUT_MS } from './helpers/timeouts.js'
 import { DoubleApplyNode, HeldApplyNode } from './helpers/skewed-apply.js'
 import { serveAsDaemon } from './helpers/in-process-daemon.js'
@@ -12,6 +12,9 @@ import { Logger } from '../lib/daemon/log.js'
 import { logAlarms } from '../lib/daemon/alarm-log.js'
 import { LedgerNode } from '../lib/index.js'
 import { exitStatusOf } from '../lib/errors.js'
+import { stringify } from '../lib/api/json.js'
+import { Scrape } from './helpers/scrape.js'
+import { request } from './helpers/http.js'
 import type { AlarmEvent, AlarmName } from '../lib/index.js'
 
 /** Blocks holding this are applied twice by a DoubleApplyNode. */
@@ -72,6 +75,7 @@ test('alarms - a writer whose indexer signed a different ledger raises diverged 
   const alarmsA = countAlarms(a)
   const alarmsB = countAlarms(b)
   const raised = next(b, 'alarm')
+  await b.metricsText() // its outcome tally runs from here on, through the divergence
   const id = await writeAround(a, b)
 
   const event = await raised
@@ -104,11 +108,37 @@ test('alarms - a writer whose indexer signed a different ledger raises diverged 
   t.is(alarmsA.length, 0, 'the indexer raises nothing: its own derivation is the signed one')
   t.is((await a.status()).diverged, null)
 
-  // status --check against both, as the daemons of their directories
+  const outcomes = async (n: LedgerNode): Promise<string> =>
+    stringify(
+      Object.entries(
+        new Scrape(await n.metricsText()).byLabel('autoledger_transactions_total', 'outcome')
+      ).sort()
+    )
+  const signedOutcomes = await outcomes(a)
+  t.ok(signedOutcomes.includes('["DUPLICATE_ID",1]'), 'the indexer counts the copy')
+  await until(
+    async () => ((await outcomes(b)) === signedOutcomes ? true : null),
+    'the writer to count the outcomes of the signed ledger'
+  )
+  t.pass('the writer recounted the signed ledger once it followed it')
+
+  // status --check and readyz against both, as the daemons of their directories
   const dirA = await tmpdir(t)
   const dirB = await tmpdir(t)
-  await serveAsDaemon(t, a, dirA)
-  await serveAsDaemon(t, b, dirB)
+  const urlA = await serveAsDaemon(t, a, dirA)
+  const urlB = await serveAsDaemon(t, b, dirB)
+  const readyB = await request(`${urlB}/readyz`)
+  t.is(readyB.status, 503, 'readyz: not ready while diverged')
+  t.ok(
+    readyB.json.failing.some((f: { check: string }) => f.check === 'diverged'),
+    readyB.json.message
+  )
+  const readyA = await request(`${urlA}/readyz`)
+  t.alike(
+    readyA.json.failing.map((f: { check: string }) => f.check),
+    ['network'],
+    'the indexer fails only the network check (these nodes replicate over pipes)'
+  )
   const bad = await cli(['status', '--check', '--dir', dirB])
   t.is(bad.code, exitStatusOf('ALARM'), 'status --check fails with ALARM while diverged')
   t.ok(

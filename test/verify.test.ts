@@ -141,7 +141,7 @@ async function damage(node: LedgerNode, core: Hypercore, index: number): Promise
   await session.ready()
   const bytes = b4a.from((await session.get(index)) as Buffer)
   bytes[bytes.byteLength >> 1] ^= 1
-  const storage = (session.state as { storage: { write(): StorageTx } }).storage
+  const storage = session.state.storage as unknown as { write(): StorageTx }
   const tx = storage.write()
   tx.putBlock(index, bytes)
   await tx.flush()

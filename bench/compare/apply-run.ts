@@ -2,13 +2,16 @@
 // ceiling's transactions, 3 writers' slices merged), timed from the first submit to the final head.
 // Imports the node and the workload from the build given, so two builds run the same code path.
 //
-//   node dist/bench/compare/apply-run.js <build dir> <transactions per writer>
+//   node dist/bench/compare/apply-run.js <build dir> <transactions per writer> [scrape every ms]
+//
+// With a scrape interval, the run reads the node's Prometheus metrics that often (a build without
+// metrics skips it), as a scraper of a daemon's /metrics would.
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { pathToFileURL } from 'url'
 
-const [buildDir, txsPerWriter] = process.argv.slice(2)
+const [buildDir, txsPerWriter, scrapeMs] = process.argv.slice(2)
 const from = (file: string): string => pathToFileURL(path.join(buildDir, 'dist', file)).href
 const { LedgerNode } = await import(from('lib/index.js'))
 const workload = await import(from('bench/harness/workload.js'))
@@ -29,6 +32,16 @@ try {
   )
   const started = performance.now()
   const cpu = process.cpuUsage()
+  let scrapes = 0
+  const scraper =
+    scrapeMs === undefined || typeof node.metricsText !== 'function'
+      ? null
+      : setInterval(() => {
+          node.metricsText().then(
+            () => scrapes++,
+            () => {}
+          )
+        }, Number(scrapeMs))
   let pending: Array<Promise<unknown>> = []
   for (const tx of txs) {
     pending.push(node.submit(tx))
@@ -41,6 +54,7 @@ try {
   await finalAt(base + txs.length)
   const used = process.cpuUsage(cpu)
   const ms = performance.now() - started
+  if (scraper !== null) clearInterval(scraper)
   process.stdout.write(
     JSON.stringify({
       txs: txs.length,
@@ -48,7 +62,8 @@ try {
       cpuUsPerTx: (used.user + used.system) / txs.length,
       // Every hyperbee put is one block of the state view, so this is puts per transaction.
       stateBlocksPerTx: node.base.view.state.core.length / (base + txs.length),
-      logBlocksPerTx: node.base.view.log.length / (base + txs.length)
+      logBlocksPerTx: node.base.view.log.length / (base + txs.length),
+      ...(scraper === null ? {} : { scrapes })
     }) + '\n'
   )
 } finally {

@@ -3,7 +3,9 @@
 // the runs, and the ratio of the two within each pair of runs. The baseline is a built checkout
 // of another commit (`npm ci && npx tsc -p .` in it).
 //
-//   node dist/bench/compare/run.js <baseline dir> [runs (5)] [transactions per writer (20000)]
+//   node dist/bench/compare/run.js <baseline dir> [runs (5)] [transactions per writer (20000)] [scrape every ms]
+//
+// With a scrape interval, this build's runs read its metrics that often (see apply-run.ts).
 import { execFileSync } from 'child_process'
 import path from 'path'
 import { fileURLToPath } from 'url'
@@ -13,12 +15,13 @@ interface Run {
   txs: number
   txPerSec: number
   cpuUsPerTx: number
+  scrapes?: number
 }
 
-const [baseline, runsArg = '5', txsArg = '20000'] = process.argv.slice(2)
+const [baseline, runsArg = '5', txsArg = '20000', scrapeMs] = process.argv.slice(2)
 if (baseline === undefined) {
   process.stderr.write(
-    'usage: node dist/bench/compare/run.js <baseline dir> [runs] [txs per writer]\n'
+    'usage: node dist/bench/compare/run.js <baseline dir> [runs] [txs per writer] [scrape every ms]\n'
   )
   process.exit(2)
 }
@@ -32,11 +35,13 @@ for (let r = 0; r < Number(runsArg); r++) {
   const order: Array<keyof typeof builds> =
     r % 2 === 0 ? ['baseline', 'this'] : ['this', 'baseline']
   for (const name of order) {
-    const out = execFileSync(process.execPath, [child, builds[name], txsArg], { cwd: builds[name] })
+    const args = [child, builds[name], txsArg, ...(name === 'this' && scrapeMs ? [scrapeMs] : [])]
+    const out = execFileSync(process.execPath, args, { cwd: builds[name] })
     const run = JSON.parse(out.toString()) as Run
     runs[name].push(run)
     process.stderr.write(
-      `run ${r + 1} ${name}: ${run.txPerSec.toFixed(0)} tx/s, ${run.cpuUsPerTx.toFixed(0)} us CPU per tx\n`
+      `run ${r + 1} ${name}: ${run.txPerSec.toFixed(0)} tx/s, ${run.cpuUsPerTx.toFixed(0)} us CPU per tx` +
+        (run.scrapes === undefined ? '\n' : `, ${run.scrapes} scrapes\n`)
     )
   }
   const [a, b] = [runs.baseline[r], runs.this[r]]

@@ -21,6 +21,7 @@ import { isAccountName } from '../ledger/tx.js'
 import { toHex } from '../ledger/ids.js'
 import { decodeEntryProof } from '../proof/codec.js'
 import type { Jsonify } from './json.js'
+import type { FailedCheck } from '../node/readiness.js'
 
 /** Transactions one submit may carry. */
 export const MAX_TXS_PER_SUBMIT = 1000
@@ -49,6 +50,11 @@ export interface MembersJson {
   at?: number
   final?: boolean
 }
+
+/** The body of GET /readyz: on 503 also a `{ code, message }` like any error reply. */
+export type ReadinessJson =
+  | { ready: true; failing: [] }
+  | { ready: false; code: 'NOT_READY'; message: string; failing: FailedCheck[] }
 
 /** An entry proof as the API hands it out: the proof file's bytes in hex, with what it proves. */
 export interface EntryProofJson {
@@ -122,6 +128,23 @@ export class LedgerApi implements LedgerOps {
 
   async head(): Promise<Head> {
     return this.node.head()
+  }
+
+  /** Every metric, in the Prometheus text format. */
+  async metrics(): Promise<string> {
+    return this.node.metricsText()
+  }
+
+  /** Ready, or the checks this node fails (see GET /readyz). */
+  readiness(): ReadinessJson {
+    const failing = this.node.readiness()
+    if (failing.length === 0) return { ready: true, failing: [] }
+    return {
+      ready: false,
+      code: 'NOT_READY',
+      message: `not ready: ${failing.map((f) => f.message).join('; ')}`,
+      failing
+    }
   }
 
   async verify(opts: Pick<VerifyOptions, 'onProgress'> = {}): Promise<VerifyReport> {

@@ -1,10 +1,13 @@
-import { LedgerError } from '../errors.js'
+import { LedgerError, httpStatusOf } from '../errors.js'
 import { DEFAULT_SUBMIT_WAIT_MS, MAX_SUBMIT_WAIT_MS, WAIT_MODES } from '../api/operations.js'
 import type { LedgerApi, SubmitOptions, SubmitResult, WaitMode } from '../api/operations.js'
 import { intParam, limitParam, rangeParams, historyParams } from './request.js'
 import { parseWriterKey, toHex } from '../ledger/ids.js'
 
 export type Method = 'GET' | 'POST' | 'DELETE'
+
+/** The Prometheus text format, version 0.0.4. */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
 export interface RouteContext {
   /** Path parameters, already URI-decoded. */
@@ -16,7 +19,9 @@ export interface RouteContext {
 
 export interface Reply {
   status?: number
+  /** JSON, or the text itself when `contentType` is set. */
   body: unknown
+  contentType?: string
 }
 
 export interface Route {
@@ -25,11 +30,24 @@ export interface Route {
   path: string
   /** Writes need the bearer token. */
   write: boolean
+  /** Served without the token even where reads need it: the probes an orchestrator polls. */
+  probe?: true
   handle(api: LedgerApi, ctx: RouteContext): Promise<Reply>
 }
 
 /** Every route of the HTTP API; README's API reference documents each one. */
 export const ROUTES: Route[] = [
+  probe('/healthz', async () => ({ body: { status: 'ok' } })),
+  probe('/readyz', async (api) => {
+    const readiness = api.readiness()
+    return { status: readiness.ready ? 200 : httpStatusOf('NOT_READY'), body: readiness }
+  }),
+  {
+    method: 'GET',
+    path: '/metrics',
+    write: false,
+    handle: async (api) => ({ body: await api.metrics(), contentType: METRICS_CONTENT_TYPE })
+  },
   get('/v1/status', async (api) => api.status()),
   get('/v1/head', async (api) => api.head()),
   get('/v1/entries', async (api, { query }) => api.entries(rangeParams(query))),
@@ -101,6 +119,10 @@ function get(path: string, fn: (api: LedgerApi, ctx: RouteContext) => Promise<un
     write: false,
     handle: async (api, ctx) => ({ body: await fn(api, ctx) })
   }
+}
+
+function probe(path: string, handle: Route['handle']): Route {
+  return { method: 'GET', path, write: false, probe: true, handle }
 }
 
 function write(method: Method, path: string, handle: Route['handle']): Route {

@@ -125,7 +125,8 @@ export class ApiServer {
           `no route ${method} ${path}: see the API reference in the README`
         )
       }
-      if (match.route.write || this.authReads) this.checkToken(req, res)
+      if (match.route.write || (this.authReads && match.route.probe !== true))
+        this.checkToken(req, res)
       if (match.route.write && this.opts.beforeWrite !== undefined) await this.opts.beforeWrite()
       let body: Promise<unknown> | null = null
       const reply = await match.route.handle(this.opts.api, {
@@ -133,7 +134,8 @@ export class ApiServer {
         query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
         body: () => (body ??= readJsonBody(req, this.opts.maxBodyBytes ?? MAX_BODY_BYTES))
       })
-      send(res, reply.status ?? 200, reply.body)
+      if (reply.contentType === undefined) send(res, reply.status ?? 200, reply.body)
+      else sendText(res, reply.status ?? 200, reply.contentType, String(reply.body))
     } catch (err) {
       const status = httpStatusOf(codeOf(err))
       if (status >= 500) this.opts.onServerError?.(err, { method, path })
@@ -200,10 +202,13 @@ function decodeSegments(path: string): string[] {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
+  sendText(res, status, 'application/json; charset=utf-8', stringify(body) + '\n')
+}
+
+function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
   if (res.headersSent || res.destroyed) return
-  const text = stringify(body) + '\n'
   res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store'
   })

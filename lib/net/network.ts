@@ -30,6 +30,8 @@ export const CLOSE_TIMEOUT_MS = 2000
 export class LedgerNetwork {
   readonly swarm: Hyperswarm
   private discovery: Hyperswarm.Discovery | null = null
+  /** Whether the first announcement on the DHT is done. */
+  announced = false
   private refresher: NodeJS.Timeout | null = null
   /** Swarm keys (hex) of peers this node refuses to replicate with, until unblocked or restarted. */
   private readonly blockedKeys = new Set<string>()
@@ -102,6 +104,12 @@ export class LedgerNetwork {
 
   join(): void {
     this.discovery = this.swarm.join(this.base.discoveryKey, { server: true, client: true })
+    this.discovery.flushed().then(
+      () => {
+        this.announced = true
+      },
+      () => {}
+    )
     this.refresher = setInterval(() => {
       if (this.peers === 0) this.discovery?.refresh({ server: true, client: true }).catch(() => {})
     }, ALONE_REFRESH_MS)

@@ -39,7 +39,9 @@ export class Backlog {
     private readonly log: Hypercore,
     private readonly writer: Uint8Array,
     private readonly finalLength: () => number,
-    private readonly onChange: () => void
+    private readonly onChange: () => void,
+    /** Finality now covers this node's writer blocks up to this length. */
+    private readonly onFinal: (writerLength: number) => void = () => {}
   ) {
     this.checked = finalLength()
   }
@@ -119,6 +121,7 @@ export class Backlog {
   }
 
   private release(finalWriterLength: number): void {
+    this.onFinal(finalWriterLength)
     let n = 0
     while (n < this.appended.length && this.appended[n].end <= finalWriterLength)
       this.pending -= this.appended[n++].txs

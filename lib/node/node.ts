@@ -62,6 +62,10 @@ import type { Peers, Status } from './status.js'
 import { waitFor } from './wait.js'
 import { OwnIds } from './own-ids.js'
 import { FastForwardPolicy, LIVE_FAST_FORWARD_MINIMUM } from './fast-forward.js'
+import { NodeMetrics } from './metrics.js'
+import { failedChecks } from './readiness.js'
+import type { FailedCheck } from './readiness.js'
+import { appliedWriters } from './applied.js'
 
 export interface LedgerNode {
   on<E extends keyof LedgerNodeEvents>(event: E, listener: LedgerNodeEvents[E]): this
@@ -89,6 +93,9 @@ export class LedgerNode extends ReadyResource {
   private nudge: FinalityNudge | null = null
   private health: HealthMonitor | null = null
   private fastForwardPolicy: FastForwardPolicy | null = null
+  private metrics: NodeMetrics | null = null
+  /** The base stopped on an error. */
+  private failed = false
   private lastLength = 0
   private lastFinal = 0
   private reorders = 0
@@ -162,7 +169,7 @@ export class LedgerNode extends ReadyResource {
         key === undefined || key === null ? null : requireId('ledger key', key, 'ledger key')
       const base = new Autobase<LedgerView>(this.store.namespace('autoledger'), bootstrap, {
         open: openView,
-        apply: this.createApply(),
+        apply: this.timed(this.createApply()),
         close: closeView,
         ackInterval,
         fastForward,
@@ -173,7 +180,10 @@ export class LedgerNode extends ReadyResource {
       base.on('writable', () => this.emit('writable'))
       base.on('interrupt', (reason: string) => this.emit('upgrade-required', reason))
       base.on('update', () => this.onUpdate())
-      base.on('unwritable', () => this.backlog?.clear())
+      base.on('unwritable', () => {
+        this.backlog?.clear()
+        this.metrics?.unwritable()
+      })
       for (const event of [
         'update',
         'writable',
@@ -190,15 +200,18 @@ export class LedgerNode extends ReadyResource {
       this.downloadAll()
       base.on('fast-forward', () => {
         this.downloadAll()
+        this.metrics?.fastForward()
         this.emit('fast-forward')
       })
       this.lastLength = this.reader.length
       this.lastFinal = this.reader.finalLength
+      this.metrics = this.createMetrics(base, this.store)
       this.backlog = new Backlog(
         base.view.log,
         base.local.key,
         () => this.reader.finalLength,
-        () => this.changes.emit('change')
+        () => this.changes.emit('change'),
+        (writerLength) => this.metrics?.ownFinal(writerLength)
       )
       const walSync = durable ? new WalSync(this.store) : null
       this.writer = new BlockWriter(
@@ -245,6 +258,7 @@ export class LedgerNode extends ReadyResource {
           onPeers
         })
         this.network.join()
+        this.metrics.attachSwarm(this.network.swarm)
       }
     } catch (err) {
       await this.teardown()
@@ -263,6 +277,51 @@ export class LedgerNode extends ReadyResource {
     return createApply({ supportedVersion: this.supportedVersion })
   }
 
+  /**
+   * The apply handler, timed for the metrics: how long each call takes, and how far it applied
+   * this node's own blocks. Only read after the handler returns: its results are untouched.
+   */
+  private timed(
+    apply: Autobase.Options<LedgerView>['apply']
+  ): Autobase.Options<LedgerView>['apply'] {
+    return async (nodes, view, host) => {
+      const started = performance.now()
+      try {
+        await apply(nodes, view, host)
+      } finally {
+        const own = this._base?.local.key
+        if (this.metrics !== null && own !== undefined) {
+          let ownLength = 0
+          for (const node of nodes)
+            if (b4a.equals(node.from.key, own)) ownLength = Math.max(ownLength, node.length)
+          this.metrics.applied((performance.now() - started) / 1000, ownLength)
+        }
+      }
+    }
+  }
+
+  private createMetrics(base: Autobase<LedgerView>, store: Corestore): NodeMetrics {
+    return new NodeMetrics({
+      store,
+      log: () => base.view.log,
+      length: () => this.length,
+      finalLength: () => this.finalLength,
+      pending: () => this.pending,
+      peers: () => this.peers,
+      alarms: () => this.alarms,
+      upgradeRequired: () => base.interrupted,
+      ready: () => this.readiness().length === 0,
+      writers: async () =>
+        (await appliedWriters(base))
+          .filter((w) => !w.isRemoved)
+          .map((w) => ({
+            key: toHex(w.key),
+            length: base.activeWriters.get(w.key)?.core.length ?? w.length,
+            applied: w.length
+          }))
+    })
+  }
+
   private get supportedVersion(): number {
     return this.opts.formatVersion ?? FORMAT_VERSION
   }
@@ -271,6 +330,7 @@ export class LedgerNode extends ReadyResource {
     this.nudge?.stop()
     await this.health?.stop()
     await this.fastForwardPolicy?.stop()
+    await this.metrics?.stop()
     await this.network?.close()
     await this._base?.close()
     if (this.ownsStore) await this.store?.close()
@@ -311,11 +371,13 @@ export class LedgerNode extends ReadyResource {
   }
 
   private fail(err: Error): void {
+    this.failed = true
     if (this.listenerCount('error') > 0) this.emit('error', err)
   }
 
   private onTruncate(length: number): void {
     this.reorders++
+    this.metrics?.reorder()
     this.emit('reorder', { length })
     this.changes.emit('change')
   }
@@ -325,6 +387,7 @@ export class LedgerNode extends ReadyResource {
     const length = this._reader.length
     const finalLength = this._reader.finalLength
     if (length === this.lastLength && finalLength === this.lastFinal) return
+    this.metrics?.update(length, finalLength)
     this.lastLength = length
     if (finalLength > this.lastFinal) {
       this.backlog?.finalized()
@@ -354,10 +417,12 @@ export class LedgerNode extends ReadyResource {
         'NOT_WRITABLE',
         'this node is not a writer yet: an admin must add its writer key ' + toHex(this.writerKey)
       )
+    const submittedAt = Date.now()
     const list = Array.isArray(input) ? input : [input]
     const txs = list.map((t) => toTx(t, ENCODING_VERSION))
     await this.untilBacklogUnder(this.opts.maxPending ?? DEFAULT_MAX_PENDING, busyTimeout)
     await this.writer!.write(txs.map(encodeTx))
+    this.metrics?.submitted(this.base.local.length, txs.length, submittedAt)
     const author = toHex(this.writerKey)
     const receipts = txs.map((t) => ({ id: toHex(t.id), author }))
     for (const { id } of receipts) this.ownIds.remember(id)
@@ -549,6 +614,23 @@ export class LedgerNode extends ReadyResource {
   /** Resolves once the node is announced on the DHT and has looked up current peers. */
   async flushed(): Promise<void> {
     await this.network?.flushed()
+  }
+
+  /** The checks this node fails now (see GET /readyz); empty when it is ready. */
+  readiness(): FailedCheck[] {
+    return failedChecks({
+      open: this.opened && !this.closing,
+      announced: this.network === null ? null : this.network.announced,
+      failed: this.failed,
+      upgradeRequired: this._base?.interrupted ?? null,
+      ...this.alarms
+    })
+  }
+
+  /** Every metric in the Prometheus text format (see the README's Metrics). */
+  async metricsText(): Promise<string> {
+    if (this.metrics === null) throw new LedgerError('CLOSED', 'the node is not open')
+    return this.metrics.text()
   }
 
   async status(): Promise<Status> {

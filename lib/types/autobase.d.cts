@@ -45,6 +45,8 @@ declare module 'autobase' {
       }>
     } | null
     readonly view: V
+    /** The writers the base has open now, by key: their cores as this node holds them. */
+    readonly activeWriters: { get(key: Uint8Array): { core: Hypercore } | null }
     readonly writable: boolean
     readonly isIndexer: boolean
     readonly interrupted: string | null

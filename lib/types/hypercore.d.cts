@@ -19,8 +19,13 @@ declare module 'hypercore' {
     readonly contiguousLength: number
     readonly fork: number
     readonly manifest: Verifier.Manifest | null
-    /** The session's internal tree state (for hypercore's own MerkleTree functions). */
-    readonly state: unknown
+    /** The session's internal state: for hypercore's own MerkleTree functions, and its storage's batched block reads. */
+    readonly state: {
+      storage: {
+        /** One read batch: queue getBlock calls, then tryFlush runs them together. */
+        read(): { getBlock(index: number): Promise<Buffer | null>; tryFlush(): void }
+      }
+    }
     readonly writable: boolean
     /** Peers replicating this core; `remoteLength` is the length each has (for a signed view core: its signed length). */
     readonly peers: ReadonlyArray<{ remoteLength: number }>

@@ -1,7 +1,8 @@
 import type { Command } from '../command.js'
 import { withLedger } from '../connect.js'
 import { LedgerError } from '../../errors.js'
-import type { StatusJson } from '../../api/operations.js'
+import { alarmChecks, healthChecks } from '../../node/readiness.js'
+import type { FailedCheck } from '../../node/readiness.js'
 
 export const status: Command = {
   name: 'status',
@@ -25,7 +26,8 @@ export const status: Command = {
       daemon
     }))
     const out = { ...s, daemon: daemon === null ? null : { pid: daemon.pid, url: daemon.url } }
-    const alarms = alarmSummary(s)
+    const alarms = summary(alarmChecks(s))
+    const health = summary(healthChecks(s)) ?? 'ok'
     ctx.out.item(out, () => {
       const role = s.role === null ? 'not a member' : `${s.role}${s.indexer ? ', indexer' : ''}`
       return ctx.out.table([
@@ -37,7 +39,7 @@ export const status: Command = {
         ['head', s.head],
         ['final length', String(s.finalLength)],
         ['final head', s.finalHead],
-        ['health', alarms ?? 'ok'],
+        ['health', health],
         ['supply', s.supply],
         ['peers', String(s.peers)],
         [
@@ -51,30 +53,14 @@ export const status: Command = {
           daemon === null
             ? 'not running (read the store directly)'
             : `${daemon.url} (pid ${daemon.pid})`
-        ],
-        ...(s.upgradeRequired === null ? [] : [['UPGRADE', s.upgradeRequired]])
+        ]
       ])
     })
     if (ctx.values.check === true && alarms !== null) throw new LedgerError('ALARM', alarms)
   }
 }
 
-/** One line naming each raised alarm, or null when none is. */
-function alarmSummary(s: Pick<StatusJson, 'diverged' | 'stalled'>): string | null {
-  const parts: string[] = []
-  const d = s.diverged
-  if (d !== null) {
-    parts.push(
-      `DIVERGED at position ${d.position}: own head ${d.head.slice(0, 16)}... differed from the signed ${d.signedHead.slice(0, 16)}... at length ${d.length}; ` +
-        `${d.followed ? 'follows the signed ledger now' : 'not on the signed ledger yet'} (see the daemon log)`
-    )
-  }
-  const st = s.stalled
-  if (st !== null) {
-    const secs = Math.max(0, Math.round((Date.now() - Date.parse(st.since)) / 1000))
-    parts.push(
-      `STALLED: final length ${st.finalLength} for ${secs} s while a peer is final at ${st.peerFinalLength}`
-    )
-  }
-  return parts.length === 0 ? null : parts.join('; ')
+/** The failed checks' messages on one line, or null when none failed. */
+function summary(failed: FailedCheck[]): string | null {
+  return failed.length === 0 ? null : failed.map((f) => f.message).join('; ')
 }
