@@ -8,6 +8,7 @@ import { matchRoute } from './routes.js'
 import { readJsonBody, errorBody, MAX_BODY_BYTES } from './request.js'
 import { tokenMatches } from '../datadir/token.js'
 import { stringify } from '../api/json.js'
+import { isDashboardPath, sendDashboard } from './dashboard.js'
 import { EventStreams, DEFAULT_EVENT_STREAM_LIMITS } from './events.js'
 import type { EventStreamLimits, StreamEnd } from './events.js'
 
@@ -121,6 +122,7 @@ export class ApiServer {
     const path = q < 0 ? raw : raw.slice(0, q)
     try {
       this.checkHost(req)
+      if (method === 'GET' && isDashboardPath(path)) return await sendDashboard(path, res)
       const segments = decodeSegments(path)
       const match = matchRoute(method, segments)
       if (match.route === null) {
