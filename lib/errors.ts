@@ -44,6 +44,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: fails(413), // the request body is over the size cap
   ROUTE_NOT_FOUND: fails(404), // no route for that path
   METHOD_NOT_ALLOWED: fails(405), // the route exists but not with that method
+  TOO_MANY_STREAMS: fails(503), // every event stream the daemon allows is open: retry later
   REJECTED: fails(500), // the ledger recorded the transaction as rejected (the CLI's code for it)
   DISK_FULL: fails(507), // the data directory's file system is (nearly) full: writes are refused, reads go on
   NETWORK: fails(500), // a socket could not be bound or reached

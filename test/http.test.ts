@@ -224,7 +224,11 @@ test('http - malformed requests get 4xx with { code, message } and the daemon ke
       'INVALID_ARGUMENT'
     ],
     ['unknown route', () => request(url + '/v1/nothing'), 'ROUTE_NOT_FOUND'],
-    ['root', () => request(url + '/'), 'ROUTE_NOT_FOUND'],
+    [
+      'root, not GET (the dashboard)',
+      () => request(url + '/', { method: 'POST' }),
+      'ROUTE_NOT_FOUND'
+    ],
     [
       'wrong method',
       () => request(url + '/v1/status', { method: 'DELETE', token }),

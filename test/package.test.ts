@@ -62,6 +62,14 @@ test(
       [],
       'the tarball holds no test or bench files'
     )
+    t.alike(
+      tarball.files
+        .map((f) => f.path)
+        .filter((p) => p.startsWith('lib/http/dashboard/'))
+        .sort(),
+      ['dashboard.css', 'dashboard.js', 'index.html'].map((f) => 'lib/http/dashboard/' + f),
+      'the dashboard the daemon serves ships with it'
+    )
 
     await writeConsumer(consumer)
     await run(

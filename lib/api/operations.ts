@@ -1,6 +1,8 @@
 import { LedgerError } from '../errors.js'
 import { BUSY_WAIT_MS } from '../node/backlog.js'
 import type { LedgerNode } from '../node/node.js'
+import { EventHub } from '../node/events.js'
+import type { EventFeed } from '../node/events.js'
 import type { VerifyOptions, VerifyReport } from '../node/verify.js'
 import type { Status, Peers } from '../node/status.js'
 import type {
@@ -120,7 +122,15 @@ export interface LedgerOps {
  * The CLI uses the same class when it opens a store itself, so both paths print the same data.
  */
 export class LedgerApi implements LedgerOps {
+  private hub: EventHub | null = null
+
   constructor(readonly node: LedgerNode) {}
+
+  /** The node's events, entries from position `from` on (default: from the current length); close the feed when done. */
+  events(from: number = this.node.length): EventFeed {
+    this.hub ??= new EventHub(this.node)
+    return this.hub.open(from)
+  }
 
   async status(): Promise<StatusJson> {
     return toJson(await this.node.status())

@@ -1,4 +1,5 @@
 import { dataPaths, requireConfig } from '../datadir/config.js'
+import type { DataPaths } from '../datadir/config.js'
 import { runningDaemon } from '../datadir/announce.js'
 import { RUN_LOCK_WAIT_MS } from '../datadir/lock.js'
 import type { Announcement } from '../datadir/announce.js'
@@ -21,6 +22,14 @@ export interface Connection {
   daemon: Announcement | null
 }
 
+/** The token in a directory's token file; null when it holds no usable token (reads still work, writes get UNAUTHORIZED). */
+export async function tokenOf(paths: DataPaths): Promise<string | null> {
+  return readToken(paths.token).then(
+    (t) => (validToken(t) ? t : null),
+    () => null
+  )
+}
+
 /**
  * Run `fn` against the ledger in `dir`: over HTTP when a daemon runs there (found through its
  * daemon.json), else by opening the store directly (no network) and closing it afterwards.
@@ -30,14 +39,8 @@ export async function withLedger<T>(dir: string, fn: (conn: Connection) => Promi
   const deadline = Date.now() + COMMAND_LOCK_WAIT_MS
   for (;;) {
     const daemon = await runningDaemon(paths)
-    if (daemon !== null) {
-      // A token file that holds no usable token is ignored: reads still work, writes get UNAUTHORIZED.
-      const token = await readToken(paths.token).then(
-        (t) => (validToken(t) ? t : null),
-        () => null
-      )
-      return fn({ ops: new HttpClient(daemon.url, token), daemon })
-    }
+    if (daemon !== null)
+      return fn({ ops: new HttpClient(daemon.url, await tokenOf(paths)), daemon })
     const config = await requireConfig(paths)
     let local
     try {

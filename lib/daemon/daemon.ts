@@ -140,6 +140,12 @@ export class Daemon extends ReadyResource {
       host: http.host,
       port: http.port,
       beforeWrite: () => disk.check(),
+      onStreamEnd: (how) => {
+        if (how === 'slow')
+          this.log.warn('events-reader-dropped', {
+            message: 'an event stream client did not read its events in time: it was cut off'
+          })
+      },
       onServerError: (err, req) =>
         this.log.error('http-error', {
           method: req.method,

@@ -37,6 +37,15 @@ export class HttpClient implements LedgerOps {
     this.base = new URL(url)
   }
 
+  get url(): string {
+    return this.base.href
+  }
+
+  /** The Authorization header this client sends, if it has a token. */
+  get authorization(): { Authorization?: string } {
+    return this.token === null ? {} : { Authorization: `Bearer ${this.token}` }
+  }
+
   status(): Promise<StatusJson> {
     return this.call('GET', '/v1/status')
   }
@@ -128,7 +137,7 @@ export class HttpClient implements LedgerOps {
       headers['Content-Type'] = 'application/json'
       headers['Content-Length'] = String(Buffer.byteLength(text))
     }
-    if (this.token !== null) headers.Authorization = `Bearer ${this.token}`
+    Object.assign(headers, this.authorization)
     const { status, data } = await new Promise<{ status: number; data: string }>(
       (resolve, reject) => {
         const req = http.request(

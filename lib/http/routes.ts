@@ -1,6 +1,7 @@
 import { LedgerError, httpStatusOf } from '../errors.js'
 import { DEFAULT_SUBMIT_WAIT_MS, MAX_SUBMIT_WAIT_MS, WAIT_MODES } from '../api/operations.js'
 import type { LedgerApi, SubmitOptions, SubmitResult, WaitMode } from '../api/operations.js'
+import type { EventFeed } from '../node/events.js'
 import { intParam, limitParam, rangeParams, historyParams } from './request.js'
 import { parseWriterKey, toHex } from '../ledger/ids.js'
 
@@ -13,6 +14,8 @@ export interface RouteContext {
   /** Path parameters, already URI-decoded. */
   params: Record<string, string>
   query: URLSearchParams
+  /** The Last-Event-ID header of an event stream's reconnect. */
+  lastEventId: string | undefined
   /** The parsed JSON body (read on first call). */
   body(): Promise<unknown>
 }
@@ -22,6 +25,8 @@ export interface Reply {
   /** JSON, or the text itself when `contentType` is set. */
   body: unknown
   contentType?: string
+  /** An event stream to serve instead of a JSON body. */
+  events?: EventFeed
 }
 
 export interface Route {
@@ -32,6 +37,8 @@ export interface Route {
   write: boolean
   /** Served without the token even where reads need it: the probes an orchestrator polls. */
   probe?: true
+  /** The route answers with an event stream (counted against the stream limit). */
+  stream?: boolean
   handle(api: LedgerApi, ctx: RouteContext): Promise<Reply>
 }
 
@@ -97,6 +104,16 @@ export const ROUTES: Route[] = [
   // Verify re-derives the whole ledger: a heavy read, so it needs the token like a write.
   write('POST', '/v1/verify', async (api) => ({ body: await api.verify() })),
   get('/v1/peers', async (api) => api.peers()),
+  {
+    method: 'GET',
+    path: '/v1/events',
+    write: false,
+    stream: true,
+    handle: async (api, { query, lastEventId }) => ({
+      body: null,
+      events: api.events(eventsFrom(query, lastEventId))
+    })
+  },
   write('POST', '/v1/peers/blocked', async (api, ctx) => {
     const body = await ctx.body()
     const key =
@@ -142,6 +159,16 @@ function submitOptions(query: URLSearchParams): SubmitOptions {
     wait: wait as WaitMode,
     timeout: intParam(query, 'timeout', MAX_SUBMIT_WAIT_MS) ?? DEFAULT_SUBMIT_WAIT_MS
   }
+}
+
+/** Where a stream starts: after the Last-Event-ID of a reconnect, else at `from`, else (undefined) at the current length. */
+function eventsFrom(query: URLSearchParams, lastEventId: string | undefined): number | undefined {
+  if (lastEventId !== undefined && lastEventId !== '') {
+    if (!/^[0-9]{1,15}$/.test(lastEventId))
+      throw invalid('Last-Event-ID is the position of the last entry received: a whole number')
+    return Number(lastEventId) + 1
+  }
+  return intParam(query, 'from')
 }
 
 function requiredInt(query: URLSearchParams, name: string): number {

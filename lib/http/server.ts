@@ -8,6 +8,9 @@ import { matchRoute } from './routes.js'
 import { readJsonBody, errorBody, MAX_BODY_BYTES } from './request.js'
 import { tokenMatches } from '../datadir/token.js'
 import { stringify } from '../api/json.js'
+import { isDashboardPath, sendDashboard } from './dashboard.js'
+import { EventStreams, DEFAULT_EVENT_STREAM_LIMITS } from './events.js'
+import type { EventStreamLimits, StreamEnd } from './events.js'
 
 /** Give up on a client that has not sent its whole request after this long (ms). */
 export const REQUEST_TIMEOUT_MS = 30_000
@@ -30,6 +33,10 @@ export interface ApiServerOptions {
   beforeWrite?: () => Promise<void>
   /** Called for every response with status 500 or above. */
   onServerError?: (err: unknown, req: { method: string; path: string }) => void
+  /** Limits of the event streams (GET /v1/events). Default DEFAULT_EVENT_STREAM_LIMITS. */
+  events?: Partial<EventStreamLimits>
+  /** Called when an event stream ends: the client left, was dropped for reading too slowly, or the node closed. */
+  onStreamEnd?: (how: StreamEnd) => void
   /** Called for every 4xx response. */
   onClientError?: (err: unknown, req: { method: string; path: string; status: number }) => void
 }
@@ -41,12 +48,17 @@ export class ApiServer {
   private readonly port: number
   private readonly loopback: boolean
   private readonly authReads: boolean
+  readonly streams: EventStreams
 
   constructor(private readonly opts: ApiServerOptions) {
     this.host = opts.host ?? '127.0.0.1'
     this.port = opts.port ?? 0
     this.loopback = isLoopback(this.host)
     this.authReads = opts.authReads ?? !this.loopback
+    this.streams = new EventStreams(
+      { ...DEFAULT_EVENT_STREAM_LIMITS, ...opts.events },
+      opts.onStreamEnd
+    )
     this.server = http.createServer((req, res) => {
       void this.onRequest(req, res)
     })
@@ -110,6 +122,7 @@ export class ApiServer {
     const path = q < 0 ? raw : raw.slice(0, q)
     try {
       this.checkHost(req)
+      if (method === 'GET' && isDashboardPath(path)) return await sendDashboard(path, res)
       const segments = decodeSegments(path)
       const match = matchRoute(method, segments)
       if (match.route === null) {
@@ -128,13 +141,17 @@ export class ApiServer {
       if (match.route.write || (this.authReads && match.route.probe !== true))
         this.checkToken(req, res)
       if (match.route.write && this.opts.beforeWrite !== undefined) await this.opts.beforeWrite()
+      if (match.route.stream === true) this.streams.checkRoom()
       let body: Promise<unknown> | null = null
+      const lastEventId = req.headers['last-event-id']
       const reply = await match.route.handle(this.opts.api, {
         params: match.params,
         query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+        lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
         body: () => (body ??= readJsonBody(req, this.opts.maxBodyBytes ?? MAX_BODY_BYTES))
       })
-      if (reply.contentType === undefined) send(res, reply.status ?? 200, reply.body)
+      if (reply.events !== undefined) await this.streams.serve(req, res, reply.events)
+      else if (reply.contentType === undefined) send(res, reply.status ?? 200, reply.body)
       else sendText(res, reply.status ?? 200, reply.contentType, String(reply.body))
     } catch (err) {
       const status = httpStatusOf(codeOf(err))
@@ -142,7 +159,8 @@ export class ApiServer {
       else this.opts.onClientError?.(err, { method, path, status })
       // A body we did not read (413, 401, ...) is not drained: close the connection after the reply.
       if (!req.complete) res.setHeader('Connection', 'close')
-      if (codeOf(err) === 'BUSY') res.setHeader('Retry-After', '1')
+      if (codeOf(err) === 'BUSY' || codeOf(err) === 'TOO_MANY_STREAMS')
+        res.setHeader('Retry-After', '1')
       send(res, status, errorBody(err))
     }
   }

@@ -378,6 +378,7 @@ export class LedgerNode extends ReadyResource {
   private onTruncate(length: number): void {
     this.reorders++
     this.metrics?.reorder()
+    this.lastLength = length // so that 'update' fires once the tail is applied again, even at the same length
     this.emit('reorder', { length })
     this.changes.emit('change')
   }

@@ -24,6 +24,7 @@ import { verify } from './verify.js'
 import { exportCommand } from './export.js'
 import { prove } from './prove.js'
 import { verifyProof } from './verify-proof.js'
+import { watch } from './watch.js'
 
 /** Every command, in the order `autoledger --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -40,6 +41,7 @@ export const COMMANDS: Command[] = [
   openAccount,
   balance,
   log,
+  watch,
   tx,
   history,
   diff,

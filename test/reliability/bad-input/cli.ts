@@ -44,6 +44,7 @@ const SAMPLES: Record<string, string[]> = {
   'open-account': ['pool'],
   balance: [],
   log: [],
+  watch: [],
   tx: ['ab'.repeat(16)],
   history: ['k'],
   diff: ['1', '2'],

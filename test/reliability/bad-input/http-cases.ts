@@ -663,7 +663,7 @@ export function rawCases(
     'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n',
     Buffer.from('16030100a5010000a10303', 'hex'),
     'GET /v1/status\r\n\r\n',
-    '\r\n\r\nGET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    '\r\n\r\nGET /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', // GET / is the dashboard: a page, not an error
     `${post}Content-Length: abc\r\n\r\n{}`,
     `${post}Content-Length: -1\r\n\r\n`,
     `${post}Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}`,
