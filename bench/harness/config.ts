@@ -78,7 +78,7 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --catchup N           ledger length a fresh follower catches up to (default 100000)
   --catchup-million     the same at 1,000,000 entries
   --catchup-source DIR  build the catch-up source ledger in DIR once and reuse it in later runs
-                        (its build and verify figures come only from the run that built it)
+                        (then verify is not timed; the build rate comes from the run that built it)
   --catchup-modes a,b   followers to time: ff (with fast-forward), full (without); default both
   --proof-entries N     the larger ledger the proofs scenario proves entries of (default 100000; also 1000)
   --indexers N          indexers in the throughput runs (default 1)

@@ -229,7 +229,7 @@ interface SourceRecord {
 /**
  * The source ledger: reused from `--catchup-source` when that holds one built with the same
  * parameters, else built alone with no network (untimed) and, with `--catchup-source`, recorded
- * there for later runs.
+ * there for later runs (unverified: building it is the only long part).
  */
 async function catchupSource(
   ctx: BenchContext,
@@ -278,7 +278,8 @@ async function catchupSource(
     // verify re-derives the same ledger locally: its rate against the build's (submit and apply) in this run.
     const verifyRates: number[] = []
     const verifyFailures: string[] = []
-    for (let r = 0; r < config.runs; r++) {
+    // A kept source is for follower runs: verify's figures come from runs that build their own.
+    for (let r = 0; keep === null && r < config.runs; r++) {
       const v = await source.call('verify', {})
       if (v.result !== 'identical') verifyFailures.push(`run ${r + 1}: ${v.result}`)
       verifyRates.push((v.length * 1000) / v.ms)
