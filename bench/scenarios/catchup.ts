@@ -22,9 +22,9 @@ export interface CatchupRun {
 }
 
 /**
- * A source node builds a ledger of N entries alone, with no network (untimed); then, per run, the
- * source reopens on a fresh loopback DHT and a fresh follower process joins by key, with and
- * without fast-forward, timed until it holds the same final head. A fresh DHT per follower keeps
+ * A source node builds a ledger of N entries alone, with no network (untimed), or one kept by an
+ * earlier run is reused; then, per run, the source reopens on a fresh loopback DHT and a fresh
+ * follower process joins by key, with and/or without fast-forward, timed until it holds the same final head. A fresh DHT per follower keeps
  * departed followers (reachable DHT nodes) from slowing the next one's lookup by seconds.
  */
 export async function catchupScenario(ctx: BenchContext): Promise<Omit<ScenarioReport, 'seconds'>> {
@@ -33,19 +33,14 @@ export async function catchupScenario(ctx: BenchContext): Promise<Omit<ScenarioR
   const timeoutMs = runTimeout(config, Math.max(600_000, entries * 2))
   return withTeardown(async (defer) => {
     const root = await runDir(defer, 'catchup')
-    const verifyRates: number[] = []
-    const verifyFailures: string[] = []
     const source = await catchupSource(ctx, root, timeoutMs)
     const { key, built, sourceDir } = source
-    if (source.build !== null) {
-      verifyRates.push(...source.build.verifyRates)
-      verifyFailures.push(...source.build.verifyFailures)
-    }
+    const verifyRates = source.build?.verifyRates ?? []
     const buildRate = source.build?.rate ?? NaN
 
     // A mode that fails is a failure of the scenario, but the other mode's figures still stand.
     const runs: CatchupRun[] = []
-    const failures: string[] = verifyFailures.map((f) => `verify ${f}`)
+    const failures = (source.build?.verifyFailures ?? []).map((f) => `verify ${f}`)
     for (let r = 0; r < config.runs; r++) {
       for (const fastForward of config.catchupModes.map((m) => m === 'ff')) {
         const mode = fastForward ? 'with fast-forward' : 'without fast-forward'
