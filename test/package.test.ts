@@ -10,7 +10,11 @@ import { tmpdir } from './helpers/temp.js'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 const PATCH_PACKAGE = path.join(ROOT, 'node_modules', 'patch-package', 'index.js')
-const PATCH = 'autobase+7.28.1.patch'
+/** The files the package patches, one per patch in .patches/. */
+const PATCHED = [
+  { patch: 'autobase+7.28.1.patch', file: ['autobase', 'lib', 'apply-state.js'] },
+  { patch: 'hypercore+11.37.1.patch', file: ['hypercore', 'lib', 'session-state.js'] }
+]
 /** One step (pack, install, compile, run) fails the test if it runs longer than this (ms). */
 const STEP_TIMEOUT_MS = 120_000
 
@@ -115,25 +119,33 @@ test(
     )
     t.is(cliVersion.stdout.trim(), installed.version, 'the installed autoledger command runs')
 
-    // The README's steps for the autobase crash fix: the package's patch, applied by patch-package in the consumer.
-    const applyState = (root: string): Promise<string> =>
-      fs.readFile(path.join(root, 'node_modules', 'autobase', 'lib', 'apply-state.js'), 'utf8')
-    t.not(
-      await applyState(consumer),
-      await applyState(ROOT),
-      'a plain install leaves autobase unpatched'
+    // The README's steps for the dependency fixes: the package's patches, applied by patch-package in the consumer.
+    const patched = (root: string, file: string[]): Promise<string> =>
+      fs.readFile(path.join(root, 'node_modules', ...file), 'utf8')
+    t.alike(
+      (await fs.readdir(path.join(consumer, 'node_modules', 'autoledger', '.patches'))).sort(),
+      PATCHED.map((p) => p.patch).sort(),
+      'the package carries every patch'
     )
     await fs.mkdir(path.join(consumer, 'patches'))
-    await fs.copyFile(
-      path.join(consumer, 'node_modules', 'autoledger', '.patches', PATCH),
-      path.join(consumer, 'patches', PATCH)
-    )
+    for (const { patch, file } of PATCHED) {
+      t.not(
+        await patched(consumer, file),
+        await patched(ROOT, file),
+        `a plain install leaves ${file[0]} unpatched`
+      )
+      await fs.copyFile(
+        path.join(consumer, 'node_modules', 'autoledger', '.patches', patch),
+        path.join(consumer, 'patches', patch)
+      )
+    }
     await run(t, process.execPath, [PATCH_PACKAGE], consumer)
-    t.is(
-      await applyState(consumer),
-      await applyState(ROOT),
-      "the README's steps patch the consumer's autobase as the project's own"
-    )
+    for (const { file } of PATCHED)
+      t.is(
+        await patched(consumer, file),
+        await patched(ROOT, file),
+        `the README's steps patch the consumer's ${file[0]} as the project's own`
+      )
   }
 )
 

@@ -15,6 +15,8 @@ export const SCENARIOS = [
   'orbitdb'
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
+export const CATCHUP_MODES = ['ff', 'full'] as const
+export type CatchupMode = (typeof CATCHUP_MODES)[number]
 
 /** Everything a bench run is parameterised by. Defaults size a full run at about 10-15 minutes on 2 cores. */
 export interface BenchConfig {
@@ -46,6 +48,10 @@ export interface BenchConfig {
   scalingWriters: number[]
   scalingTotal: number
   catchupEntries: number
+  /** Where the catch-up source ledger is built once and reused by later runs (null: a temporary directory). */
+  catchupSource: string | null
+  /** Which followers the catch-up scenario times: with fast-forward, without, or both. */
+  catchupModes: CatchupMode[]
   /** The larger ledger the proofs scenario proves entries of (it also proves at 1,000). */
   proofEntries: number
   footprintTxs: number
@@ -76,6 +82,9 @@ export const USAGE = `usage: node dist/bench/run.js [options]
   --light               latency: only the light-load setups (1 and 3 indexers), for the hop breakdown
   --catchup N           ledger length a fresh follower catches up to (default 100000)
   --catchup-million     the same at 1,000,000 entries
+  --catchup-source DIR  build the catch-up source ledger in DIR once and reuse it in later runs
+                        (then verify is not timed; the build rate comes from the run that built it)
+  --catchup-modes a,b   followers to time: ff (with fast-forward), full (without); default both
   --proof-entries N     the larger ledger the proofs scenario proves entries of (default 100000; also 1000)
   --indexers N          indexers in the throughput runs (default 1)
   --window N            unresolved submits per writer (default 1024)
@@ -104,6 +113,8 @@ export function parseConfig(argv: string[]): BenchConfig {
       catchup: { type: 'string' },
       'catchup-million': { type: 'boolean', default: false },
       light: { type: 'boolean', default: false },
+      'catchup-source': { type: 'string' },
+      'catchup-modes': { type: 'string' },
       'proof-entries': { type: 'string' },
       indexers: { type: 'string' },
       window: { type: 'string' },
@@ -141,6 +152,10 @@ export function parseConfig(argv: string[]): BenchConfig {
       throw new Error(`unknown scenario "${name}": one of ${SCENARIOS.join(', ')}`)
   if (only.includes('orbitdb') && values.peers !== true)
     throw new Error('the orbitdb scenario installs its own packages: ask for it with --peers')
+  const catchupModes = (values['catchup-modes'] ?? CATCHUP_MODES.join(',')).split(',')
+  for (const mode of catchupModes)
+    if (!(CATCHUP_MODES as readonly string[]).includes(mode))
+      throw new Error(`unknown catch-up mode "${mode}": one of ${CATCHUP_MODES.join(', ')}`)
   const outDir =
     values.out !== undefined
       ? path.resolve(values.out)
@@ -170,6 +185,9 @@ export function parseConfig(argv: string[]): BenchConfig {
       values['catchup-million'] === true
         ? 1_000_000
         : int(values.catchup, smoke ? 500 : 100_000, 'catchup'),
+    catchupSource:
+      values['catchup-source'] === undefined ? null : path.resolve(values['catchup-source']),
+    catchupModes: catchupModes as CatchupMode[],
     proofEntries: int(values['proof-entries'], smoke ? 200 : 100_000, 'proof-entries'),
     footprintTxs: smoke ? 200 : 20_000,
     orbitdbTxs: smoke ? 20 : 500,

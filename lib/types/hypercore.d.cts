@@ -36,6 +36,10 @@ declare module 'hypercore' {
     update(opts?: { wait?: boolean }): Promise<boolean>
     download(range?: { start?: number; end?: number }): { done(): Promise<void>; destroy(): void }
     treeHash(length?: number): Promise<Buffer>
+    /** A named session: its own state of the core, written into the core's own by commit. */
+    session(opts: { name: string }): Hypercore
+    /** Write a named session's blocks into this (default) state. */
+    commit(session: Hypercore): Promise<{ length: number; byteLength: number } | null>
     /** Delete blocks [start, end) from local storage. */
     clear(start: number, end?: number): Promise<void>
     replicate(isInitiatorOrStream: boolean | unknown): unknown
