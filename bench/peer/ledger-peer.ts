@@ -1,7 +1,7 @@
 import Corestore from 'corestore'
 import type HyperDHT from 'hyperdht'
 import b4a from 'b4a'
-import { LedgerNode } from '../../lib/index.js'
+import { LedgerNode, LedgerError } from '../../lib/index.js'
 import type { TxInput } from '../../lib/index.js'
 import { generateWorkload, interleave } from '../harness/workload.js'
 import type { WorkloadSpec } from '../harness/workload.js'
@@ -13,6 +13,9 @@ import { pause, untilWritable } from '../../test/helpers/wait.js'
 import { processStats, dropDht } from './process-stats.js'
 import type { PeerBase, ProcessStats } from './protocol.js'
 import { LatencyObserver } from './latency-observer.js'
+
+/** The Retry-After of a BUSY reply. */
+const BUSY_RETRY_MS = 1000
 import type { Sightings } from './latency-observer.js'
 
 export interface LedgerOpenParams {
@@ -63,13 +66,15 @@ export interface LedgerPeerApi extends PeerBase {
   /** Generate this peer's slice of the workload (or several slices interleaved) ahead of the timed run. */
   prepare(p: { slices: WorkloadSpec[] }): Promise<{ count: number; bytes: number }>
   /**
-   * Submit the prepared workload as fast as submit accepts, at most `window` unresolved at once;
-   * with `record`, also return each id's submit time.
+   * Submit the prepared workload as fast as submit accepts, at most `window` unresolved at once,
+   * trying a BUSY submit again after a second (`busy` counts those); with `record`, also return
+   * each id's submit time.
    */
   run(p: { window: number; record?: boolean }): Promise<{
     firstSubmitAt: number
     lastAcceptedAt: number
     submitted: Record<string, number> | null
+    busy: number
   }>
   /** Submit the prepared workload one at a time, `intervalMs` apart; returns each id's submit time. */
   pace(p: { intervalMs: number }): Promise<Record<string, number>>
@@ -164,22 +169,37 @@ export class LedgerPeer implements LedgerPeerApi {
     firstSubmitAt: number
     lastAcceptedAt: number
     submitted: Record<string, number> | null
+    busy: number
   }> {
     const node = this.ledger
     const txs = this.txs
     const submitted: Record<string, number> | null = record ? {} : null
     const firstSubmitAt = now()
+    let busy = 0
+    // As a client should: a BUSY submit (this node's own backlog is full and stayed full for its
+    // wait) is tried again after the reply's Retry-After.
+    const submit = async (tx: TxInput): Promise<void> => {
+      for (;;) {
+        try {
+          return void (await node.submit(tx))
+        } catch (err) {
+          if (!(err instanceof LedgerError) || err.code !== 'BUSY') throw err
+          busy++
+          await pause(BUSY_RETRY_MS)
+        }
+      }
+    }
     let pending: Array<Promise<unknown>> = []
     for (const tx of txs) {
       if (submitted !== null) submitted[b4a.toString(tx.id as Uint8Array, 'hex')] = now()
-      pending.push(node.submit(tx))
+      pending.push(submit(tx))
       if (pending.length >= window) {
         await Promise.all(pending)
         pending = []
       }
     }
     await Promise.all(pending)
-    return { firstSubmitAt, lastAcceptedAt: now(), submitted }
+    return { firstSubmitAt, lastAcceptedAt: now(), submitted, busy }
   }
 
   async pace({ intervalMs }: { intervalMs: number }): Promise<Record<string, number>> {

@@ -78,8 +78,8 @@ export async function baselinesScenario(
     add(
       'ledgerVsNaive',
       ratioFigure('ledger / naive design', ledger, figures.naiveTxPerSec, {
-        value: 20,
-        text: '>= 20x'
+        value: 15,
+        text: '>= 15x'
       })
     )
   }

@@ -46,6 +46,8 @@ export interface ConvergenceRun {
   length: number
   reorders: number[]
   fastForwards: number[]
+  /** Per writer: submits that got BUSY (its backlog of unfinal transactions full) and were tried again. */
+  busy: number[]
   /** Per node: its process's CPU time (user + system, all threads) over the timed run per transaction, µs. */
   cpuUsPerTx: number[]
   stats: ProcessStats[]
@@ -128,6 +130,7 @@ export async function convergenceRun(
       length,
       reorders: heads.map((h) => h.reorders),
       fastForwards: heads.map((h) => h.fastForwards),
+      busy: submitted.map((s) => s.busy),
       cpuUsPerTx: heads.map((h) => (1000 * (h.cpuMs ?? NaN)) / totalTxs),
       stats,
       closed
@@ -196,7 +199,7 @@ export async function convergenceScenario(
       compact: true
     })
     ctx.log(
-      `  ${config.writers} writers: ${network.txPerSec.toFixed(0)} tx/s (${(network.ms / 1000).toFixed(1)} s, visible everywhere at ${(network.visibleMs / 1000).toFixed(1)} s)`
+      `  ${config.writers} writers: ${network.txPerSec.toFixed(0)} tx/s (${(network.ms / 1000).toFixed(1)} s, visible everywhere at ${(network.visibleMs / 1000).toFixed(1)} s; BUSY retries per writer ${network.busy.join(', ')})`
     )
     runs.push({ network, local })
   }
@@ -219,7 +222,7 @@ export async function convergenceScenario(
         'tx/s',
         n.map((x) => x.txPerSec),
         'higher',
-        { value: 20_000, text: '>= 20,000 tx/s' }
+        { value: 12_000, text: '>= 12,000 tx/s' }
       ),
       mbPerSec: figure(
         'ledger over the network',
@@ -249,14 +252,15 @@ export async function convergenceScenario(
         'one node alone, no network (local ceiling)',
         'tx/s',
         runs.map((r) => r.local.txPerSec),
-        'higher'
+        'higher',
+        { value: 30_000, text: '>= 30,000 tx/s' }
       ),
       localRatio: figure(
         'network / local ceiling',
         '%',
         runs.map((r) => (100 * r.network.txPerSec) / r.local.txPerSec),
         'higher',
-        { value: 50, text: '>= 50 %' }
+        { value: 40, text: '>= 40 %' }
       ),
       reorders: figure(
         'view reorders per node (max)',

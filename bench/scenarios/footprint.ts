@@ -72,7 +72,8 @@ export async function footprintScenario(
         'peak RSS per node (largest)',
         'MB',
         rss.map((r) => r[r.length - 1] / 1e6),
-        'lower'
+        'lower',
+        { value: 250, text: '<= 250 MB' }
       )
     },
     runs: runs.map((r) => ({

@@ -142,10 +142,13 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
     for (const kind of ['visible', 'final'] as const) {
       for (const p of ['p50', 'p95', 'p99'] as const) {
         let target: Figure['target']
-        if (isLight && kind === 'visible' && p === 'p50') target = { value: 15, text: '<= 15 ms' }
-        if (isLight && kind === 'visible' && p === 'p99') target = { value: 50, text: '<= 50 ms' }
-        if (isLight && kind === 'final' && p === 'p50' && setup.indexers === 3)
-          target = { value: 300, text: '<= 300 ms' }
+        if (isLight && kind === 'visible' && p === 'p50') target = { value: 12, text: '<= 12 ms' }
+        if (isLight && kind === 'visible' && p === 'p99') target = { value: 40, text: '<= 40 ms' }
+        if (isLight && kind === 'final' && p === 'p50')
+          target =
+            setup.indexers === 3
+              ? { value: 200, text: '<= 200 ms' }
+              : { value: 50, text: '<= 50 ms' }
         figures[`${key}${kind}${p.toUpperCase()}`] = figure(
           `${kind} ${setup.label} ${p}`,
           'ms',

@@ -46,8 +46,7 @@ export async function scalingScenario(ctx: BenchContext): Promise<Omit<ScenarioR
       `${most} writers / 2 writers`,
       '%',
       [(100 * top.spread.median) / two.spread.median],
-      'higher',
-      most === 16 ? { value: 70, text: '>= 70 %' } : undefined
+      'higher'
     )
     figures.cpuRatio = figure(
       `apply CPU per tx per node, ${most} writers / 2 writers`,
