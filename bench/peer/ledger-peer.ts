@@ -181,7 +181,8 @@ export class LedgerPeer implements LedgerPeerApi {
     const submit = async (tx: TxInput): Promise<void> => {
       for (;;) {
         try {
-          return void (await node.submit(tx))
+          await node.submit(tx)
+          return
         } catch (err) {
           if (!(err instanceof LedgerError) || err.code !== 'BUSY') throw err
           busy++
