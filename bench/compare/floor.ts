@@ -22,9 +22,8 @@ import {
   workloadSlices
 } from '../harness/workload.js'
 import { directLedger, encodeInputs } from '../harness/direct-apply.js'
-import { encodeTx } from '../../lib/ledger/tx.js'
-import { ENCODING_VERSION, FORMAT_VERSION } from '../../lib/ledger/limits.js'
-import { toTx } from '../../lib/node/tx-input.js'
+import { FORMAT_VERSION } from '../../lib/ledger/limits.js'
+import type { TxInput } from '../../lib/node/tx-input.js'
 
 const PUTS = 90_000
 const PUT_BATCH = 3_000
@@ -77,15 +76,14 @@ async function applyAlone(dir: string, txsPerWriter: number): Promise<number> {
   const config = parseConfig(['--txs', String(txsPerWriter)])
   const ledger = await directLedger(dir)
   try {
-    const setup = [{ type: 'set-version', format: FORMAT_VERSION } as const]
-    await ledger.apply(
-      encodeInputs([...setup, ...setupTransactions([], config.accounts, 1)]),
-      10,
-      1
+    const setup: TxInput[] = [
+      { type: 'set-version', format: FORMAT_VERSION },
+      ...setupTransactions([], config.accounts, 1)
+    ]
+    await ledger.apply(encodeInputs(setup), 10, 1)
+    const txs = encodeInputs(
+      interleave(workloadSlices(config, config.writers, config.txs).map(generateWorkload))
     )
-    const txs = interleave(
-      workloadSlices(config, config.writers, config.txs).map(generateWorkload)
-    ).map((input) => encodeTx(toTx(input, ENCODING_VERSION)))
     const cpu = process.cpuUsage()
     await ledger.apply(txs, 100, 10)
     return usPer(process.cpuUsage(cpu), txs.length)
