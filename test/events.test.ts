@@ -9,7 +9,9 @@ import type { EntryJson } from '../lib/api/operations.js'
 import { EventParser, followEvents } from '../lib/http/event-client.js'
 import type { StreamEvent, FollowedEvent } from '../lib/http/event-client.js'
 import type { StreamEnd } from '../lib/http/events.js'
+import { toHex } from '../lib/ledger/ids.js'
 import { createNode, link, converged } from './helpers/nodes.js'
+import { replay } from './reliability/replay.js'
 import { untilWritable, until } from './helpers/wait.js'
 import { request } from './helpers/http.js'
 import { STEP_TIMEOUT_MS, CONVERGE_TIMEOUT_MS } from './helpers/timeouts.js'
@@ -187,6 +189,21 @@ test('events - across reorders and reconnects (one while the node reordered): th
     'and the same entries: the node ledger from where it started'
   )
   t.is(holder.entries.at(-1)?.hash, (await b.head()).hash, 'its last entry is the head')
+  const replayed = await replay({
+    nodes: [
+      { name: 'a', ledger: a },
+      { name: 'b', ledger: b }
+    ],
+    writers: [
+      { name: 'a', key: toHex(a.writerKey) },
+      { name: 'b', key: toHex(b.writerKey) }
+    ]
+  })
+  t.alike(
+    replayed.differences,
+    [],
+    'both nodes hold the ledger a replay of both writer logs derives'
+  )
 })
 
 test('events - a reader that stops reading is dropped, and the node goes on meanwhile; at most maxStreams at once, heartbeats', async (t) => {
