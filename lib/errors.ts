@@ -27,6 +27,7 @@ export const ERRORS = {
   NO_NETWORK: fails(409), // a peer operation on a node opened without a network
   INVALID_ARGUMENT: fails(400), // an argument has the wrong type or shape
   HISTORY_UNAVAILABLE: fails(404), // a read as of a position before the ledger started keeping history
+  INVITE_UNANSWERED: fails(504), // `join --invite`: no admin answered the invite in time (none online, or not a real invite)
   // The data directory, the daemon, its HTTP API and the CLI around it.
   USAGE: { status: 400, exit: 2 }, // the command line is wrong
   NOT_INITIALIZED: fails(500), // the data directory holds no ledger yet

@@ -22,6 +22,9 @@ export type {
   WaitForTransactionOptions
 } from './node/options.js'
 export type { Status, Peers } from './node/status.js'
+export { DEFAULT_INVITE_TTL_MS, DEFAULT_JOIN_TIMEOUT_MS } from './node/invites.js'
+export type { CreateInviteOptions, CreatedInvite } from './node/invites.js'
+export type { InviteUse } from './node/invite-desk.js'
 export { STALLED_AFTER_MS, HEALTH_CHECK_INTERVAL_MS } from './node/health/monitor.js'
 export type {
   Alarms,
@@ -35,7 +38,7 @@ export { LedgerError, ApiError, ERRORS, ERROR_CODES, httpStatusOf, exitStatusOf 
 export type { ErrorCode, OperationalCode } from './errors.js'
 export { REJECT_REASONS } from './ledger/outcome.js'
 export type { RejectReason, EntryReason } from './ledger/outcome.js'
-export type { LedgerKey, WriterKey, SwarmKey, TxId } from './ledger/ids.js'
+export type { LedgerKey, WriterKey, SwarmKey, TxId, InviteId } from './ledger/ids.js'
 export type {
   Entry,
   Page,
@@ -45,6 +48,7 @@ export type {
   RecordResult,
   BalanceResult,
   Member,
+  Invite,
   Transaction,
   AsOfOptions,
   MembersAt,

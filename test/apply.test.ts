@@ -4,13 +4,14 @@ import b4a from 'b4a'
 import { LedgerError } from '../lib/index.js'
 import type { LedgerNode, Entry } from '../lib/index.js'
 import { encodeTx } from '../lib/ledger/tx.js'
-import type { TxBody } from '../lib/ledger/tx.js'
+import type { Tx, TxBody } from '../lib/ledger/tx.js'
 import { encodeBlock, decodeBlock } from '../lib/ledger/block.js'
 import { openEntry, digest } from '../lib/ledger/entry.js'
 import { reasonTag } from '../lib/ledger/outcome.js'
 import type { RejectReason } from '../lib/ledger/outcome.js'
 import { keys, values, decodeValue } from '../lib/ledger/layout.js'
 import {
+  FORMAT_VERSION,
   MAX_AMOUNT,
   MAX_BLOCK_BYTES,
   MAX_BLOCK_TXS,
@@ -22,6 +23,9 @@ import { rawTx } from './helpers/raw-tx.js'
 import type { RawTx } from './helpers/raw-tx.js'
 import { STEP_TIMEOUT_MS as WAIT_MS } from './helpers/timeouts.js'
 import { untilWritable, within } from './helpers/wait.js'
+
+/** A format version above this release's: what a newer release would write. */
+const FUTURE = FORMAT_VERSION + 1
 
 const hex = (b: Uint8Array): string => b4a.toString(b, 'hex')
 
@@ -233,6 +237,101 @@ async function sumOfBalances(node: LedgerNode): Promise<bigint> {
 type Case = (t: test.Test, p: Pair) => Promise<void>
 
 const CASES: Record<string, Case> = {
+  async 'applies invites: who may record them, and every way an add-writer by one is refused'(
+    t,
+    p
+  ) {
+    const [id1, id2, id3] = [p.rnd.bytes(32), p.rnd.bytes(32), p.rnd.bytes(32)]
+    const [w1, w2, w3] = [p.rnd.bytes(32), p.rnd.bytes(32), p.rnd.bytes(32)]
+    const at = (timestamp: number, body: TxBody): RawTx => {
+      const id = p.rnd.bytes(16)
+      return { id, bytes: encodeTx({ version: 3, id, timestamp, ...body } as Tx) }
+    }
+    const invite = (id: Uint8Array, grant: Partial<TxBody>, uses = 1, expires = 1000): TxBody =>
+      ({
+        type: 'add-invite',
+        invite: id,
+        key: p.rnd.bytes(32),
+        role: 'writer',
+        indexer: false,
+        expires,
+        uses,
+        ...grant
+      }) as TxBody
+    const byInvite = (
+      key: Uint8Array,
+      id: Uint8Array,
+      role: 'admin' | 'writer' = 'writer'
+    ): TxBody => ({ type: 'add-writer', key, role, indexer: false, invite: id }) as TxBody
+    const downgraded = (raw: RawTx): RawTx => {
+      const bytes = b4a.from(raw.bytes)
+      bytes[0] = 1 // the invite era's tags and flags under the first version byte
+      return { id: raw.id, bytes }
+    }
+    const cases: [RawTx, RejectReason | null, string][] = [
+      [at(0, invite(id1, {})), null, 'an admin records an invite'],
+      [at(0, invite(id1, {})), 'INVITE_EXISTS', 'the same id again'],
+      [at(1000, byInvite(w1, id1)), null, 'an add-writer by it, at its expiry'],
+      [at(0, byInvite(w2, id1)), 'INVITE_USED', 'a second use of a single-use invite'],
+      [at(0, invite(id2, { role: 'admin' }, 2, 5000)), null, 'an admin invite for two'],
+      [at(0, byInvite(w2, id2)), 'INVITE_MISMATCH', 'an add-writer granting less than the invite'],
+      [
+        at(5001, byInvite(w2, id2, 'admin')),
+        'INVITE_EXPIRED',
+        'an add-writer stamped after the expiry'
+      ],
+      [at(0, { type: 'revoke-invite', invite: id2 } as TxBody), null, 'a revocation'],
+      [
+        at(0, { type: 'revoke-invite', invite: id2 } as TxBody),
+        'INVITE_REVOKED',
+        'a second revocation'
+      ],
+      [at(0, byInvite(w2, id2, 'admin')), 'INVITE_REVOKED', 'an add-writer by a revoked invite'],
+      [
+        at(0, { type: 'revoke-invite', invite: id3 } as TxBody),
+        'UNKNOWN_INVITE',
+        'revoking an unknown id'
+      ],
+      [at(0, byInvite(w3, id3)), 'UNKNOWN_INVITE', 'an add-writer by an unknown id'],
+      [at(0, invite(id3, {}, 0)), 'INVALID_INVITE', 'an invite of no uses'],
+      [downgraded(at(0, invite(id3, {}))), 'UNKNOWN_TYPE', 'an invite under version byte 1'],
+      [
+        downgraded(at(0, byInvite(w3, id1))),
+        'BAD_ENCODING',
+        'an add-writer by invite under version byte 1'
+      ]
+    ]
+    const fed = await feed(p.admin, encodeBlock(cases.map(([raw]) => raw.bytes)), cases.length)
+    for (const [i, [raw, reason, what]] of cases.entries())
+      expectEntry(t, fed.entries[i], { reason, id: raw.id }, what)
+    const byWriter = at(0, invite(id3, {}))
+    const denied = await feed(p.writer, encodeBlock([byWriter.bytes]), 1)
+    expectEntry(
+      t,
+      denied.entries[0],
+      { reason: 'NOT_AUTHORIZED', id: byWriter.id },
+      'a writer records an invite'
+    )
+    const invites = await p.admin.invites()
+    t.alike(
+      invites.map((i) => [i.id, i.used, i.revokedAt !== null]).sort(),
+      [
+        [hex(id1), 1, false],
+        [hex(id2), 0, true]
+      ].sort(),
+      'the state counts the use and keeps the revocation'
+    )
+    const members = (await p.admin.members()).map((m) => m.key)
+    t.ok(
+      members.includes(hex(w1)) && !members.includes(hex(w2)),
+      'only the admitted writer is a member'
+    )
+    await settle(t, p, [
+      { author: p.admin, ...fed },
+      { author: p.writer, ...denied }
+    ])
+  },
+
   async 'skips an empty block on every node, as peers cannot tell it from an ack'(t, p) {
     // Autobase stores an empty value as null, which is what an indexer's ack carries: only the
     // author ever sees the empty bytes, so recording them would fork the author's ledger.
@@ -266,7 +365,7 @@ const CASES: Record<string, Case> = {
       'garbage with version byte 1'
     )
     const later = p.rnd.bytes(1 + p.rnd.int(400))
-    later[0] = 3 + p.rnd.int(253)
+    later[0] = FUTURE + p.rnd.int(256 - FUTURE)
     const future = await feed(p.writer, later, 1)
     expectEntry(
       t,
@@ -303,13 +402,13 @@ const CASES: Record<string, Case> = {
 
   async 'rejects a block whose version is above the active one whole'(t, p) {
     const put = goodPut(p.rnd)
-    const block = blockOfVersion(3, [put.bytes])
+    const block = blockOfVersion(FUTURE, [put.bytes])
     const fed = await feed(p.writer, block, 1)
     expectEntry(
       t,
       fed.entries[0],
       { reason: 'VERSION_NOT_ACTIVE', id: null, digestOf: block },
-      'version-3 block'
+      'future-version block'
     )
     t.is(await p.writer.get(put.key), null, 'its transaction was not applied')
     t.is(await p.writer.transaction(put.id), null, 'its transaction id was not recorded')
@@ -366,7 +465,7 @@ const CASES: Record<string, Case> = {
     const unknown = goodPut(p.rnd)
     const unknownBytes = b4a.from(unknown.bytes)
     unknownBytes[17] = 0xfc // the type tag follows version (1) and id (16)
-    const future = tx(p.rnd, { type: 'put', key: 'from-the-future', value: '1' }, 3)
+    const future = tx(p.rnd, { type: 'put', key: 'from-the-future', value: '1' }, FUTURE)
     const fed = await feed(
       p.writer,
       encodeBlock([first.bytes, unknownBytes, future.bytes, last.bytes]),
@@ -379,7 +478,12 @@ const CASES: Record<string, Case> = {
       { reason: 'UNKNOWN_TYPE', id: unknown.id, digestOf: unknownBytes },
       'unknown type tag'
     )
-    expectEntry(t, fed.entries[2], { reason: 'VERSION_NOT_ACTIVE', id: future.id }, 'tx version 3')
+    expectEntry(
+      t,
+      fed.entries[2],
+      { reason: 'VERSION_NOT_ACTIVE', id: future.id },
+      'future tx version'
+    )
     expectEntry(t, fed.entries[3], { reason: null, id: last.id }, 'good tx after')
     t.is(await p.writer.get('from-the-future'), null)
     await settle(t, p, [{ author: p.writer, ...fed }])
@@ -399,7 +503,8 @@ const CASES: Record<string, Case> = {
       type: 'add-writer',
       key: p.rnd.bytes(32),
       role: 'writer',
-      indexer: false
+      indexer: false,
+      invite: null
     })
     const badFlags = b4a.from(flags.bytes)
     badFlags[badFlags.byteLength - 1] = 0x04 // an unknown role flag
@@ -656,7 +761,8 @@ const CASES: Record<string, Case> = {
       type: 'add-writer',
       key: p.rnd.bytes(32),
       role: 'admin',
-      indexer: false
+      indexer: false,
+      invite: null
     })
     const remove = tx(p.rnd, { type: 'remove-writer', key: admin.writerKey })
     const version = tx(p.rnd, { type: 'set-version', format: 1 })
@@ -856,8 +962,8 @@ test('apply - a hostile run of every case on one ledger keeps the nodes identica
   const p = await createPair(t)
   for (const run of Object.values(CASES)) await run(t, p)
   const status = await p.admin.status()
-  t.is(status.members.length, 2, 'still exactly the two members')
-  t.is(status.formatVersion, 2, 'still format 2')
+  t.is(status.members.length, 3, 'the two members and the writer one invite admitted')
+  t.is(status.formatVersion, FORMAT_VERSION, 'still the format it started at')
   const [sum] = await Promise.all([sumOfBalances(p.admin)])
   t.is(sum.toString(), status.supply, 'value is conserved at the end of the run')
 })
@@ -868,24 +974,24 @@ test('apply - a hostile run of every case on one ledger keeps the nodes identica
 
 test('apply - a follower on an older release stops with upgrade-required while the upgraded node continues', async (t) => {
   const rnd = new Random(testSeed(t))
-  // The admin pretends to be a newer release that knows a format 3; the ledger still starts at 2.
-  const admin = await createNode(t, { formatVersion: 3 })
-  const follower = await createNode(t, { key: admin.key }) // this release's own version: 2
+  // The admin pretends to be a newer release that knows a FUTURE format; the ledger still starts at this release's.
+  const admin = await createNode(t, { formatVersion: FUTURE })
+  const follower = await createNode(t, { key: admin.key }) // this release's own version
   const errors: Error[] = []
   admin.on('error', (err) => errors.push(err))
   follower.on('error', (err) => errors.push(err))
   t.teardown(link(admin, follower), { order: -1 })
   await converged([admin, follower], { length: 1, timeout: WAIT_MS })
 
-  // Until it is activated, format 3 is not accepted even by a node that supports it.
-  const early = tx(rnd, { type: 'put', key: 'v3-early', value: '1' }, 3)
-  const earlyBlock = blockOfVersion(3, [early.bytes])
+  // Until it is activated, the FUTURE format is not accepted even by a node that supports it.
+  const early = tx(rnd, { type: 'put', key: 'v3-early', value: '1' }, FUTURE)
+  const earlyBlock = blockOfVersion(FUTURE, [early.bytes])
   const rejected = await feed(admin, earlyBlock, 1)
   expectEntry(
     t,
     rejected.entries[0],
     { reason: 'VERSION_NOT_ACTIVE', id: null },
-    'a version-3 block before activation'
+    'a future-version block before activation'
   )
   await converged([admin, follower], { timeout: WAIT_MS })
   const stoppedAt = follower.length
@@ -895,13 +1001,13 @@ test('apply - a follower on an older release stops with upgrade-required while t
     WAIT_MS,
     'upgrade-required'
   )
-  const { id } = await admin.submit({ type: 'set-version', format: 3 })
+  const { id } = await admin.submit({ type: 'set-version', format: FUTURE })
   t.is(
     (await admin.waitForTransaction(id, { timeout: WAIT_MS })).outcome,
     'accepted',
-    'the admin activates format 3'
+    'the admin activates the future format'
   )
-  t.is((await admin.status()).formatVersion, 3)
+  t.is((await admin.status()).formatVersion, FUTURE)
 
   const reason = await upgrade
   t.ok(
@@ -910,7 +1016,11 @@ test('apply - a follower on an older release stops with upgrade-required while t
   )
   const status = await follower.status()
   t.is(status.upgradeRequired, reason, 'status() reports it')
-  t.is(status.formatVersion, 2, 'the follower did not activate a format it does not know')
+  t.is(
+    status.formatVersion,
+    FORMAT_VERSION,
+    'the follower did not activate a format it does not know'
+  )
   t.is(await follower.transaction(id), null, 'the follower did not record the set-version')
   t.is(follower.length, stoppedAt, 'the follower stopped before it')
   try {
@@ -924,21 +1034,21 @@ test('apply - a follower on an older release stops with upgrade-required while t
     )
   }
 
-  // The upgraded node carries on, now accepting version-3 blocks and transactions.
+  // The upgraded node carries on, now accepting future-version blocks and transactions.
   const next = await admin.submit({ type: 'put', key: 'after-upgrade', value: 1 })
   t.is(
     (await admin.waitForTransaction(next.id, { timeout: WAIT_MS })).outcome,
     'accepted',
     'the admin keeps applying'
   )
-  const v3 = tx(rnd, { type: 'put', key: 'v3-late', value: '3' }, 3)
-  const v3Block = blockOfVersion(3, [v3.bytes])
+  const v3 = tx(rnd, { type: 'put', key: 'v3-late', value: '3' }, FUTURE)
+  const v3Block = blockOfVersion(FUTURE, [v3.bytes])
   const accepted = await feed(admin, v3Block, 1)
   expectEntry(
     t,
     accepted.entries[0],
     { reason: null, id: v3.id },
-    'a version-3 block after activation'
+    'a future-version block after activation'
   )
   t.is(follower.length, stoppedAt, 'the follower is still stopped')
   t.is((await follower.status()).upgradeRequired, reason)

@@ -15,7 +15,7 @@ import { keys } from '../lib/ledger/layout.js'
 import { toTx } from '../lib/node/tx-input.js'
 import type { TxInput } from '../lib/node/tx-input.js'
 import { LedgerError } from '../lib/errors.js'
-import { ID, WRITER_KEY, HEADER, TXS } from './helpers/golden.js'
+import { ID, WRITER_KEY, HEADER, TXS, INVITE_ID, INVITE_KEY } from './helpers/golden.js'
 
 // ---------------------------------------------------------------------------------------------
 // Fixed inputs and their frozen encodings. Each hex literal is split along the documented layout:
@@ -28,6 +28,7 @@ const toHex = (b: Uint8Array): string => b4a.toString(b, 'hex')
 
 const H_ID = '000102030405060708090a0b0c0d0e0f'
 const H_TS = 'ff0068e5cf8b010000' // uint: 0xff then 1700000000000 as u64 little-endian
+const H_TS_DAY = 'ff00c40bd58b010000' // 1700086400000, a day later
 
 const GOLDEN_TX: Record<string, Uint8Array> = {
   //           version id    tag   timestamp  fields
@@ -61,7 +62,21 @@ const GOLDEN_TX: Record<string, Uint8Array> = {
   'add-writer': hex('01', H_ID, '06', H_TS, toHex(WRITER_KEY), '03'), // key (fixed 32), flags admin(1)|indexer(2)
   'remove-writer': hex('01', H_ID, '07', H_TS, toHex(WRITER_KEY)), // key (fixed 32)
   'set-version': hex('01', H_ID, '08', H_TS, '02'), // format 2
-  'add-owner': hex('01', H_ID, '09', H_TS, '05', '616c696365', toHex(WRITER_KEY)) // account "alice", key (fixed 32)
+  'add-owner': hex('01', H_ID, '09', H_TS, '05', '616c696365', toHex(WRITER_KEY)), // account "alice", key (fixed 32)
+  // From here on version byte 3: a ledger below format 3 rejects these as VERSION_NOT_ACTIVE.
+  'add-invite': hex(
+    '03',
+    H_ID,
+    '0a',
+    H_TS,
+    toHex(INVITE_ID),
+    toHex(INVITE_KEY),
+    '02',
+    H_TS_DAY,
+    '03'
+  ), // id, key, flags indexer(2), expires, uses 3
+  'revoke-invite': hex('03', H_ID, '0b', H_TS, toHex(INVITE_ID)),
+  'add-writer by invite': hex('03', H_ID, '06', H_TS, toHex(WRITER_KEY), '06', toHex(INVITE_ID)) // flags indexer(2)|by invite(4), then the invite id
 }
 
 // block = version u8 | count uint | count x (length uint | tx bytes)
@@ -245,7 +260,7 @@ function bigints(_key: string, v: unknown): unknown {
 
 test('codec - type tags are append-only and every type has a frozen encoding', (t) => {
   t.alike(
-    TX_TYPES.slice(0, 9),
+    TX_TYPES.slice(0, 11),
     [
       'put',
       'del',
@@ -255,9 +270,11 @@ test('codec - type tags are append-only and every type has a frozen encoding', (
       'add-writer',
       'remove-writer',
       'set-version',
-      'add-owner'
+      'add-owner',
+      'add-invite',
+      'revoke-invite'
     ],
-    'known types keep their order (tags 1-9)'
+    'known types keep their order (tags 1-11)'
   )
   t.alike(
     TX_TYPES.filter((type) => !(type in GOLDEN_TX)),

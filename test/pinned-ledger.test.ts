@@ -3,7 +3,6 @@ import b4a from 'b4a'
 import { keys, values, decodeValue } from '../lib/ledger/layout.js'
 import { openEntry } from '../lib/ledger/entry.js'
 import { reasonOf } from '../lib/ledger/outcome.js'
-import { FORMAT_VERSION } from '../lib/ledger/limits.js'
 import type { TxInput } from '../lib/node/tx-input.js'
 import { generateWorkload, setupTransactions, workloadSlices } from '../bench/harness/workload.js'
 import { directLedger, encodeInputs } from '../bench/harness/direct-apply.js'
@@ -26,7 +25,7 @@ const PINNED = {
 function workload(): Uint8Array[] {
   const config = { accounts: 4, seed: 1, timeOrderedIds: true }
   const inputs: TxInput[] = [
-    { type: 'set-version', format: FORMAT_VERSION },
+    { type: 'set-version', format: 2 },
     ...setupTransactions([], config.accounts, 1),
     ...generateWorkload(workloadSlices(config, 1, 600)[0]),
     { type: 'transfer', from: 'acct-0000', to: 'acct-0001', amount: 10n ** 18n }

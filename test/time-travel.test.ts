@@ -5,6 +5,7 @@ import type { TxInput, LedgerError, Change } from '../lib/index.js'
 import { createNode, link, mesh, converged, TEST_ACK_INTERVAL_MS } from './helpers/nodes.js'
 import { tmpdir } from './helpers/temp.js'
 import { untilWritable } from './helpers/wait.js'
+import { FORMAT_VERSION } from '../lib/ledger/limits.js'
 
 /** What the state is after each prefix of the ledger, tracked while writing it (no reads of the node). */
 interface Snapshot {
@@ -143,7 +144,11 @@ test('time travel - records, balances and members as of every past position are 
   await step(t, a, model, { type: 'put', key: 'x', value: 3 })
   await converged([a], { final: true })
 
-  t.is((await a.status()).formatVersion, 2, 'a new ledger starts at format version 2')
+  t.is(
+    (await a.status()).formatVersion,
+    FORMAT_VERSION,
+    "a new ledger starts at the release's format version"
+  )
   t.is((await a.status()).historyFrom, 1, 'and keeps history from position 1')
   await expectSnapshots(t, a, model, [me, 'shop', 'nobody'])
 

@@ -119,13 +119,17 @@ export function describe(e: EntryJson): string {
     case 'transfer':
       return `transfer ${tx.amount} ${short(tx.from)} -> ${short(tx.to)}${tx.memo.length > 0 ? ` "${clip(tx.memo)}"` : ''}`
     case 'add-writer':
-      return `add-writer ${short(tx.key)} ${tx.role}${tx.indexer ? ' indexer' : ''}`
+      return `add-writer ${short(tx.key)} ${tx.role}${tx.indexer ? ' indexer' : ''}${tx.invite === null ? '' : ` by invite ${short(tx.invite)}`}`
     case 'remove-writer':
       return `remove-writer ${short(tx.key)}`
     case 'set-version':
       return `set-version ${tx.format}`
     case 'add-owner':
       return `add-owner ${tx.account} ${short(tx.key)}`
+    case 'add-invite':
+      return `add-invite ${short(tx.invite)} ${tx.role}${tx.indexer ? ' indexer' : ''} x${tx.uses}`
+    case 'revoke-invite':
+      return `revoke-invite ${short(tx.invite)}`
   }
 }
 

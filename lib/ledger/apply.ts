@@ -2,7 +2,7 @@ import b4a from 'b4a'
 import type Autobase from 'autobase'
 import { decodeBlock } from './block.js'
 import { decodeTx, readTxHeader, validateTx, isWriterAccount } from './tx.js'
-import type { Tx } from './tx.js'
+import type { Tx, Role } from './tx.js'
 import { sealEntry, digest } from './entry.js'
 import { StateTxn } from './state-txn.js'
 import type { Meta, AccountValue, MemberValue } from './layout.js'
@@ -267,6 +267,10 @@ class ApplyRun {
       case 'add-writer': {
         if (!member.admin) return 'NOT_AUTHORIZED'
         if ((await this.state.member(tx.key)) !== null) return 'ALREADY_MEMBER'
+        if (tx.invite !== null) {
+          const refused = await this.useInvite(tx.invite, tx)
+          if (refused !== null) return refused
+        }
         await this.host.addWriter(tx.key, { indexer: tx.indexer })
         this.state.putMember(tx.key, {
           admin: tx.role === 'admin',
@@ -287,6 +291,29 @@ class ApplyRun {
         if (target.admin) this.meta.admins--
         return null
       }
+      case 'add-invite':
+        if (!member.admin) return 'NOT_AUTHORIZED'
+        if ((await this.state.invite(tx.invite)) !== null) return 'INVITE_EXISTS'
+        this.state.putInvite(tx.invite, {
+          key: tx.key,
+          admin: tx.role === 'admin',
+          indexer: tx.indexer,
+          expires: tx.expires,
+          uses: tx.uses,
+          used: 0,
+          by: author,
+          since: seq,
+          revokedAt: null
+        })
+        return null
+      case 'revoke-invite': {
+        if (!member.admin) return 'NOT_AUTHORIZED'
+        const invite = await this.state.invite(tx.invite)
+        if (invite === null) return 'UNKNOWN_INVITE'
+        if (invite.revokedAt !== null) return 'INVITE_REVOKED'
+        this.state.putInvite(tx.invite, { ...invite, revokedAt: seq })
+        return null
+      }
       case 'set-version':
         if (!member.admin) return 'NOT_AUTHORIZED'
         if (tx.format < this.meta.version) return 'INVALID_VERSION'
@@ -296,6 +323,26 @@ class ApplyRun {
         this.meta.version = tx.format
         return null
     }
+  }
+
+  /**
+   * Count one use of the invite an add-writer names, or the reason it may not use it. Expiry is
+   * checked against the add-writer's own timestamp: the admin's clock when it wrote it, a claim every
+   * node reads the same.
+   */
+  private async useInvite(
+    id: Uint8Array,
+    grant: { role: Role; indexer: boolean; timestamp: number }
+  ): Promise<RejectReason | null> {
+    const invite = await this.state.invite(id)
+    if (invite === null) return 'UNKNOWN_INVITE'
+    if (invite.revokedAt !== null) return 'INVITE_REVOKED'
+    if (invite.used >= invite.uses) return 'INVITE_USED'
+    if (invite.expires !== 0 && grant.timestamp > invite.expires) return 'INVITE_EXPIRED'
+    if (invite.admin !== (grant.role === 'admin') || invite.indexer !== grant.indexer)
+      return 'INVITE_MISMATCH'
+    this.state.putInvite(id, { ...invite, used: invite.used + 1 })
+    return null
   }
 
   /** A writer-key account exists implicitly (balance 0, no history: seq -1); a named one only once opened. */

@@ -1,12 +1,13 @@
 import b4a from 'b4a'
-import { TX_ID_BYTES, WRITER_KEY_BYTES } from './limits.js'
+import { INVITE_ID_BYTES, TX_ID_BYTES, WRITER_KEY_BYTES } from './limits.js'
 
 /** How many bytes an id of each kind has. */
 export const ID_BYTES = {
   'ledger key': 32,
   'writer key': WRITER_KEY_BYTES,
   'swarm key': 32,
-  'tx id': TX_ID_BYTES
+  'tx id': TX_ID_BYTES,
+  'invite id': INVITE_ID_BYTES
 } as const
 
 export type IdKind = keyof typeof ID_BYTES
@@ -28,6 +29,8 @@ export type WriterKey = Id<'writer key'>
 export type SwarmKey = Id<'swarm key'>
 /** A transaction id, unique per writer. */
 export type TxId = Id<'tx id'>
+/** An invite's id: what a joining node's pairing request names (derived from the invite's public key). */
+export type InviteId = Id<'invite id'>
 
 /** An id as callers give it: hex (either case) or bytes. */
 export type KeyInput = string | Uint8Array

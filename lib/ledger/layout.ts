@@ -14,6 +14,7 @@ const TX = b4a.from('tx/')
 const RECORD = b4a.from('rec/')
 const ACCOUNT = b4a.from('acct/')
 const MEMBER = b4a.from('member/')
+const INVITE = b4a.from('invite/')
 const HISTORY = b4a.from('hist/')
 const HISTORY_START = b4a.from('history')
 const MEMBER_KEY_BYTES = MEMBER.byteLength + 32
@@ -28,6 +29,8 @@ export const keys = {
   account: (name: string): Uint8Array => b4a.concat([ACCOUNT, b4a.from(name)]),
   member: (key: Uint8Array): Uint8Array => b4a.concat([MEMBER, key]),
   memberPrefix: (): Uint8Array => MEMBER,
+  invite: (id: Uint8Array): Uint8Array => b4a.concat([INVITE, id]),
+  invitePrefix: (): Uint8Array => INVITE,
   /** Position from which the `hist/` keys are complete; absent until format version 2 activates. */
   historyStart: (): Uint8Array => HISTORY_START,
   /**
@@ -189,8 +192,71 @@ const memberCodec: Codec<MemberValue> = {
   }
 }
 
-function flags(m: MemberValue): number {
+function flags(m: { admin: boolean; indexer: boolean }): number {
   return (m.admin ? 1 : 0) | (m.indexer ? 2 : 0)
+}
+
+export interface InviteValue {
+  /** The invite's public key: a joining node's pairing request opens with it. */
+  key: Uint8Array
+  /** What the invite grants each node it adds. */
+  admin: boolean
+  indexer: boolean
+  /** No add-writer by this invite may carry a later timestamp (ms); 0: it never expires. */
+  expires: number
+  /** How many nodes it may add, and how many it has added. */
+  uses: number
+  used: number
+  /** The admin that recorded it, and the entry that did. */
+  by: Uint8Array
+  since: number
+  /** The entry that revoked it, or null. */
+  revokedAt: number | null
+}
+
+const inviteCodec: Codec<InviteValue> = {
+  preencode(state, v) {
+    c.uint.preencode(state, inviteFlags(v))
+    state.end += 64
+    for (const n of inviteNumbers(v)) c.uint.preencode(state, n)
+  },
+  encode(state, v) {
+    c.uint.encode(state, inviteFlags(v))
+    c.fixed32.encode(state, v.key)
+    c.fixed32.encode(state, v.by)
+    for (const n of inviteNumbers(v)) c.uint.encode(state, n)
+  },
+  decode(state) {
+    const f = c.uint.decode(state)
+    const key = c.fixed32.decode(state)
+    const by = c.fixed32.decode(state)
+    const expires = c.uint.decode(state)
+    const uses = c.uint.decode(state)
+    const used = c.uint.decode(state)
+    const since = c.uint.decode(state)
+    const revokedAt = f & 4 ? c.uint.decode(state) : null
+    return {
+      key,
+      admin: (f & 1) !== 0,
+      indexer: (f & 2) !== 0,
+      expires,
+      uses,
+      used,
+      by,
+      since,
+      revokedAt
+    }
+  }
+}
+
+function inviteFlags(v: InviteValue): number {
+  return flags(v) | (v.revokedAt === null ? 0 : 4)
+}
+
+function inviteNumbers(v: InviteValue): number[] {
+  const n = [v.expires, v.uses, v.used, v.since]
+  if (v.revokedAt !== null) n.push(v.revokedAt)
+  return n
 }
 
 const seqCodec: Codec<number> = c.uint
@@ -200,6 +266,7 @@ export const values = {
   record: recordCodec,
   account: accountCodec,
   member: memberCodec,
+  invite: inviteCodec,
   seq: seqCodec
 }
 

@@ -26,7 +26,14 @@ export const REJECT_REASONS = [
   'INVALID_VERSION', // 21: set-version cannot move the format version back
   'INVALID_MEMO', // 22: memos are up to MAX_MEMO_BYTES of UTF-8
   'INVALID_WRITER_KEY', // 23: writer keys are 32 bytes
-  'TOO_MANY_OWNERS' // 24: an account has at most MAX_OWNERS owners
+  'TOO_MANY_OWNERS', // 24: an account has at most MAX_OWNERS owners
+  'INVALID_INVITE', // 25: an invite needs 1 to MAX_INVITE_USES uses and a 32-byte id and key
+  'INVITE_EXISTS', // 26: add-invite of an id already recorded
+  'UNKNOWN_INVITE', // 27: revoke-invite or add-writer naming an invite never recorded
+  'INVITE_REVOKED', // 28: the invite was revoked
+  'INVITE_USED', // 29: the invite has added as many nodes as it allows
+  'INVITE_EXPIRED', // 30: the add-writer's timestamp is past the invite's expiry
+  'INVITE_MISMATCH' // 31: the add-writer grants another role or indexer flag than its invite
 ] as const
 
 export type RejectReason = (typeof REJECT_REASONS)[number]

@@ -4,8 +4,8 @@ import type { Tx } from './tx.js'
 import type { EntryRecord } from './entry.js'
 import { reasonOf } from './outcome.js'
 import { toHex } from './ids.js'
-import type { MemberValue } from './layout.js'
-import type { Entry, Member, Transaction } from './results.js'
+import type { MemberValue, InviteValue } from './layout.js'
+import type { Entry, Invite, Member, Transaction } from './results.js'
 
 /** An entry as queries return it; `final` says whether the quorum has signed it. */
 export function presentEntry(r: EntryRecord, final: boolean): Entry {
@@ -32,7 +32,18 @@ export function presentTx(tx: Tx): Transaction {
     case 'put':
       return { ...base, type: tx.type, key: tx.key, value: parseOrText(tx.value) }
     case 'add-writer':
-      return { ...base, type: tx.type, key: toHex(tx.key), role: tx.role, indexer: tx.indexer }
+      return {
+        ...base,
+        type: tx.type,
+        key: toHex(tx.key),
+        role: tx.role,
+        indexer: tx.indexer,
+        invite: tx.invite === null ? null : toHex(tx.invite)
+      }
+    case 'add-invite':
+      return { ...base, ...tx, id: base.id, invite: toHex(tx.invite), key: toHex(tx.key) }
+    case 'revoke-invite':
+      return { ...base, type: tx.type, invite: toHex(tx.invite) }
     case 'remove-writer':
       return { ...base, type: tx.type, key: toHex(tx.key) }
     case 'add-owner':
@@ -49,6 +60,21 @@ export function presentMember(key: Uint8Array, m: MemberValue, final: boolean): 
     indexer: m.indexer,
     since: m.since,
     final
+  }
+}
+
+export function presentInvite(id: Uint8Array, v: InviteValue): Invite {
+  return {
+    id: toHex(id),
+    key: toHex(v.key),
+    role: v.admin ? 'admin' : 'writer',
+    indexer: v.indexer,
+    expires: v.expires === 0 ? null : v.expires,
+    uses: v.uses,
+    used: v.used,
+    createdBy: toHex(v.by),
+    since: v.since,
+    revokedAt: v.revokedAt
   }
 }
 

@@ -3,11 +3,11 @@ import { openEntry, GENESIS_HASH } from './entry.js'
 import type { EntryRecord } from './entry.js'
 import { HistoryReader, subjectLinks, prefixRange } from './history.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
-import type { Meta } from './layout.js'
+import type { Meta, InviteValue } from './layout.js'
 import { WRITER_KEY_BYTES } from './limits.js'
 import { toHex } from './ids.js'
 import type { TxId, WriterKey } from './ids.js'
-import { presentEntry, presentMember } from './present.js'
+import { presentEntry, presentInvite, presentMember } from './present.js'
 import type {
   Entry,
   ExportedEntry,
@@ -17,6 +17,7 @@ import type {
   Head,
   RecordResult,
   BalanceResult,
+  Invite,
   Member,
   MembersAt,
   DiffOptions,
@@ -263,6 +264,25 @@ export class LedgerReader {
     const final = to <= this.finalLength
     const { items, next } = await this.past.diff(from, to, cursor, pageSize(limit))
     return { from, to, final, items, next }
+  }
+
+  /** Every invite ever recorded, by id; `invite` one of them or null. */
+  async invites(): Promise<Invite[]> {
+    const prefix = keys.invitePrefix()
+    const invites: Invite[] = []
+    for await (const node of this.view.state.createReadStream(prefixRange(prefix))) {
+      if (node.value === null) continue
+      const value = decodeValue(values.invite, node.value)
+      invites.push(presentInvite(node.key.subarray(prefix.byteLength), value))
+    }
+    return invites
+  }
+
+  async invite(id: Uint8Array): Promise<{ invite: Invite; value: InviteValue } | null> {
+    const node = await this.view.state.get(keys.invite(id))
+    if (node === null || node.value === null) return null
+    const value = decodeValue(values.invite, node.value)
+    return { invite: presentInvite(id, value), value }
   }
 
   async members(): Promise<Member[]> {

@@ -84,6 +84,25 @@ export interface Member {
   final: boolean
 }
 
+/** An invite an admin recorded: what it grants and how much of it is left. Its secret half is never in the ledger. */
+export interface Invite {
+  /** The invite's id (hex): an add-writer by it names it. */
+  id: string
+  /** Its public key (hex): a joining node's request must be signed with the matching secret key. */
+  key: string
+  role: Role
+  indexer: boolean
+  /** Expiry in ms since 1970 (the admin's clock), or null if it never expires. */
+  expires: number | null
+  uses: number
+  used: number
+  /** Writer key of the admin that recorded it, and its entry's position. */
+  createdBy: string
+  since: number
+  /** Position of the entry that revoked it, or null. */
+  revokedAt: number | null
+}
+
 /** The members as of a past position. */
 export interface MembersAt {
   /** The position asked: the members after entries 0 to at - 1. */

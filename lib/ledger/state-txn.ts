@@ -1,7 +1,7 @@
 import b4a from 'b4a'
 import type Hyperbee from 'hyperbee'
 import { keys, values, encodeValue, decodeValue, EMPTY_META } from './layout.js'
-import type { Meta, RecordValue, AccountValue, MemberValue, Codec } from './layout.js'
+import type { Meta, RecordValue, AccountValue, MemberValue, InviteValue, Codec } from './layout.js'
 
 const REMOVED = b4a.alloc(0)
 
@@ -110,6 +110,15 @@ export class StateTxn {
     const live = keys.member(key)
     this.write(live, null)
     this.keep(live, position, REMOVED, values.member, before, before.since)
+  }
+
+  async invite(id: Uint8Array): Promise<InviteValue | null> {
+    const bytes = await this.read(keys.invite(id))
+    return bytes === null ? null : decodeValue(values.invite, bytes)
+  }
+
+  putInvite(id: Uint8Array, invite: InviteValue): void {
+    this.write(keys.invite(id), encodeValue(values.invite, invite))
   }
 
   private keep<T>(

@@ -16,10 +16,19 @@ interface TxFields {
   'open-account': { account: 'text' }
   mint: { account: 'text'; amount: 'amount' }
   transfer: { from: 'text'; to: 'text'; amount: 'amount'; memo: 'memo' }
-  'add-writer': { key: 'writerKey'; role: 'role'; indexer: 'flag' }
+  'add-writer': { key: 'writerKey'; role: 'role'; indexer: 'flag'; invite: 'inviteRef' }
   'remove-writer': { key: 'writerKey' }
   'set-version': { format: 'uint' }
   'add-owner': { account: 'text'; key: 'writerKey' }
+  'add-invite': {
+    invite: 'key32'
+    key: 'key32'
+    role: 'role'
+    indexer: 'flag'
+    expires: 'uint'
+    uses: 'uint'
+  }
+  'revoke-invite': { invite: 'key32' }
 }
 
 /**
@@ -34,6 +43,10 @@ interface FieldKinds {
   memo: { tx: string; input: string; read: string; optional: true }
   /** 32 bytes decoded (apply checks the size: the author may run other code), hex or bytes as input, lowercase hex when read. */
   writerKey: { tx: Uint8Array; input: KeyInput; read: string }
+  /** Any other 32-byte key or id (an invite's id, its public key), like writerKey. */
+  key32: { tx: Uint8Array; input: KeyInput; read: string }
+  /** The invite an add-writer admits its writer by; null for an add-writer by hand. */
+  inviteRef: { tx: Uint8Array | null; input: KeyInput; read: string | null; optional: true }
   role: { tx: Role; input: Role; read: Role; optional: true }
   flag: { tx: boolean; input: boolean; read: boolean; optional: true }
   uint: { tx: number; input: number; read: number }

@@ -5,15 +5,20 @@ import type { RejectReason } from './outcome.js'
 import { isCanonicalId } from './ids.js'
 import type { TxType, TxBody } from './tx-types.js'
 import {
+  ENCODING_VERSION,
+  INVITE_ENCODING_VERSION,
   MAX_AMOUNT,
+  MAX_INVITE_USES,
   MAX_KEY_BYTES,
   MAX_MEMO_BYTES,
   MAX_VALUE_BYTES,
+  INVITE_ID_BYTES,
   TX_ID_BYTES,
   WRITER_KEY_BYTES
 } from './limits.js'
 
 export type { Role, TxType, TxBody } from './tx-types.js'
+import type { Role } from './tx-types.js'
 
 export interface TxHeader {
   /** Format version the transaction is encoded with. */
@@ -35,7 +40,9 @@ const TYPE_TAGS: Record<TxType, number> = {
   'add-writer': 6,
   'remove-writer': 7,
   'set-version': 8,
-  'add-owner': 9
+  'add-owner': 9,
+  'add-invite': 10,
+  'revoke-invite': 11
 }
 const TYPES_BY_TAG = new Map(Object.entries(TYPE_TAGS).map(([type, tag]) => [tag, type as TxType]))
 
@@ -43,6 +50,18 @@ export const TX_TYPES = Object.keys(TYPE_TAGS) as TxType[]
 
 const ROLE_ADMIN = 1
 const ROLE_INDEXER = 2
+/** An add-writer flag (from INVITE_ENCODING_VERSION on): the id of the invite it admits by follows. */
+const BY_INVITE = 4
+
+/** Types a transaction needs INVITE_ENCODING_VERSION to carry; below it their tags are unknown. */
+const INVITE_TYPES = new Set<TxType>(['add-invite', 'revoke-invite'])
+
+/** The version byte a transaction must be encoded with: the invite era's for what only it defines, else ENCODING_VERSION. */
+export function encodingVersionOf(tx: TxBody): number {
+  if (INVITE_TYPES.has(tx.type) || (tx.type === 'add-writer' && tx.invite !== null))
+    return INVITE_ENCODING_VERSION
+  return ENCODING_VERSION
+}
 
 /**
  * A transaction is: version (uint8), id (16 bytes), type tag (uint), timestamp (uint), then the
@@ -117,7 +136,8 @@ function bodyFields(tx: TxBody, w: FieldWriter): void {
       break
     case 'add-writer':
       w.fixed32(tx.key)
-      w.uint((tx.role === 'admin' ? ROLE_ADMIN : 0) | (tx.indexer ? ROLE_INDEXER : 0))
+      w.uint(roleFlags(tx) | (tx.invite === null ? 0 : BY_INVITE))
+      if (tx.invite !== null) w.fixed32(tx.invite)
       break
     case 'remove-writer':
       w.fixed32(tx.key)
@@ -129,7 +149,27 @@ function bodyFields(tx: TxBody, w: FieldWriter): void {
       w.string(tx.account)
       w.fixed32(tx.key)
       break
+    case 'add-invite':
+      w.fixed32(tx.invite)
+      w.fixed32(tx.key)
+      w.uint(roleFlags(tx))
+      w.uint(tx.expires)
+      w.uint(tx.uses)
+      break
+    case 'revoke-invite':
+      w.fixed32(tx.invite)
+      break
   }
+}
+
+function roleFlags(grant: { role: Role; indexer: boolean }): number {
+  return (grant.role === 'admin' ? ROLE_ADMIN : 0) | (grant.indexer ? ROLE_INDEXER : 0)
+}
+
+/** The role and indexer flag in `flags`; throws (a decode failure) on a bit outside `allowed`. */
+function grantOf(flags: number, allowed: number): { role: Role; indexer: boolean } {
+  if (flags & ~allowed) throw new Error('Unknown role flags')
+  return { role: flags & ROLE_ADMIN ? 'admin' : 'writer', indexer: (flags & ROLE_INDEXER) !== 0 }
 }
 
 /** The version byte and id of an encoded transaction, or null if it is too short to have them. */
@@ -142,8 +182,12 @@ const txDecoder = {
   decode(state: State): Tx | RejectReason {
     const version = c.uint8.decode(state)
     const id = c.fixed(TX_ID_BYTES).decode(state)
-    const type = TYPES_BY_TAG.get(c.uint.decode(state))
+    const tag = TYPES_BY_TAG.get(c.uint.decode(state))
     const timestamp = c.uint.decode(state)
+    const type =
+      tag !== undefined && INVITE_TYPES.has(tag) && version < INVITE_ENCODING_VERSION
+        ? undefined
+        : tag
     if (type === undefined) {
       state.start = state.end // the rest belongs to a type we do not know
       return 'UNKNOWN_TYPE'
@@ -180,15 +224,21 @@ const txDecoder = {
       case 'add-writer': {
         const key = c.fixed32.decode(state)
         const flags = c.uint.decode(state)
-        if (flags & ~(ROLE_ADMIN | ROLE_INDEXER)) throw new Error('Unknown role flags')
-        return {
-          ...header,
-          type,
-          key,
-          role: flags & ROLE_ADMIN ? 'admin' : 'writer',
-          indexer: (flags & ROLE_INDEXER) !== 0
-        }
+        const allowed =
+          ROLE_ADMIN | ROLE_INDEXER | (version >= INVITE_ENCODING_VERSION ? BY_INVITE : 0)
+        const grant = grantOf(flags, allowed)
+        const invite = flags & BY_INVITE ? c.fixed32.decode(state) : null
+        return { ...header, type, key, ...grant, invite }
       }
+      case 'add-invite': {
+        const invite = c.fixed32.decode(state)
+        const key = c.fixed32.decode(state)
+        const grant = grantOf(c.uint.decode(state), ROLE_ADMIN | ROLE_INDEXER)
+        const expires = c.uint.decode(state)
+        return { ...header, type, invite, key, ...grant, expires, uses: c.uint.decode(state) }
+      }
+      case 'revoke-invite':
+        return { ...header, type, invite: c.fixed32.decode(state) }
       case 'remove-writer':
         return { ...header, type, key: c.fixed32.decode(state) }
       case 'set-version':
@@ -289,8 +339,24 @@ export function validateTx(tx: Tx): RejectReason | null {
       if (!validAmount(tx.amount)) return 'INVALID_AMOUNT'
       return b4a.byteLength(tx.memo) <= MAX_MEMO_BYTES ? null : 'INVALID_MEMO'
     case 'add-writer':
+      if (tx.key.byteLength !== WRITER_KEY_BYTES) return 'INVALID_WRITER_KEY'
+      return tx.invite === null || tx.invite.byteLength === INVITE_ID_BYTES
+        ? null
+        : 'INVALID_INVITE'
     case 'remove-writer':
       return tx.key.byteLength === WRITER_KEY_BYTES ? null : 'INVALID_WRITER_KEY'
+    case 'add-invite':
+      return tx.invite.byteLength === INVITE_ID_BYTES &&
+        tx.key.byteLength === INVITE_ID_BYTES &&
+        Number.isSafeInteger(tx.expires) &&
+        tx.expires >= 0 &&
+        Number.isSafeInteger(tx.uses) &&
+        tx.uses >= 1 &&
+        tx.uses <= MAX_INVITE_USES
+        ? null
+        : 'INVALID_INVITE'
+    case 'revoke-invite':
+      return tx.invite.byteLength === INVITE_ID_BYTES ? null : 'INVALID_INVITE'
     case 'set-version':
       return Number.isSafeInteger(tx.format) && tx.format >= 1 && tx.format <= 255
         ? null

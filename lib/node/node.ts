@@ -66,6 +66,10 @@ import { NodeMetrics } from './metrics.js'
 import { failedChecks } from './readiness.js'
 import type { FailedCheck } from './readiness.js'
 import { appliedWriters } from './applied.js'
+import { InviteDesk } from './invite-desk.js'
+import { createInvite, revokeInvite, admitByInvite, inviteIdOf, pairWithInvite } from './invites.js'
+import type { CreateInviteOptions, CreatedInvite, PairOptions } from './invites.js'
+import type { Invite } from '../ledger/results.js'
 
 export interface LedgerNode {
   on<E extends keyof LedgerNodeEvents>(event: E, listener: LedgerNodeEvents[E]): this
@@ -94,6 +98,7 @@ export class LedgerNode extends ReadyResource {
   private health: HealthMonitor | null = null
   private fastForwardPolicy: FastForwardPolicy | null = null
   private metrics: NodeMetrics | null = null
+  private inviteDesk: InviteDesk | null = null
   /** The base stopped on an error. */
   private failed = false
   private lastLength = 0
@@ -130,6 +135,10 @@ export class LedgerNode extends ReadyResource {
   }
   get writable(): boolean {
     return this.base.writable
+  }
+  /** The key a private ledger's blocks are encrypted with, or null for a public ledger. Never log it. */
+  get encryptionKey(): Buffer | null {
+    return this.base.encryptionKey ?? null
   }
   /** Key of the state hyperbee (the queryable view). */
   get viewKey(): Buffer {
@@ -259,6 +268,7 @@ export class LedgerNode extends ReadyResource {
         })
         this.network.join()
         this.metrics.attachSwarm(this.network.swarm)
+        this.inviteDesk = this.openInviteDesk(this.network.swarm)
       }
     } catch (err) {
       await this.teardown()
@@ -326,7 +336,26 @@ export class LedgerNode extends ReadyResource {
     return this.opts.formatVersion ?? FORMAT_VERSION
   }
 
+  private openInviteDesk(swarm: LedgerNetwork['swarm']): InviteDesk {
+    return new InviteDesk({
+      swarm,
+      discoveryKey: this.base.discoveryKey,
+      invite: async (id) => (await this.reader.invite(id))?.value ?? null,
+      isAdmin: async () => (await this.memberRole(this.writerKey)) === 'admin',
+      isMember: async (key) => (await this.memberRole(key)) !== null,
+      admit: (key, id, invite) => admitByInvite(this, key, id, invite),
+      grant: () => ({ key: this.key, encryptionKey: this.encryptionKey }),
+      onUse: (use) => this.emit('invite-use', use)
+    })
+  }
+
+  private async memberRole(key: Uint8Array): Promise<'admin' | 'writer' | null> {
+    const hex = toHex(key)
+    return (await this.reader.members()).find((m) => m.key === hex)?.role ?? null
+  }
+
   private async teardown(): Promise<void> {
+    await this.inviteDesk?.close()
     this.nudge?.stop()
     await this.health?.stop()
     await this.fastForwardPolicy?.stop()
@@ -503,6 +532,67 @@ export class LedgerNode extends ReadyResource {
   }
   async head(): Promise<Head> {
     return this.reader.head()
+  }
+
+  /** Every invite the ledger records, used, revoked and expired ones too. */
+  async invites(): Promise<Invite[]> {
+    return this.reader.invites()
+  }
+  /** One invite by id (hex or bytes) or by its code, or null. */
+  async invite(idOrCode: KeyInput): Promise<Invite | null> {
+    return (await this.reader.invite(inviteIdOf(idOrCode)))?.invite ?? null
+  }
+
+  /**
+   * Record an invite (admins only) and return it with its code: hand the code to the operator of
+   * a new node, who runs `LedgerNode.join(code, ...)` (or `autoledger join --invite`). While this
+   * node is on the network, it answers the invite itself: it adds the joining node as a writer with
+   * the invite's role, by an add-writer that names the invite.
+   */
+  async createInvite(opts?: CreateInviteOptions): Promise<CreatedInvite> {
+    if (!this.opened) await this.ready()
+    return createInvite(this, opts)
+  }
+
+  /** Revoke an invite by id or code (admins only): no node can join by it any more. */
+  async revokeInvite(idOrCode: KeyInput): Promise<Invite> {
+    if (!this.opened) await this.ready()
+    return revokeInvite(this, idOrCode)
+  }
+
+  /**
+   * Join a ledger by an invite code: pair with an admin over the swarm, open the node on the
+   * ledger it names, and resolve once an admin has added it as a writer. Throws INVALID_INVITE,
+   * INVITE_EXPIRED, INVITE_USED or INVITE_REVOKED as the admin answers, INVITE_UNANSWERED if none
+   * does in time; the store is then left as it was.
+   */
+  static async join(
+    code: string,
+    opts: Omit<LedgerNodeOptions, 'key' | 'network'> & Pick<PairOptions, 'network' | 'timeout'>
+  ): Promise<LedgerNode> {
+    const { timeout, ...options } = opts
+    const paired = await pairWithInvite(code, {
+      storage: opts.storage,
+      network: opts.network,
+      timeout
+    })
+    const node = new LedgerNode({
+      ...options,
+      key: paired.key,
+      encryptionKey: paired.encryptionKey
+    })
+    try {
+      await node.ready()
+      await node.waitUntil(
+        async () => (node.writable ? true : null),
+        timeout,
+        'an admin to add this node'
+      )
+    } catch (err) {
+      await node.close()
+      throw err
+    }
+    return node
   }
 
   /**

@@ -2,6 +2,7 @@ import type Corestore from 'corestore'
 import type { NetworkOptions } from '../net/network.js'
 import type { AlarmEvent, AlarmName } from './health/monitor.js'
 import type { KeyInput } from './tx-input.js'
+import type { InviteUse } from './invite-desk.js'
 
 /** Indexers acknowledge this often (ms). Autobase's own default is 10 s; finality waits on acks. */
 export const DEFAULT_ACK_INTERVAL_MS = 250
@@ -12,6 +13,8 @@ export interface LedgerNodeOptions {
   storage: string | Corestore
   /** Key of the ledger to join (hex or bytes). Omit to create a new ledger or reopen the one in `storage`. */
   key?: KeyInput | null
+  /** The encryption key of a private ledger (32 bytes; see the README's Private ledgers). */
+  encryptionKey?: KeyInput | null
   /** Indexer acknowledgement interval in ms. Default DEFAULT_ACK_INTERVAL_MS. */
   ackInterval?: number
   /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */
@@ -94,5 +97,7 @@ export interface LedgerNodeEvents {
   alarm: (event: AlarmEvent) => void
   /** A `stalled` alarm ended: the final length moved, or no connected peer is final ahead any more. */
   'alarm-cleared': (name: AlarmName) => void
+  /** This node answered a joining node's invite: `outcome` is 'admitted' or why it refused. */
+  'invite-use': (use: InviteUse) => void
   error: (err: Error) => void
 }

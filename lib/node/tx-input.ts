@@ -1,10 +1,10 @@
 import crypto from 'hypercore-crypto'
 import { LedgerError } from '../errors.js'
-import { validateTx } from '../ledger/tx.js'
+import { validateTx, encodingVersionOf } from '../ledger/tx.js'
 import type { Tx } from '../ledger/tx.js'
 import { ID_BYTES, parseId } from '../ledger/ids.js'
 import type { Id, IdKind, KeyInput } from '../ledger/ids.js'
-import type { AmountInput, TxInputBody } from '../ledger/tx-types.js'
+import type { AmountInput, Role, TxInputBody } from '../ledger/tx-types.js'
 import { TX_ID_BYTES } from '../ledger/limits.js'
 
 export type { AmountInput } from '../ledger/tx-types.js'
@@ -24,7 +24,8 @@ export function toTx(input: TxInput, version: number): Tx {
   }
   if (!Number.isSafeInteger(header.timestamp) || header.timestamp < 0)
     throw invalid('timestamp must be a non-negative integer (ms)')
-  const tx = toBody(input, header)
+  const body = toBody(input, header)
+  const tx = { ...body, version: Math.max(version, encodingVersionOf(body)) }
   const reason = validateTx(tx)
   if (reason !== null) throw new LedgerError(reason, `${tx.type} rejected before submit: ${reason}`)
   return tx
@@ -54,23 +55,33 @@ function toBody(input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'>
         amount: toAmount(input.amount),
         memo: input.memo === undefined ? '' : str(input.memo, 'memo')
       }
-    case 'add-writer': {
-      const role = input.role ?? 'writer'
-      if (role !== 'admin' && role !== 'writer') throw invalid('role must be "admin" or "writer"')
-      if (
-        input.indexer !== undefined &&
-        input.indexer !== null &&
-        typeof input.indexer !== 'boolean'
-      )
-        throw invalid('indexer must be true or false')
+    case 'add-writer':
       return {
         ...header,
         type: 'add-writer',
         key: requireId('writer key', input.key, 'key'),
-        role,
-        indexer: input.indexer === true
+        ...toGrant(input),
+        invite: optionalId('invite id', input.invite, 'invite')
+      }
+    case 'add-invite': {
+      if (!Number.isSafeInteger(input.expires)) throw invalid('expires must be an integer (ms)')
+      if (!Number.isSafeInteger(input.uses)) throw invalid('uses must be an integer')
+      return {
+        ...header,
+        type: 'add-invite',
+        invite: requireId('invite id', input.invite, 'invite'),
+        key: requireId('invite id', input.key, 'key'),
+        ...toGrant(input),
+        expires: input.expires,
+        uses: input.uses
       }
     }
+    case 'revoke-invite':
+      return {
+        ...header,
+        type: 'revoke-invite',
+        invite: requireId('invite id', input.invite, 'invite')
+      }
     case 'remove-writer':
       return { ...header, type: 'remove-writer', key: requireId('writer key', input.key, 'key') }
     case 'set-version':
@@ -89,6 +100,19 @@ function toBody(input: TxInput, header: Pick<Tx, 'version' | 'id' | 'timestamp'>
         `unknown transaction type ${JSON.stringify((input as { type: unknown }).type)}`
       )
   }
+}
+
+/** The role and indexer flag an add-writer or an invite grants: a writer, not an indexer, unless it says otherwise. */
+function toGrant(input: { role?: unknown; indexer?: unknown }): { role: Role; indexer: boolean } {
+  const role = input.role ?? 'writer'
+  if (role !== 'admin' && role !== 'writer') throw invalid('role must be "admin" or "writer"')
+  if (input.indexer !== undefined && input.indexer !== null && typeof input.indexer !== 'boolean')
+    throw invalid('indexer must be true or false')
+  return { role, indexer: input.indexer === true }
+}
+
+function optionalId<K extends IdKind>(kind: K, v: unknown, name: string): Id<K> | null {
+  return v === undefined || v === null ? null : requireId(kind, v, name)
 }
 
 function toJson(value: unknown): string {

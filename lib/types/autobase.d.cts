@@ -28,8 +28,12 @@ declare module 'autobase' {
 
   class Autobase<V = unknown> extends EventEmitter {
     constructor(store: Corestore, key: Uint8Array | null, opts: Autobase.Options<V>)
+    /** The key of the writer core a base on this store would have, without opening a base. */
+    static getLocalKey(store: Corestore): Promise<Buffer>
     readonly key: Buffer
     readonly discoveryKey: Buffer
+    /** Null for a base that is not encrypted. */
+    readonly encryptionKey: Buffer | null
     readonly local: Hypercore
     /** The corestore the base was given (writer cores are opened from it by key). */
     readonly store: Corestore

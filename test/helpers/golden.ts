@@ -11,8 +11,18 @@ export const WRITER_KEY = b4a.from(
   'hex'
 )
 export const HEADER = { version: 1, id: ID, timestamp: TIMESTAMP }
+/** The invite types, and an add-writer by an invite, carry version byte 3 (INVITE_ENCODING_VERSION). */
+export const INVITE_HEADER = { ...HEADER, version: 3 }
+export const INVITE_ID = b4a.from(
+  '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f',
+  'hex'
+)
+export const INVITE_KEY = b4a.from(
+  '606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f',
+  'hex'
+)
 
-/** One transaction of every type, in tag order. */
+/** One transaction of every type, in tag order, then an add-writer by an invite. */
 export const TXS: Record<string, Tx> = {
   put: { ...HEADER, type: 'put', key: 'greeting', value: '{"hello":"world"}' },
   del: { ...HEADER, type: 'del', key: 'greeting' },
@@ -26,8 +36,34 @@ export const TXS: Record<string, Tx> = {
     amount: 2n ** 53n + 1n,
     memo: 'rent ✓'
   },
-  'add-writer': { ...HEADER, type: 'add-writer', key: WRITER_KEY, role: 'admin', indexer: true },
+  'add-writer': {
+    ...HEADER,
+    type: 'add-writer',
+    key: WRITER_KEY,
+    role: 'admin',
+    indexer: true,
+    invite: null
+  },
   'remove-writer': { ...HEADER, type: 'remove-writer', key: WRITER_KEY },
   'set-version': { ...HEADER, type: 'set-version', format: 2 },
-  'add-owner': { ...HEADER, type: 'add-owner', account: 'alice', key: WRITER_KEY }
+  'add-owner': { ...HEADER, type: 'add-owner', account: 'alice', key: WRITER_KEY },
+  'add-invite': {
+    ...INVITE_HEADER,
+    type: 'add-invite',
+    invite: INVITE_ID,
+    key: INVITE_KEY,
+    role: 'writer',
+    indexer: true,
+    expires: TIMESTAMP + 86_400_000,
+    uses: 3
+  },
+  'revoke-invite': { ...INVITE_HEADER, type: 'revoke-invite', invite: INVITE_ID },
+  'add-writer by invite': {
+    ...INVITE_HEADER,
+    type: 'add-writer',
+    key: WRITER_KEY,
+    role: 'writer',
+    indexer: true,
+    invite: INVITE_ID
+  }
 }

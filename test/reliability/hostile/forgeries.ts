@@ -31,7 +31,13 @@ export async function forgeries(ctx: Ctx): Promise<void> {
   add(tx(rnd, { type: 'open-account', account: 'treasury' }), 'ACCOUNT_EXISTS')
   add(tx(rnd, { type: 'mint', account: acc.hostile, amount: 1n << 100n }), 'NOT_AUTHORIZED')
   add(
-    tx(rnd, { type: 'add-writer', key: ctx.outsider.writerKey, role: 'admin', indexer: true }),
+    tx(rnd, {
+      type: 'add-writer',
+      key: ctx.outsider.writerKey,
+      role: 'admin',
+      indexer: true,
+      invite: null
+    }),
     'NOT_AUTHORIZED'
   )
   add(tx(rnd, { type: 'remove-writer', key: ctx.admin.writerKey }), 'NOT_AUTHORIZED')

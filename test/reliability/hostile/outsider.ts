@@ -22,7 +22,13 @@ export async function outsiderAttempts(ctx: Ctx): Promise<void> {
   )
   report.check('a non-member plain append fails', plainErr !== null, String(plainErr))
   const attempts = [
-    tx(rnd, { type: 'add-writer', key: outsider.writerKey, role: 'admin', indexer: true }),
+    tx(rnd, {
+      type: 'add-writer',
+      key: outsider.writerKey,
+      role: 'admin',
+      indexer: true,
+      invite: null
+    }),
     tx(rnd, {
       type: 'transfer',
       from: acc.admin,
