@@ -15,8 +15,6 @@ export interface PairingResult {
 
 export interface PairOptions {
   network: DhtOptions
-  /** The joining node's swarm identity (kept, so peers see the same key once it runs). */
-  keyPair: { publicKey: Buffer; secretKey: Buffer }
   /** The blind-pairing invite from the code. */
   invite: Buffer
   /** The joining node's writer key: what the admin adds. */
@@ -38,10 +36,21 @@ const REFUSALS: Record<string, [string, string]> = {
  * open. Throws the admin's refusal, or INVITE_UNANSWERED when no admin replies in time.
  */
 export async function pairByInvite(opts: PairOptions): Promise<PairingResult> {
-  const swarm = new Hyperswarm({ dht: createDht(opts.network), keyPair: opts.keyPair })
+  // Ephemeral, whatever the node's own setting: a short-lived non-ephemeral DHT node stays in peers'
+  // routing tables after it closes and slows their next lookups, the joining node's own first one too.
+  const swarm = new Hyperswarm({ dht: createDht({ ...opts.network, reachable: false }) })
   swarm.on('connection', (conn: Hyperswarm.Connection) => conn.on('error', () => {}))
   const pairing = new BlindPairing(swarm, { poll: CANDIDATE_POLL_MS })
-  const candidate = pairing.addCandidate({ invite: opts.invite, userData: opts.writerKey })
+  // Resolve on the reply itself: `candidate.pairing` also waits for a DHT lookup in flight.
+  let onPaired!: (result: BlindPairing.PairingResult) => void
+  const paired = new Promise<BlindPairing.PairingResult>((resolve) => {
+    onPaired = resolve
+  })
+  const candidate = pairing.addCandidate({
+    invite: opts.invite,
+    userData: opts.writerKey,
+    onadd: async (result) => onPaired(result)
+  })
   let timer: NodeJS.Timeout | undefined
   try {
     const refused = new Promise<never>((_resolve, reject) => {
@@ -62,13 +71,13 @@ export async function pairByInvite(opts: PairOptions): Promise<PairingResult> {
         opts.timeout
       )
     })
-    const result = await Promise.race([candidate.pairing, refused, late])
-    if (result === null) throw new LedgerError('CLOSED', 'pairing stopped before an admin answered')
+    const result = await Promise.race([paired, refused, late])
     return { key: result.key, encryptionKey: result.encryptionKey ?? null }
   } finally {
     clearTimeout(timer)
+    // The DHT first: the candidate's close waits for its lookups in flight, which this ends.
+    await swarm.destroy()
     await candidate.close().catch(() => {})
     await pairing.close().catch(() => {})
-    await swarm.destroy()
   }
 }

@@ -6,7 +6,7 @@ import type { Invite } from '../ledger/results.js'
 import type { InviteValue } from '../ledger/layout.js'
 import type { RejectReason } from '../ledger/outcome.js'
 import type { Role } from '../ledger/tx.js'
-import { MAX_INVITE_USES } from '../ledger/limits.js'
+import { INVITE_VERSION, MAX_INVITE_USES } from '../ledger/limits.js'
 import { toHex } from '../ledger/ids.js'
 import { pairByInvite } from '../net/pairing.js'
 import type { PairingResult } from '../net/pairing.js'
@@ -70,7 +70,7 @@ export async function createInvite(
   if (entry.reason !== null)
     throw new LedgerError(
       entry.reason as RejectReason,
-      `the ledger rejected the invite: ${entry.reason}`
+      `the ledger rejected the invite: ${entry.reason}${entry.reason === 'VERSION_NOT_ACTIVE' ? `: this ledger is at an older format; an admin activates invites with set-version ${INVITE_VERSION}` : ''}`
     )
   const recorded = await node.invite(created.id)
   if (recorded === null) throw new LedgerError('INTERNAL', 'an accepted invite is not in the state')
@@ -146,8 +146,7 @@ export async function pairWithInvite(
   const store = typeof storage === 'string' ? new Corestore(storage) : storage
   try {
     const writerKey = await Autobase.getLocalKey(store.namespace('autoledger'))
-    const keyPair = await store.createKeyPair('autoledger-swarm')
-    const result = await pairByInvite({ network, keyPair, invite, writerKey, timeout })
+    const result = await pairByInvite({ network, invite, writerKey, timeout })
     return { ...result, writerKey }
   } finally {
     if (typeof storage === 'string') await store.close()

@@ -355,12 +355,12 @@ export class LedgerNode extends ReadyResource {
   }
 
   private async teardown(): Promise<void> {
-    await this.inviteDesk?.close()
     this.nudge?.stop()
     await this.health?.stop()
     await this.fastForwardPolicy?.stop()
     await this.metrics?.stop()
     await this.network?.close()
+    await this.inviteDesk?.close() // after the DHT: its close waits for the lookups in flight, which that ends
     await this._base?.close()
     if (this.ownsStore) await this.store?.close()
   }

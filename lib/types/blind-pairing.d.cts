@@ -1,6 +1,7 @@
 declare module 'blind-pairing' {
   import type Hyperswarm from 'hyperswarm'
   import type { EventEmitter } from 'events'
+  import type { Encoder } from 'compact-encoding'
 
   namespace BlindPairing {
     interface CreatedInvite {
@@ -46,6 +47,8 @@ declare module 'blind-pairing' {
 
   class BlindPairing {
     constructor(swarm: Hyperswarm, opts?: { poll?: number })
+    /** The invite's encoding. */
+    static readonly Invite: Encoder<{ seed: Uint8Array; discoveryKey: Uint8Array; expires: number }>
     static createInvite(key: Uint8Array, opts?: { expires?: number }): BlindPairing.CreatedInvite
     /** Throws on bytes that are not an invite. */
     static decodeInvite(invite: Uint8Array): BlindPairing.DecodedInvite
