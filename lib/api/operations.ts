@@ -24,6 +24,8 @@ import { toHex } from '../ledger/ids.js'
 import { decodeEntryProof } from '../proof/codec.js'
 import type { Jsonify } from './json.js'
 import type { FailedCheck } from '../node/readiness.js'
+import type { CreateInviteOptions, CreatedInvite } from '../node/invites.js'
+import type { Invite } from '../ledger/results.js'
 
 /** Transactions one submit may carry. */
 export const MAX_TXS_PER_SUBMIT = 1000
@@ -108,6 +110,11 @@ export interface LedgerOps {
     opts?: SubmitOptions
   ): Promise<SubmitResult>
   removeWriter(key: string, opts?: SubmitOptions): Promise<SubmitResult>
+  /** Record an invite (admins only): the reply carries its code, the one copy of its secret. */
+  createInvite(opts?: CreateInviteOptions): Promise<CreatedInvite>
+  /** Revoke an invite by id (hex) or by its code. */
+  revokeInvite(idOrCode: string): Promise<Invite>
+  invites(): Promise<{ invites: Invite[] }>
   peers(): Promise<Peers>
   block(swarmKey: string): Promise<Peers>
   unblock(swarmKey: string): Promise<Peers>
@@ -289,6 +296,18 @@ export class LedgerApi implements LedgerOps {
 
   async removeWriter(key: string, opts?: SubmitOptions): Promise<SubmitResult> {
     return this.submit({ type: 'remove-writer', key }, opts)
+  }
+
+  async createInvite(opts: CreateInviteOptions = {}): Promise<CreatedInvite> {
+    return this.node.createInvite(opts)
+  }
+
+  async revokeInvite(idOrCode: string): Promise<Invite> {
+    return this.node.revokeInvite(idOrCode)
+  }
+
+  async invites(): Promise<{ invites: Invite[] }> {
+    return { invites: await this.node.invites() }
   }
 
   async peers(): Promise<Peers> {

@@ -271,6 +271,11 @@ export class Daemon extends ReadyResource {
       this.timers.push(finalTimer)
     })
     node.on('reorder', ({ length }) => log.info('reorder', { length }))
+    node.on('invite-use', (use) =>
+      use.outcome === 'admitted'
+        ? log.info('invite-admitted', { ...use })
+        : log.warn('invite-refused', { ...use })
+    )
     node.on('fast-forward', () =>
       log.info('fast-forward', { length: node.length, finalLength: node.finalLength })
     )

@@ -185,7 +185,10 @@ function checkConfig(v: unknown, file: string): NodeConfig {
 }
 
 /** DHT options from a config: the saved bootstrap list is required (never a silent public default). */
-export function dhtOptions(config: NodeConfig, dir: string): DhtOptions {
+export function dhtOptions(
+  config: Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable'>,
+  dir: string
+): DhtOptions {
   if (config.bootstrap === null) {
     throw new LedgerError(
       'BOOTSTRAP_REQUIRED',

@@ -1,6 +1,7 @@
 import http from 'http'
 import type { VerifyOptions, VerifyReport } from '../node/verify.js'
-import type { RangeOptions, Head, DiffOptions } from '../ledger/results.js'
+import type { RangeOptions, Head, DiffOptions, Invite } from '../ledger/results.js'
+import type { CreateInviteOptions, CreatedInvite } from '../node/invites.js'
 import type { Peers } from '../node/status.js'
 import { ApiError, LedgerError } from '../errors.js'
 import type { ErrorCode } from '../errors.js'
@@ -113,6 +114,16 @@ export class HttpClient implements LedgerOps {
       undefined,
       waitBudget(opts)
     )
+  }
+
+  createInvite(opts: CreateInviteOptions = {}): Promise<CreatedInvite> {
+    return this.call('POST', '/v1/invites', opts)
+  }
+  revokeInvite(idOrCode: string): Promise<Invite> {
+    return this.call('DELETE', `/v1/invites/${enc(idOrCode)}`)
+  }
+  invites(): Promise<{ invites: Invite[] }> {
+    return this.call('GET', '/v1/invites')
   }
 
   peers(): Promise<Peers> {

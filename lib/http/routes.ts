@@ -2,6 +2,7 @@ import { LedgerError, httpStatusOf } from '../errors.js'
 import { DEFAULT_SUBMIT_WAIT_MS, MAX_SUBMIT_WAIT_MS, WAIT_MODES } from '../api/operations.js'
 import type { LedgerApi, SubmitOptions, SubmitResult, WaitMode } from '../api/operations.js'
 import type { EventFeed } from '../node/events.js'
+import type { CreateInviteOptions } from '../node/invites.js'
 import { intParam, limitParam, rangeParams, historyParams } from './request.js'
 import { parseWriterKey, toHex } from '../ledger/ids.js'
 
@@ -101,6 +102,14 @@ export const ROUTES: Route[] = [
   write('DELETE', '/v1/members/:key', async (api, ctx) =>
     submitted(await api.removeWriter(ctx.params.key, submitOptions(ctx.query)))
   ),
+  get('/v1/invites', async (api) => api.invites()),
+  write('POST', '/v1/invites', async (api, ctx) => ({
+    status: 201,
+    body: await api.createInvite(inviteOptions(await ctx.body()))
+  })),
+  write('DELETE', '/v1/invites/:id', async (api, ctx) => ({
+    body: await api.revokeInvite(ctx.params.id)
+  })),
   // Verify re-derives the whole ledger: a heavy read, so it needs the token like a write.
   write('POST', '/v1/verify', async (api) => ({ body: await api.verify() })),
   get('/v1/peers', async (api) => api.peers()),
@@ -196,6 +205,19 @@ function recordKey(key: string): string {
   if (key.length === 0 || key.includes('\0'))
     throw invalid('a record key is 1-512 bytes of UTF-8 without NUL')
   return key
+}
+
+/** `{ role?, indexer?, expiresIn?, uses? }`, each checked for its type (the node checks the values). */
+function inviteOptions(body: unknown): CreateInviteOptions {
+  const shape =
+    'send {"role": "writer" | "admin", "indexer": false, "expiresIn": <ms, 0 for never>, "uses": 1}, each optional'
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid(shape)
+  const { role, indexer, expiresIn, uses } = body as Record<string, unknown>
+  if (role !== undefined && role !== 'writer' && role !== 'admin') throw invalid(shape)
+  if (indexer !== undefined && typeof indexer !== 'boolean') throw invalid(shape)
+  if (expiresIn !== undefined && typeof expiresIn !== 'number') throw invalid(shape)
+  if (uses !== undefined && typeof uses !== 'number') throw invalid(shape)
+  return { role, indexer, expiresIn, uses } as CreateInviteOptions
 }
 
 function invalid(message: string): LedgerError {

@@ -18,6 +18,7 @@ import { diff } from './diff.js'
 import { members } from './members.js'
 import { addWriter } from './add-writer.js'
 import { removeWriter } from './remove-writer.js'
+import { invite, invites } from './invite.js'
 import { peers } from './peers.js'
 import { demo } from './demo.js'
 import { verify } from './verify.js'
@@ -48,6 +49,8 @@ export const COMMANDS: Command[] = [
   members,
   addWriter,
   removeWriter,
+  invite,
+  invites,
   peers,
   verify,
   exportCommand,

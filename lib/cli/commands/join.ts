@@ -1,8 +1,17 @@
-import { dataPaths, readConfig, newConfig, writeConfig, applyFlags } from '../../datadir/config.js'
-import type { ConfigFlags } from '../../datadir/config.js'
+import {
+  dataPaths,
+  readConfig,
+  newConfig,
+  writeConfig,
+  applyFlags,
+  dhtOptions
+} from '../../datadir/config.js'
+import type { ConfigFlags, DataPaths } from '../../datadir/config.js'
+import { DirLock } from '../../datadir/lock.js'
 import { LedgerError } from '../../errors.js'
-import { hexKey } from '../command.js'
-import type { Command } from '../command.js'
+import { DEFAULT_JOIN_TIMEOUT_MS, pairWithInvite } from '../../node/invites.js'
+import { hexKey, int, str, usageError } from '../command.js'
+import type { Command, CommandContext } from '../command.js'
 import { displayDir } from '../output.js'
 import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
 import type { NodeKeys } from './init.js'
@@ -36,27 +45,98 @@ export async function joinLedger(
   }
 }
 
+/**
+ * Join by an invite code: pair with an admin (which adds this node's writer key by an add-writer
+ * naming the invite), save the config, then follow the ledger until this node is a writer. A
+ * refused invite leaves the directory without a ledger, as it was.
+ */
+export async function joinByInvite(
+  dir: string,
+  code: string,
+  flags: ConfigFlags,
+  { timeout, onStep }: { timeout: number; onStep: (text: string) => void }
+): Promise<NodeKeys> {
+  const paths = dataPaths(dir)
+  const existing = await readConfig(paths)
+  if (existing !== null)
+    throw new LedgerError(
+      'ALREADY_INITIALIZED',
+      `${dir} already holds ledger ${existing.key}: join by invite into a new --dir`
+    )
+  const network = dhtOptions(
+    {
+      bootstrap: flags.bootstrap ?? null,
+      host: flags.host ?? null,
+      dhtPort: flags.dhtPort ?? null,
+      reachable: flags.reachable ?? null
+    },
+    dir
+  )
+  onStep("asking the ledger's admins to let this node in")
+  const paired = await withLock(paths, () =>
+    pairWithInvite(code, { storage: paths.store, network, timeout })
+  )
+  const key = paired.key.toString('hex')
+  const config = newConfig(key, flags)
+  await writeConfig(paths, config)
+  onStep(`let in to ledger ${key}; syncing until this node is a writer`)
+  const { openLocal } = await import('../../api/local.js')
+  const local = await openLocal(paths, { key, network, durable: config.durable ?? true })
+  try {
+    await local.node.waitUntil(
+      async () => (local.node.writable ? true : null),
+      timeout,
+      'the add-writer to reach this node (it stays joined: `autoledger run` syncs it)'
+    )
+    return { key, writerKey: local.node.writerKey.toString('hex'), dir }
+  } finally {
+    await local.close()
+  }
+}
+
+async function withLock<T>(paths: DataPaths, fn: () => Promise<T>): Promise<T> {
+  const { mkdir } = await import('fs/promises')
+  await mkdir(paths.dir, { recursive: true })
+  const lock = new DirLock(paths.lock, paths.dir)
+  await lock.acquire()
+  try {
+    return await fn()
+  } finally {
+    await lock.release()
+  }
+}
+
 export const join: Command = {
   name: 'join',
-  args: '<ledger-key>',
-  arity: [1, 1],
+  args: '[<ledger-key>]',
+  arity: [0, 1],
   summary:
-    'Create a node that follows an existing ledger, and print its writer key for an admin to add.',
-  options: NETWORK_OPTIONS,
+    'Join an existing ledger: by an invite code (a writer at once), or by its key (then an admin adds the writer key it prints).',
+  options: {
+    invite: {
+      type: 'string',
+      value: '<code>',
+      description: "the code `autoledger invite` printed on an admin's node: no key to copy"
+    },
+    timeout: {
+      type: 'string',
+      value: '<ms>',
+      description: `with --invite: how long to wait for an admin's answer, then to become a writer (default ${DEFAULT_JOIN_TIMEOUT_MS})`
+    },
+    ...NETWORK_OPTIONS
+  },
   details: [
-    'The node replicates the ledger once `run` starts. To write, an admin runs',
-    '`autoledger add-writer <writer-key>` on their node.'
+    "With --invite the node pairs with an admin's running daemon over the swarm (blind pairing),",
+    'which adds it; needs --bootstrap. With a ledger key the node replicates once `run` starts;',
+    'to write, an admin runs `autoledger add-writer <writer-key>` on their node.'
   ],
   async run(ctx) {
+    const code = str(ctx, 'invite')
+    if (code !== undefined) return joinInvite(ctx, code)
+    if (ctx.positionals.length === 0) throw usageError('give a ledger key, or --invite <code>')
     const key = hexKey(ctx.positionals[0], 'ledger key')
     const { bootstrap, ...keys } = await joinLedger(ctx.dir, key, networkFlags(ctx))
-    ctx.out.item(keys, () =>
-      ctx.out.table([
-        ['ledger key', keys.key],
-        ['writer key', keys.writerKey],
-        ['data dir', displayDir(ctx.dir)]
-      ])
-    )
+    printKeys(ctx, keys)
     if (!ctx.out.json) {
       ctx.out.note(
         `next: autoledger run --dir ${displayDir(ctx.dir)}${bootstrap === null ? ' --bootstrap <host:port>' : ''}`
@@ -64,4 +144,26 @@ export const join: Command = {
       ctx.out.note(`then an admin runs: autoledger add-writer ${keys.writerKey}`)
     }
   }
+}
+
+async function joinInvite(ctx: CommandContext, code: string): Promise<void> {
+  if (ctx.positionals.length > 0) throw usageError('give either a ledger key or --invite, not both')
+  const keys = await joinByInvite(ctx.dir, code, networkFlags(ctx), {
+    timeout: int(ctx, 'timeout') ?? DEFAULT_JOIN_TIMEOUT_MS,
+    onStep: (text) => {
+      if (!ctx.out.json) ctx.out.note(`join: ${text}`)
+    }
+  })
+  printKeys(ctx, keys)
+  if (!ctx.out.json) ctx.out.note(`next: autoledger run --dir ${displayDir(ctx.dir)}`)
+}
+
+function printKeys(ctx: CommandContext, keys: NodeKeys): void {
+  ctx.out.item(keys, () =>
+    ctx.out.table([
+      ['ledger key', keys.key],
+      ['writer key', keys.writerKey],
+      ['data dir', displayDir(ctx.dir)]
+    ])
+  )
 }
