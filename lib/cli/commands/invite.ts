@@ -21,7 +21,7 @@ export function inviteRows(invite: Invite): string[][] {
     ['invite id', invite.id],
     ['role', `${invite.role}${invite.indexer ? ', indexer' : ''}`],
     ['expires', invite.expires === null ? 'never' : new Date(invite.expires).toISOString()],
-    ['uses', `${invite.used} of ${invite.uses}`],
+    ['used', `${invite.used} of ${invite.uses}`],
     ['revoked', invite.revokedAt === null ? 'no' : `at entry ${invite.revokedAt}`]
   ]
 }

@@ -51,6 +51,8 @@ const SAMPLES: Record<string, string[]> = {
   members: [],
   'add-writer': ['ab'.repeat(32)],
   'remove-writer': ['ab'.repeat(32)],
+  invite: [],
+  invites: [],
   demo: [],
   peers: [],
   verify: [],
