@@ -4,6 +4,7 @@ import BlindPairing from 'blind-pairing'
 import { LedgerNode, LedgerError } from '../lib/index.js'
 import type { LedgerNodeOptions } from '../lib/index.js'
 import { encodeInviteCode, decodeInviteCode } from '../lib/node/invite-code.js'
+import { pairWithInvite } from '../lib/node/invites.js'
 import { converged, createNode, TEST_ACK_INTERVAL_MS } from './helpers/nodes.js'
 import { tmpdir } from './helpers/temp.js'
 import { loopbackTestnet, LOOPBACK } from './helpers/loopback.js'
@@ -142,4 +143,25 @@ test('invite - an admin invite for two indexers, one non-admin cannot invite, an
   const v2 = await old.createInvite().catch((e: unknown) => e)
   t.is((v2 as LedgerError).code, 'VERSION_NOT_ACTIVE', 'a format 2 ledger rejects an invite')
   t.ok(/set-version 3/.test((v2 as Error).message), 'and says how to activate invites')
+})
+
+test('invite - a node that paired but stopped before it synced can pair again with the same code', async (t) => {
+  const testnet = await loopbackTestnet(t)
+  const network = { bootstrap: testnet.bootstrap, host: LOOPBACK }
+  const admin = await createNode(t, { network })
+  const invite = await admin.createInvite()
+  const storage = await tmpdir(t)
+  const first = await pairWithInvite(invite.code, { storage, network })
+  t.alike(first.key, admin.key, 'the first pairing names the ledger')
+  t.is((await admin.invite(invite.id))?.used, 1)
+  const again = await pairWithInvite(invite.code, { storage, network })
+  t.alike(again.writerKey, first.writerKey, 'the same store asks for the same writer key')
+  t.alike(
+    again.key,
+    admin.key,
+    'the admin answers a node it already added, though the invite is used up'
+  )
+  t.is((await admin.invite(invite.id))?.used, 1, 'without a second use')
+  const other = await refusal(t, invite.code, network)
+  t.is(other, 'INVITE_USED', 'another node still gets INVITE_USED')
 })
