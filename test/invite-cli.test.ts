@@ -11,14 +11,31 @@ test('invite cli - from two empty directories: init, run, invite on one, join --
   const root = await tmpdir(t)
   const [a, b, c] = ['a', 'b', 'c'].map((n) => path.join(root, n))
   const created = await cliJson<{ key: string }>(t, ['init', '--dir', a, '--bootstrap', bootstrap])
-  const daemon = await startDaemon(t, a)
-
+  // Made with no daemon running (the CLI opens the store itself): nobody answers it yet.
   const invite = await cliJson<{ code: string; id: string; uses: number }>(t, [
     'invite',
     '--dir',
     a
   ])
   t.is(invite.uses, 1)
+  const early = await cli([
+    'join',
+    '--invite',
+    invite.code,
+    '--dir',
+    b,
+    '--bootstrap',
+    bootstrap,
+    '--timeout',
+    '3000'
+  ])
+  t.ok(
+    early.code === 1 && /INVITE_UNANSWERED/.test(early.stderr),
+    `no admin online: ${early.stderr.trim()}`
+  )
+  t.absent(await exists(path.join(b, 'config.json')), 'and no ledger is left in the directory')
+
+  const daemon = await startDaemon(t, a)
   const joined = await cli(['join', '--invite', invite.code, '--dir', b, '--bootstrap', bootstrap])
   t.is(joined.code, 0, `join --invite exits 0: ${joined.stderr}`)
   t.ok(joined.stdout.includes(created.key), 'it prints the ledger key it was let in to')
