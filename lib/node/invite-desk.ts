@@ -3,10 +3,14 @@ import type Hyperswarm from 'hyperswarm'
 import b4a from 'b4a'
 import { toHex } from '../ledger/ids.js'
 import type { InviteValue } from '../ledger/layout.js'
+import type { Invite } from '../ledger/results.js'
 import type { RejectReason } from '../ledger/outcome.js'
 
 /** An admin looks for joining nodes' requests on the DHT this often, besides the ones peers send it directly (ms). */
 const MEMBER_POLL_MS = 60_000
+
+/** How often an admin re-reads whether the ledger holds an invite someone could still use (ms). */
+const OPEN_INVITES_REFRESH_MS = 5000
 
 /** blind-pairing's refusal statuses. */
 const REFUSED = 1
@@ -25,6 +29,8 @@ export interface InviteDeskOptions {
   discoveryKey: Uint8Array
   /** The invite recorded under this id, or null. */
   invite(id: Uint8Array): Promise<InviteValue | null>
+  /** Every invite recorded. */
+  invites(): Promise<Invite[]>
   /** Whether this node may add writers now (it is an admin). */
   isAdmin(): Promise<boolean>
   isMember(key: Uint8Array): Promise<boolean>
@@ -45,6 +51,13 @@ export interface InviteDeskOptions {
 export class InviteDesk {
   private readonly pairing: BlindPairing
   private readonly member: BlindPairing.Member
+  private readonly refresher: NodeJS.Timeout
+  /**
+   * Whether this node is an admin and the ledger holds an invite that is not revoked, used up or
+   * expired (by this node's clock): while it does, peers that hold no secret may stay connected
+   * long enough to pair (see the network's gates).
+   */
+  hasOpenInvites = false
 
   constructor(private readonly opts: InviteDeskOptions) {
     this.pairing = new BlindPairing(opts.swarm, { poll: MEMBER_POLL_MS })
@@ -52,6 +65,26 @@ export class InviteDesk {
       discoveryKey: opts.discoveryKey,
       onadd: (request) => this.answer(request).catch(() => {}) // a failed answer leaves the joiner to retry or time out
     })
+    this.refresher = setInterval(() => this.refresh(), OPEN_INVITES_REFRESH_MS).unref()
+    this.refresh()
+  }
+
+  /** Re-read whether an invite is open (also right after this node records one). */
+  refresh(): void {
+    this.openInvites().then(
+      (open) => {
+        this.hasOpenInvites = open
+      },
+      () => {}
+    )
+  }
+
+  private async openInvites(): Promise<boolean> {
+    if (!(await this.opts.isAdmin())) return false
+    const now = Date.now()
+    return (await this.opts.invites()).some(
+      (i) => i.revokedAt === null && i.used < i.uses && (i.expires === null || now <= i.expires)
+    )
   }
 
   private async answer(request: BlindPairing.MemberRequest): Promise<void> {
@@ -94,6 +127,7 @@ export class InviteDesk {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.refresher)
     await this.member.close().catch(() => {})
     await this.pairing.close().catch(() => {})
   }

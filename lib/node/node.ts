@@ -341,6 +341,7 @@ export class LedgerNode extends ReadyResource {
       swarm,
       discoveryKey: this.base.discoveryKey,
       invite: async (id) => (await this.reader.invite(id))?.value ?? null,
+      invites: () => this.reader.invites(),
       isAdmin: async () => (await this.memberRole(this.writerKey)) === 'admin',
       isMember: async (key) => (await this.memberRole(key)) !== null,
       admit: (key, id, invite) => admitByInvite(this, key, id, invite),
@@ -551,7 +552,9 @@ export class LedgerNode extends ReadyResource {
    */
   async createInvite(opts?: CreateInviteOptions): Promise<CreatedInvite> {
     if (!this.opened) await this.ready()
-    return createInvite(this, opts)
+    const created = await createInvite(this, opts)
+    this.inviteDesk?.refresh()
+    return created
   }
 
   /** Revoke an invite by id or code (admins only): no node can join by it any more. */
