@@ -1,6 +1,7 @@
 import Hyperswarm from 'hyperswarm'
 import BlindPairing from 'blind-pairing'
 import { LedgerError } from '../errors.js'
+import type { ErrorCode } from '../errors.js'
 import { createDht } from './dht.js'
 import type { DhtOptions } from './dht.js'
 
@@ -23,7 +24,7 @@ export interface PairOptions {
 }
 
 /** Reasons an admin gives for refusing (blind-pairing's codes), as the ledger's codes. */
-const REFUSALS: Record<string, [string, string]> = {
+const REFUSALS: Record<string, [ErrorCode, string]> = {
   PAIRING_REJECTED: ['INVITE_REVOKED', 'the invite was revoked'],
   INVITE_USED: ['INVITE_USED', 'the invite has been used as many times as it allows'],
   INVITE_EXPIRED: ['INVITE_EXPIRED', 'the invite has expired']
@@ -56,7 +57,7 @@ export async function pairByInvite(opts: PairOptions): Promise<PairingResult> {
     const refused = new Promise<never>((_resolve, reject) => {
       candidate.request.once('rejected', (err: Error & { code?: string }) => {
         const [code, message] = REFUSALS[err.code ?? ''] ?? ['INVITE_REVOKED', err.message]
-        reject(new LedgerError(code as 'INVITE_REVOKED', `an admin refused the invite: ${message}`))
+        reject(new LedgerError(code, `an admin refused the invite: ${message}`))
       })
     })
     const late = new Promise<never>((_resolve, reject) => {

@@ -66,14 +66,7 @@ export async function createInvite(
     expires,
     uses
   })
-  const entry = await node.waitForTransaction(receipt.id)
-  if (entry.reason !== null)
-    throw new LedgerError(
-      entry.reason as RejectReason,
-      `the ledger rejected the invite: ${entry.reason}${entry.reason === 'VERSION_NOT_ACTIVE' ? `: this ledger is at an older format; an admin activates invites with set-version ${INVITE_VERSION}` : ''}`
-    )
-  const recorded = await node.invite(created.id)
-  if (recorded === null) throw new LedgerError('INTERNAL', 'an accepted invite is not in the state')
+  const recorded = await applied(node, receipt.id, created.id, 'the invite')
   return { ...recorded, code: encodeInviteCode(created.invite) }
 }
 
@@ -91,13 +84,27 @@ export async function revokeInvite(
 ): Promise<Invite> {
   const id = inviteIdOf(idOrCode)
   const receipt = await node.submit({ type: 'revoke-invite', invite: id })
-  const entry = await node.waitForTransaction(receipt.id)
-  if (entry.reason !== null)
-    throw new LedgerError(
-      entry.reason as RejectReason,
-      `the ledger rejected the revocation of invite ${toHex(id)}: ${entry.reason}`
-    )
-  return (await node.invite(id))!
+  return applied(node, receipt.id, id, `the revocation of invite ${toHex(id)}`)
+}
+
+/** The invite once the transaction that changed it is applied, or its rejection as a LedgerError. */
+async function applied(
+  node: LedgerNode,
+  txId: string,
+  id: Uint8Array,
+  what: string
+): Promise<Invite> {
+  const { reason } = await node.waitForTransaction(txId)
+  if (reason !== null) {
+    const hint =
+      reason === 'VERSION_NOT_ACTIVE'
+        ? `: this ledger is at an older format; an admin activates invites with set-version ${INVITE_VERSION}`
+        : ''
+    throw new LedgerError(reason as RejectReason, `the ledger rejected ${what}: ${reason}${hint}`)
+  }
+  const invite = await node.invite(id)
+  if (invite === null) throw new LedgerError('INTERNAL', 'an applied invite is not in the state')
+  return invite
 }
 
 /** An admin's add-writer by an invite, waited on until final (a reorder could still reject it before). */
