@@ -21,6 +21,8 @@ export interface OpenLocalOptions {
   network?: NetworkOptions | false
   /** Swarm keys (hex) of peers to refuse from the start. */
   blocked?: string[]
+  /** Open as a read-only mirror (LedgerNodeOptions.mirror). */
+  mirror?: boolean
   /** Sync each write to disk before acknowledging it (the config's `durable`). Default true. */
   durable?: boolean
 }
@@ -50,6 +52,7 @@ async function openNode(
     ...(opts.key === undefined ? {} : { key: opts.key }),
     network: opts.network ?? false,
     blocked: opts.blocked ?? [],
+    mirror: opts.mirror ?? false,
     durable: opts.durable ?? true
   })
   try {

@@ -108,7 +108,13 @@ export class Daemon extends ReadyResource {
     // Takes the directory's lock, waiting a little for a command that holds it.
     this.local = await openForDaemon(
       this.paths,
-      { key: config.key, network: dht, blocked: config.blocked, durable: this.durable },
+      {
+        key: config.key,
+        network: dht,
+        blocked: config.blocked,
+        mirror: config.mirror,
+        durable: this.durable
+      },
       this.log
     )
     const node = this.local.node

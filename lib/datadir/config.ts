@@ -44,13 +44,15 @@ export interface NodeConfig {
   http: string | null
   /** Swarm keys (hex) of peers this node refuses to replicate with (`autoledger peers --block`). */
   blocked: string[]
+  /** A read-only mirror (`join --mirror`): it follows and serves the ledger and never writes. */
+  mirror: boolean
   /** Sync each write to disk before acknowledging it (LedgerNodeOptions.durable). Null: true. */
   durable: boolean | null
 }
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
 export type ConfigFlags = Partial<
-  Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable'>
+  Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable' | 'mirror'>
 >
 
 export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
@@ -64,6 +66,7 @@ export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
       reachable: null,
       http: null,
       blocked: [],
+      mirror: false,
       durable: null
     },
     flags
@@ -72,7 +75,15 @@ export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
 
 export function applyFlags(config: NodeConfig, flags: ConfigFlags): NodeConfig {
   const next = { ...config }
-  for (const name of ['bootstrap', 'host', 'dhtPort', 'reachable', 'http', 'durable'] as const) {
+  for (const name of [
+    'bootstrap',
+    'host',
+    'dhtPort',
+    'reachable',
+    'http',
+    'durable',
+    'mirror'
+  ] as const) {
     if (flags[name] !== undefined) (next as Record<string, unknown>)[name] = flags[name]
   }
   return next
@@ -144,6 +155,7 @@ function checkConfig(v: unknown, file: string): NodeConfig {
   optional('reachable', 'boolean')
   optional('http', 'string')
   optional('durable', 'boolean')
+  optional('mirror', 'boolean')
   if (typeof c.bootstrap === 'string') {
     try {
       parseBootstrap(c.bootstrap)
@@ -180,6 +192,7 @@ function checkConfig(v: unknown, file: string): NodeConfig {
     reachable: (c.reachable as boolean | undefined) ?? null,
     http: (c.http as string | undefined) ?? null,
     blocked: (c.blocked as string[] | undefined) ?? [],
+    mirror: (c.mirror as boolean | undefined) ?? false,
     durable: (c.durable as boolean | undefined) ?? null
   }
 }

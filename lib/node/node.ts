@@ -239,6 +239,11 @@ export class LedgerNode extends ReadyResource {
         this.fastForwardPolicy.start()
       }
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
+        if (this.opts.mirror === true)
+          throw new LedgerError(
+            'INVALID_ARGUMENT',
+            'a mirror follows an existing ledger: give the ledger key to mirror'
+          )
         // A new ledger: entry 0 activates this release's format (or the older one it is held to),
         // and makes its creator admin.
         const format = Math.min(this.supportedVersion, FORMAT_VERSION)
@@ -413,6 +418,11 @@ export class LedgerNode extends ReadyResource {
     if (this.closing) throw new LedgerError('CLOSED', 'the node is closing')
     if (!this.opened) await this.ready()
     if (this.base.interrupted) throw new LedgerError('UPGRADE_REQUIRED', this.base.interrupted)
+    if (this.opts.mirror === true)
+      throw new LedgerError(
+        'READ_ONLY_MIRROR',
+        'this node is a read-only mirror: it serves reads only; submit to a writer node of the ledger'
+      )
     if (!this.base.writable)
       throw new LedgerError(
         'NOT_WRITABLE',
@@ -639,7 +649,8 @@ export class LedgerNode extends ReadyResource {
       peers: this.peers,
       pending: this.pending,
       reorders: this.reorders,
-      alarms: this.alarms
+      alarms: this.alarms,
+      mirror: this.opts.mirror === true
     })
   }
 }

@@ -18,6 +18,8 @@ export interface LedgerNodeOptions {
   network?: NetworkOptions | false
   /** Swarm keys of peers to refuse from the start, as if passed to `block` (with `network` only). */
   blocked?: KeyInput[]
+  /** Follow, keep and serve the whole ledger, never write to it: every submit fails with READ_ONLY_MIRROR. Default false. */
+  mirror?: boolean
   /**
    * Let a node far behind jump to the latest signed state instead of replaying every block, and
    * jump to it when its own derivation disagrees with it (the `diverged` alarm). Default true.

@@ -14,6 +14,8 @@ export interface Peers {
   blocked: string[]
 }
 
+export type NodeMode = 'mirror' | 'writer' | 'candidate'
+
 export interface Status {
   key: string
   discoveryKey: string
@@ -23,6 +25,8 @@ export interface Status {
   /** Key of the entry log core. */
   logKey: string
   writable: boolean
+  /** `mirror`: opened read-only (`mirror: true`); `writer`: can write; `candidate`: may write once an admin adds it. */
+  mode: NodeMode
   role: 'admin' | 'writer' | null
   indexer: boolean
   length: number
@@ -61,6 +65,7 @@ export interface NodeCounters {
   pending: number
   reorders: number
   alarms: Alarms
+  mirror: boolean
 }
 
 /** A status snapshot of a base and its views. */
@@ -84,6 +89,7 @@ export async function readStatus(
     viewKey: b4a.toString(base.view.state.core.key, 'hex'),
     logKey: b4a.toString(base.view.log.key, 'hex'),
     writable: base.writable,
+    mode: counters.mirror ? 'mirror' : base.writable ? 'writer' : 'candidate',
     role: self?.role ?? null,
     indexer: base.isIndexer,
     length: head.length,

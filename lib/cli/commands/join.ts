@@ -12,7 +12,7 @@ export async function joinLedger(
   dir: string,
   key: string,
   flags: ConfigFlags
-): Promise<NodeKeys & { bootstrap: string | null }> {
+): Promise<NodeKeys & { bootstrap: string | null; mirror: boolean }> {
   const paths = dataPaths(dir)
   const existing = await readConfig(paths)
   if (existing !== null && existing.key !== key)
@@ -29,7 +29,8 @@ export async function joinLedger(
       key,
       writerKey: local.node.writerKey.toString('hex'),
       dir,
-      bootstrap: config.bootstrap
+      bootstrap: config.bootstrap,
+      mirror: config.mirror
     }
   } finally {
     await local.close()
@@ -42,14 +43,34 @@ export const join: Command = {
   arity: [1, 1],
   summary:
     'Create a node that follows an existing ledger, and print its writer key for an admin to add.',
-  options: NETWORK_OPTIONS,
+  options: {
+    ...NETWORK_OPTIONS,
+    mirror: {
+      type: 'boolean',
+      description:
+        'a read-only mirror: it keeps and serves the whole ledger and never writes (saved in config.json)'
+    }
+  },
   details: [
     'The node replicates the ledger once `run` starts. To write, an admin runs',
-    '`autoledger add-writer <writer-key>` on their node.'
+    '`autoledger add-writer <writer-key>` on their node. A --mirror node never writes.'
   ],
   async run(ctx) {
     const key = hexKey(ctx.positionals[0], 'ledger key')
-    const { bootstrap, ...keys } = await joinLedger(ctx.dir, key, networkFlags(ctx))
+    const flags = { ...networkFlags(ctx), ...(ctx.values.mirror === true ? { mirror: true } : {}) }
+    const { bootstrap, mirror, ...keys } = await joinLedger(ctx.dir, key, flags)
+    const next = `next: autoledger run --dir ${displayDir(ctx.dir)}${bootstrap === null ? ' --bootstrap <host:port>' : ''}`
+    if (mirror) {
+      ctx.out.item({ key, dir: keys.dir, mode: 'mirror' }, () =>
+        ctx.out.table([
+          ['ledger key', key],
+          ['mode', 'read-only mirror'],
+          ['data dir', displayDir(ctx.dir)]
+        ])
+      )
+      if (!ctx.out.json) ctx.out.note(next)
+      return
+    }
     ctx.out.item(keys, () =>
       ctx.out.table([
         ['ledger key', keys.key],
@@ -58,9 +79,7 @@ export const join: Command = {
       ])
     )
     if (!ctx.out.json) {
-      ctx.out.note(
-        `next: autoledger run --dir ${displayDir(ctx.dir)}${bootstrap === null ? ' --bootstrap <host:port>' : ''}`
-      )
+      ctx.out.note(next)
       ctx.out.note(`then an admin runs: autoledger add-writer ${keys.writerKey}`)
     }
   }
