@@ -131,12 +131,13 @@ test('mirror - a read-only mirror daemon follows a writer daemon over the swarm:
   t.is(offline.code, exitStatusOf('READ_ONLY_MIRROR'), 'without the daemon too')
 })
 
-test('mirror - config.json: an older one without "mirror" reads as a writer; a bad "mirror" is refused', async (t) => {
+test('mirror - config.json: an older one without "mirror" and "allow" reads as a writer open to any peer; a bad "allow" is refused', async (t) => {
   const paths = dataPaths(await tmpdir(t))
   const older = { version: 1, key: 'ab'.repeat(32), bootstrap: null, blocked: [] }
   await fs.writeFile(paths.config, JSON.stringify(older))
   const config = await readConfig(paths)
   t.is(config?.mirror, false)
-  await fs.writeFile(paths.config, JSON.stringify({ ...older, mirror: 'yes' }))
+  t.is(config?.allow, null)
+  await fs.writeFile(paths.config, JSON.stringify({ ...older, allow: ['not a key'] }))
   t.is(await readConfig(paths).then(() => 'read', codeOf), 'BAD_CONFIG')
 })

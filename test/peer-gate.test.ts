@@ -1,5 +1,7 @@
 import test from 'brittle'
 import b4a from 'b4a'
+import fs from 'fs/promises'
+import path from 'path'
 import c from 'compact-encoding'
 import crypto from 'hypercore-crypto'
 import Corestore from 'corestore'
@@ -12,10 +14,14 @@ import type { LedgerNetworkOptions } from '../lib/net/network.js'
 import { STRANGER_WINDOW_MS, checkSecret, peerProof } from '../lib/net/peer-proof.js'
 import { codeOf } from '../lib/errors.js'
 import { toHex } from '../lib/ledger/ids.js'
-import { loopbackTestnet } from './helpers/loopback.js'
+import { LOOPBACK, loopbackTestnet } from './helpers/loopback.js'
+import { createNode, converged } from './helpers/nodes.js'
 import type { LoopbackTestnet } from './helpers/loopback.js'
 import { tmpdir } from './helpers/temp.js'
-import { until } from './helpers/wait.js'
+import { until, within } from './helpers/wait.js'
+import { STEP_TIMEOUT_MS } from './helpers/timeouts.js'
+import { cli, cliJson } from './helpers/cli.js'
+import { ledgerDir, startDaemon } from './helpers/daemon.js'
 
 /** A connection as the other side saw it: when it opened and, once it closed, how long it lasted. */
 interface Seen {
@@ -189,4 +195,47 @@ test('peer gate - an allowlist: a listed peer connects, an unlisted one does not
   await a.net.disallow(listed.swarmKey)
   t.alike(a.net.peerKeys(), [unlisted.swarmKey], 'the disallowed peer is dropped')
   t.alike(a.net.allowed(), [unlisted.swarmKey])
+})
+
+test('peer gate - peers --allow / --disallow on a running daemon: listed, saved in config.json; run --allow replaces the list', async (t) => {
+  const dir = await ledgerDir(t)
+  const saved = async (): Promise<unknown> =>
+    JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')).allow
+  t.is(await saved(), null, 'a new node lets any peer in')
+  const [x, y] = ['ab'.repeat(32), 'cd'.repeat(32)]
+  const first = await startDaemon(t, dir)
+  await cliJson(t, ['peers', '--allow', x, '--dir', dir])
+  const listed = await cliJson<{ allowed: string[] }>(t, ['peers', '--allow', y, '--dir', dir])
+  t.alike(listed.allowed, [x, y], 'both on the list')
+  const human = await cli(['peers', '--dir', dir])
+  t.ok(new RegExp(`^allowed\\s+${x}$`, 'm').test(human.stdout), 'peers lists the allowlist')
+  await cliJson(t, ['peers', '--disallow', x, '--dir', dir])
+  t.alike(await saved(), [y], 'saved in config.json')
+  const both = await cli(['peers', '--allow', x, '--block', x, '--dir', dir])
+  t.is(both.code, 2, 'one action at a time')
+  await first.proc.stop()
+
+  await startDaemon(t, dir, ['--allow', `${x},${y}`])
+  t.alike(
+    (await cliJson<{ allowed: string[] }>(t, ['peers', '--dir', dir])).allowed,
+    [x, y],
+    'run --allow replaced the saved list'
+  )
+})
+
+test('peer gate - a LedgerNode proves its encryptionKey: nodes that hold it replicate, one without it is never a peer', async (t) => {
+  const testnet = await loopbackTestnet(t)
+  const network = { bootstrap: testnet.bootstrap, host: LOOPBACK }
+  const encryptionKey = crypto.randomBytes(32)
+  const a = await createNode(t, { network, encryptionKey })
+  await a.submit({ type: 'put', key: 'k', value: 1 })
+  const b = await createNode(t, { key: a.key, network, encryptionKey })
+  const outsider = await createNode(t, { key: a.key, network })
+  // Registered before any I/O runs: the outsider's lookup has not even started.
+  const dropped = new Promise((resolve) => outsider.once('peer-remove', resolve))
+  const head = await converged([a, b], { length: 2 })
+  t.is(head.length, 64, 'the two with the key reach one head')
+  await within(dropped, STEP_TIMEOUT_MS, 'the outsider to be dropped')
+  t.is(outsider.length, 0, 'the node without the key has no entry')
+  t.alike(a.peerList().connected, [toHex(b.swarmKey!)], 'and is not a peer')
 })

@@ -112,6 +112,7 @@ export class Daemon extends ReadyResource {
         key: config.key,
         network: dht,
         blocked: config.blocked,
+        allow: config.allow,
         mirror: config.mirror,
         durable: this.durable
       },
@@ -298,7 +299,7 @@ export class Daemon extends ReadyResource {
   }
 }
 
-/** The API a daemon serves: a local node's, and blocking or unblocking a peer is saved in config.json, so it outlasts a restart. */
+/** The API a daemon serves: a local node's; blocking, unblocking, allowing and disallowing a peer are saved in config.json, so they outlast a restart. */
 class DaemonApi extends LedgerApi {
   private saving: Promise<void> = Promise.resolve()
 
@@ -318,11 +319,21 @@ class DaemonApi extends LedgerApi {
     return this.saved(await super.unblock(swarmKey))
   }
 
+  async allow(swarmKey: string): Promise<Peers> {
+    return this.saved(await super.allow(swarmKey))
+  }
+
+  async disallow(swarmKey: string): Promise<Peers> {
+    return this.saved(await super.disallow(swarmKey))
+  }
+
   private async saved(peers: Peers): Promise<Peers> {
     this.saving = this.saving
       .catch(() => {})
       .then(async () => {
-        this.config.blocked = this.node.peerList().blocked
+        const { blocked, allowed } = this.node.peerList()
+        this.config.blocked = blocked
+        this.config.allow = allowed
         await writeConfig(this.paths, this.config)
       })
     await this.saving

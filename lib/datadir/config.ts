@@ -44,6 +44,8 @@ export interface NodeConfig {
   http: string | null
   /** Swarm keys (hex) of peers this node refuses to replicate with (`autoledger peers --block`). */
   blocked: string[]
+  /** Swarm keys (hex) of the only peers this node connects with (`autoledger peers --allow`); null: any peer. */
+  allow: string[] | null
   /** A read-only mirror (`join --mirror`): it follows and serves the ledger and never writes. */
   mirror: boolean
   /** Sync each write to disk before acknowledging it (LedgerNodeOptions.durable). Null: true. */
@@ -52,7 +54,10 @@ export interface NodeConfig {
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
 export type ConfigFlags = Partial<
-  Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable' | 'mirror'>
+  Pick<
+    NodeConfig,
+    'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable' | 'allow' | 'mirror'
+  >
 >
 
 export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
@@ -66,6 +71,7 @@ export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
       reachable: null,
       http: null,
       blocked: [],
+      allow: null,
       mirror: false,
       durable: null
     },
@@ -82,6 +88,7 @@ export function applyFlags(config: NodeConfig, flags: ConfigFlags): NodeConfig {
     'reachable',
     'http',
     'durable',
+    'allow',
     'mirror'
   ] as const) {
     if (flags[name] !== undefined) (next as Record<string, unknown>)[name] = flags[name]
@@ -176,6 +183,13 @@ function checkConfig(v: unknown, file: string): NodeConfig {
   ) {
     bad('"blocked" must be a list of swarm keys (64 hex characters each)')
   }
+  if (
+    c.allow !== undefined &&
+    c.allow !== null &&
+    (!Array.isArray(c.allow) || !c.allow.every((k) => isCanonicalId('swarm key', k)))
+  ) {
+    bad('"allow" must be null or a list of swarm keys (64 hex characters each)')
+  }
   if (typeof c.http === 'string') {
     try {
       parseHostPort(c.http, '"http"')
@@ -192,6 +206,7 @@ function checkConfig(v: unknown, file: string): NodeConfig {
     reachable: (c.reachable as boolean | undefined) ?? null,
     http: (c.http as string | undefined) ?? null,
     blocked: (c.blocked as string[] | undefined) ?? [],
+    allow: (c.allow as string[] | null | undefined) ?? null,
     mirror: (c.mirror as boolean | undefined) ?? false,
     durable: (c.durable as boolean | undefined) ?? null
   }

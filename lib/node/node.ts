@@ -260,6 +260,8 @@ export class LedgerNode extends ReadyResource {
           network: this.opts.network,
           keyPair,
           blocked,
+          allow: this.opts.allow?.map(swarmKeyHex) ?? null,
+          secret: this.opts.encryptionKey ?? null,
           onPeers
         })
         this.network.join()
@@ -564,13 +566,14 @@ export class LedgerNode extends ReadyResource {
     return this.base.replicate(isInitiatorOrStream)
   }
 
-  /** Connected and blocked peers, by swarm key. */
+  /** Connected, blocked and allowed peers, by swarm key. */
   peerList(): Peers {
     const network = this.requireNetwork()
     return {
       swarmKey: toHex(network.publicKey),
       connected: network.peerKeys(),
-      blocked: network.blocked()
+      blocked: network.blocked(),
+      allowed: network.allowed()
     }
   }
 
@@ -582,6 +585,18 @@ export class LedgerNode extends ReadyResource {
 
   unblock(swarmKey: KeyInput): Peers {
     this.requireNetwork().unblock(swarmKeyHex(swarmKey))
+    return this.peerList()
+  }
+
+  /** Put a peer (by swarm key) on the allowlist; the first one turns the list on, dropping every other peer. */
+  async allow(swarmKey: KeyInput): Promise<Peers> {
+    await this.requireNetwork().allow(swarmKeyHex(swarmKey))
+    return this.peerList()
+  }
+
+  /** Take a peer off the allowlist and drop it. */
+  async disallow(swarmKey: KeyInput): Promise<Peers> {
+    await this.requireNetwork().disallow(swarmKeyHex(swarmKey))
     return this.peerList()
   }
 

@@ -18,6 +18,13 @@ export interface LedgerNodeOptions {
   network?: NetworkOptions | false
   /** Swarm keys of peers to refuse from the start, as if passed to `block` (with `network` only). */
   blocked?: KeyInput[]
+  /** Swarm keys of the only peers to connect with (with `network` only; `block` still wins). Default null: any peer. */
+  allow?: KeyInput[] | null
+  /**
+   * The ledger's encryption key. On the network it is also the secret a peer must prove it holds
+   * before the two replicate.
+   */
+  encryptionKey?: Uint8Array | null
   /** Follow, keep and serve the whole ledger, never write to it: every submit fails with READ_ONLY_MIRROR. Default false. */
   mirror?: boolean
   /**

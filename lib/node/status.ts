@@ -12,6 +12,8 @@ export interface Peers {
   connected: string[]
   /** Swarm keys this node refuses to replicate with (until unblocked or restarted). */
   blocked: string[]
+  /** Swarm keys of the only peers this node connects with; null: any peer. */
+  allowed: string[] | null
 }
 
 export type NodeMode = 'mirror' | 'writer' | 'candidate'
