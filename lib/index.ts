@@ -21,7 +21,7 @@ export type {
   TransactionOptions,
   WaitForTransactionOptions
 } from './node/options.js'
-export type { Status, Peers } from './node/status.js'
+export type { Status, Peers, NodeMode } from './node/status.js'
 export { STALLED_AFTER_MS, HEALTH_CHECK_INTERVAL_MS } from './node/health/monitor.js'
 export type {
   Alarms,

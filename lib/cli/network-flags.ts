@@ -80,11 +80,14 @@ export function networkFlags(ctx: CommandContext): ConfigFlags {
     flags.http = http
   }
   const allow = str(ctx, 'allow')
-  if (allow !== undefined)
-    flags.allow = allow
+  if (allow !== undefined) {
+    const keys = allow
       .split(',')
       .map((k) => k.trim())
       .filter((k) => k.length > 0)
-      .map((k) => hexKey(k, 'swarm key'))
+    if (keys.length === 0)
+      throw usageError('--allow needs swarm keys: <swarm-key>[,<swarm-key>...]')
+    flags.allow = keys.map((k) => hexKey(k, 'swarm key'))
+  }
   return flags
 }
