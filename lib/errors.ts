@@ -18,6 +18,7 @@ const fails = (status: number): CodeInfo => ({ status, exit: 1 })
 export const ERRORS = {
   // The library's own: failures of the node, as opposed to a transaction's content.
   NOT_WRITABLE: fails(409), // this node is not (yet) a writer of the ledger
+  READ_ONLY_MIRROR: fails(409), // a write to a node that runs as a read-only mirror
   NOT_FOUND: fails(404), // no entry, transaction, record or account by that name
   CLOSED: fails(503), // the node is closing or closed
   TIMEOUT: fails(504), // a wait ran out of time

@@ -21,7 +21,7 @@ export type {
   TransactionOptions,
   WaitForTransactionOptions
 } from './node/options.js'
-export type { Status, Peers } from './node/status.js'
+export type { Status, Peers, NodeMode } from './node/status.js'
 export { DEFAULT_INVITE_TTL_MS, DEFAULT_JOIN_TIMEOUT_MS } from './node/invites.js'
 export type { CreateInviteOptions, CreatedInvite } from './node/invites.js'
 export type { InviteUse } from './node/invite-desk.js'

@@ -21,6 +21,10 @@ export interface OpenLocalOptions {
   network?: NetworkOptions | false
   /** Swarm keys (hex) of peers to refuse from the start. */
   blocked?: string[]
+  /** Swarm keys (hex) of the only peers to connect with; null or omitted: any peer. */
+  allow?: string[] | null
+  /** Open as a read-only mirror (LedgerNodeOptions.mirror). */
+  mirror?: boolean
   /** Sync each write to disk before acknowledging it (the config's `durable`). Default true. */
   durable?: boolean
 }
@@ -50,6 +54,8 @@ async function openNode(
     ...(opts.key === undefined ? {} : { key: opts.key }),
     network: opts.network ?? false,
     blocked: opts.blocked ?? [],
+    allow: opts.allow ?? null,
+    mirror: opts.mirror ?? false,
     durable: opts.durable ?? true
   })
   try {

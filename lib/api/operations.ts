@@ -118,6 +118,8 @@ export interface LedgerOps {
   peers(): Promise<Peers>
   block(swarmKey: string): Promise<Peers>
   unblock(swarmKey: string): Promise<Peers>
+  allow(swarmKey: string): Promise<Peers>
+  disallow(swarmKey: string): Promise<Peers>
   /** Re-derive the ledger from the writer logs and compare it with this node's final ledger. */
   verify(opts?: Pick<VerifyOptions, 'onProgress'>): Promise<VerifyReport>
   /** A self-contained proof of the final entry at `position`. */
@@ -320,6 +322,14 @@ export class LedgerApi implements LedgerOps {
 
   async unblock(swarmKey: string): Promise<Peers> {
     return this.node.unblock(swarmKey)
+  }
+
+  async allow(swarmKey: string): Promise<Peers> {
+    return this.node.allow(swarmKey)
+  }
+
+  async disallow(swarmKey: string): Promise<Peers> {
+    return this.node.disallow(swarmKey)
   }
 
   /** Wait until every id this node submitted has an outcome here (a final one, with `final`), or `timeout` ms pass. */

@@ -2,7 +2,7 @@ import { parseBootstrap } from '../net/bootstrap.js'
 import { parseHostPort } from '../datadir/config.js'
 import type { ConfigFlags } from '../datadir/config.js'
 import { messageOf } from '../errors.js'
-import { usageError, str, int } from './command.js'
+import { usageError, str, int, hexKey } from './command.js'
 import type { CommandContext, OptionSpec } from './command.js'
 
 /** Flags of init, join and run: saved in the config file, so later commands need only --dir. */
@@ -36,6 +36,11 @@ export const NETWORK_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     value: '<host:port>',
     description: 'HTTP API address of `run` (default 127.0.0.1 on a free port)'
+  },
+  allow: {
+    type: 'string',
+    value: '<swarm-key,...>',
+    description: 'connect only with these peers (replaces the saved allowlist; default: any peer)'
   }
 }
 
@@ -73,6 +78,16 @@ export function networkFlags(ctx: CommandContext): ConfigFlags {
       throw usageError(messageOf(err))
     }
     flags.http = http
+  }
+  const allow = str(ctx, 'allow')
+  if (allow !== undefined) {
+    const keys = allow
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0)
+    if (keys.length === 0)
+      throw usageError('--allow needs swarm keys: <swarm-key>[,<swarm-key>...]')
+    flags.allow = keys.map((k) => hexKey(k, 'swarm key'))
   }
   return flags
 }

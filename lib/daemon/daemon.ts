@@ -108,7 +108,14 @@ export class Daemon extends ReadyResource {
     // Takes the directory's lock, waiting a little for a command that holds it.
     this.local = await openForDaemon(
       this.paths,
-      { key: config.key, network: dht, blocked: config.blocked, durable: this.durable },
+      {
+        key: config.key,
+        network: dht,
+        blocked: config.blocked,
+        allow: config.allow,
+        mirror: config.mirror,
+        durable: this.durable
+      },
       this.log
     )
     const node = this.local.node
@@ -297,7 +304,7 @@ export class Daemon extends ReadyResource {
   }
 }
 
-/** The API a daemon serves: a local node's, and blocking or unblocking a peer is saved in config.json, so it outlasts a restart. */
+/** The API a daemon serves: a local node's; blocking, unblocking, allowing and disallowing a peer are saved in config.json, so they outlast a restart. */
 class DaemonApi extends LedgerApi {
   private saving: Promise<void> = Promise.resolve()
 
@@ -317,11 +324,21 @@ class DaemonApi extends LedgerApi {
     return this.saved(await super.unblock(swarmKey))
   }
 
+  async allow(swarmKey: string): Promise<Peers> {
+    return this.saved(await super.allow(swarmKey))
+  }
+
+  async disallow(swarmKey: string): Promise<Peers> {
+    return this.saved(await super.disallow(swarmKey))
+  }
+
   private async saved(peers: Peers): Promise<Peers> {
     this.saving = this.saving
       .catch(() => {})
       .then(async () => {
-        this.config.blocked = this.node.peerList().blocked
+        const { blocked, allowed } = this.node.peerList()
+        this.config.blocked = blocked
+        this.config.allow = allowed
         await writeConfig(this.paths, this.config)
       })
     await this.saving

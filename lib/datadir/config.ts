@@ -44,13 +44,20 @@ export interface NodeConfig {
   http: string | null
   /** Swarm keys (hex) of peers this node refuses to replicate with (`autoledger peers --block`). */
   blocked: string[]
+  /** Swarm keys (hex) of the only peers this node connects with (`autoledger peers --allow`); null: any peer. */
+  allow: string[] | null
+  /** A read-only mirror (`join --mirror`): it follows and serves the ledger and never writes. */
+  mirror: boolean
   /** Sync each write to disk before acknowledging it (LedgerNodeOptions.durable). Null: true. */
   durable: boolean | null
 }
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
 export type ConfigFlags = Partial<
-  Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable'>
+  Pick<
+    NodeConfig,
+    'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable' | 'allow' | 'mirror'
+  >
 >
 
 export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
@@ -64,6 +71,8 @@ export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
       reachable: null,
       http: null,
       blocked: [],
+      allow: null,
+      mirror: false,
       durable: null
     },
     flags
@@ -72,7 +81,16 @@ export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
 
 export function applyFlags(config: NodeConfig, flags: ConfigFlags): NodeConfig {
   const next = { ...config }
-  for (const name of ['bootstrap', 'host', 'dhtPort', 'reachable', 'http', 'durable'] as const) {
+  for (const name of [
+    'bootstrap',
+    'host',
+    'dhtPort',
+    'reachable',
+    'http',
+    'durable',
+    'allow',
+    'mirror'
+  ] as const) {
     if (flags[name] !== undefined) (next as Record<string, unknown>)[name] = flags[name]
   }
   return next
@@ -144,6 +162,7 @@ function checkConfig(v: unknown, file: string): NodeConfig {
   optional('reachable', 'boolean')
   optional('http', 'string')
   optional('durable', 'boolean')
+  optional('mirror', 'boolean')
   if (typeof c.bootstrap === 'string') {
     try {
       parseBootstrap(c.bootstrap)
@@ -164,6 +183,13 @@ function checkConfig(v: unknown, file: string): NodeConfig {
   ) {
     bad('"blocked" must be a list of swarm keys (64 hex characters each)')
   }
+  if (
+    c.allow !== undefined &&
+    c.allow !== null &&
+    (!Array.isArray(c.allow) || !c.allow.every((k) => isCanonicalId('swarm key', k)))
+  ) {
+    bad('"allow" must be null or a list of swarm keys (64 hex characters each)')
+  }
   if (typeof c.http === 'string') {
     try {
       parseHostPort(c.http, '"http"')
@@ -180,6 +206,8 @@ function checkConfig(v: unknown, file: string): NodeConfig {
     reachable: (c.reachable as boolean | undefined) ?? null,
     http: (c.http as string | undefined) ?? null,
     blocked: (c.blocked as string[] | undefined) ?? [],
+    allow: (c.allow as string[] | null | undefined) ?? null,
+    mirror: (c.mirror as boolean | undefined) ?? false,
     durable: (c.durable as boolean | undefined) ?? null
   }
 }

@@ -139,6 +139,12 @@ export class HttpClient implements LedgerOps {
   unblock(swarmKey: string): Promise<Peers> {
     return this.call('DELETE', `/v1/peers/blocked/${enc(swarmKey)}`)
   }
+  allow(swarmKey: string): Promise<Peers> {
+    return this.call('POST', '/v1/peers/allowed', { key: swarmKey })
+  }
+  disallow(swarmKey: string): Promise<Peers> {
+    return this.call('DELETE', `/v1/peers/allowed/${enc(swarmKey)}`)
+  }
 
   /** One request; a `{ code, message }` reply becomes an ApiError with that code. */
   async call<T>(method: string, path: string, body?: unknown, timeout = 30_000): Promise<T> {

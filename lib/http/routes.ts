@@ -123,20 +123,31 @@ export const ROUTES: Route[] = [
       events: api.events(eventsFrom(query, lastEventId))
     })
   },
-  write('POST', '/v1/peers/blocked', async (api, ctx) => {
-    const body = await ctx.body()
-    const key =
-      typeof body === 'object' && body !== null ? (body as Record<string, unknown>).key : undefined
-    if (typeof key !== 'string')
-      throw invalid(
-        'send {"key": "<swarm key hex>"}: a peer\'s swarm key, as listed by GET /v1/peers'
-      )
-    return { body: await api.block(key) }
-  }),
+  write('POST', '/v1/peers/blocked', async (api, ctx) => ({
+    body: await api.block(await swarmKeyOf(ctx))
+  })),
   write('DELETE', '/v1/peers/blocked/:key', async (api, ctx) => ({
     body: await api.unblock(ctx.params.key)
+  })),
+  write('POST', '/v1/peers/allowed', async (api, ctx) => ({
+    body: await api.allow(await swarmKeyOf(ctx))
+  })),
+  write('DELETE', '/v1/peers/allowed/:key', async (api, ctx) => ({
+    body: await api.disallow(ctx.params.key)
   }))
 ]
+
+/** The swarm key of a `{"key": ...}` body. */
+async function swarmKeyOf(ctx: RouteContext): Promise<string> {
+  const body = await ctx.body()
+  const key =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>).key : undefined
+  if (typeof key !== 'string')
+    throw invalid(
+      'send {"key": "<swarm key hex>"}: a peer\'s swarm key, as listed by GET /v1/peers'
+    )
+  return key
+}
 
 function get(path: string, fn: (api: LedgerApi, ctx: RouteContext) => Promise<unknown>): Route {
   return {

@@ -5,6 +5,7 @@ import { createDht } from './dht.js'
 import type { DhtOptions } from './dht.js'
 import { toHex } from '../ledger/ids.js'
 import type { SwarmKey } from '../ledger/ids.js'
+import { checkSecret, provePeer, STRANGER_WINDOW_MS } from './peer-proof.js'
 
 export type NetworkOptions = DhtOptions | { dht: HyperDHT }
 
@@ -15,6 +16,20 @@ export interface LedgerNetworkOptions {
   keyPair: { publicKey: Buffer; secretKey: Buffer }
   /** Swarm keys (hex) to refuse from the start. */
   blocked: string[]
+  /** Swarm keys (hex) of the only peers to connect with (blocked ones still refused); null: any peer. */
+  allow?: string[] | null
+  /**
+   * A secret every peer must prove it holds (see peer-proof.ts) before the two replicate; null:
+   * replicate with any peer that connects.
+   */
+  secret?: Uint8Array | null
+  /**
+   * Asked when a peer fails the proof (or has sent none): true keeps its connection open, without
+   * replication, until the stranger window ends, for a protocol that pairs over it. Default: close it.
+   */
+  admitStranger?: () => boolean
+  /** How long a peer has to prove the secret before it is closed (ms). Default STRANGER_WINDOW_MS. */
+  strangerWindow?: number
   onPeers: (peers: number, added: boolean) => void
 }
 
@@ -35,32 +50,70 @@ export class LedgerNetwork {
   private refresher: NodeJS.Timeout | null = null
   /** Swarm keys (hex) of peers this node refuses to replicate with, until unblocked or restarted. */
   private readonly blockedKeys = new Set<string>()
+  /** Swarm keys (hex) of the only peers allowed in; null: any peer. */
+  private allowedKeys: Set<string> | null
+  /** Connections that replicate: every one without a secret, else those whose proof verified. */
+  private readonly admitted = new Set<Hyperswarm.Connection>()
 
   private readonly base: Autobase<unknown>
+  private readonly onPeers: LedgerNetworkOptions['onPeers']
 
-  constructor({ base, network, keyPair, blocked, onPeers }: LedgerNetworkOptions) {
+  constructor(opts: LedgerNetworkOptions) {
+    const { base, network, keyPair, blocked, onPeers } = opts
+    const secret =
+      opts.secret === undefined || opts.secret === null ? null : checkSecret(opts.secret)
     this.base = base
+    this.onPeers = onPeers
     for (const key of blocked) this.blockedKeys.add(key)
+    this.allowedKeys = opts.allow === undefined || opts.allow === null ? null : new Set(opts.allow)
     const dht = 'dht' in network ? network.dht : createDht(network)
     this.swarm = new Hyperswarm({
       dht,
       keyPair,
-      firewall: (key) => this.blockedKeys.has(toHex(key))
+      firewall: (key) => this.refuses(toHex(key))
     })
+    const window = opts.strangerWindow ?? STRANGER_WINDOW_MS
+    const admitStranger = opts.admitStranger ?? (() => false)
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {
       conn.on('error', () => {}) // a peer dropping is routine; replication resumes on reconnect
-      if (this.blockedKeys.has(toHex(conn.remotePublicKey))) {
+      if (this.refuses(toHex(conn.remotePublicKey))) {
         conn.destroy()
         return
       }
-      conn.on('close', () => onPeers(this.peers, false))
-      this.base.replicate(conn)
-      onPeers(this.peers, true)
+      if (secret === null) {
+        this.admit(conn)
+        return
+      }
+      // A peer that has not proved the secret when the window ends is closed, stranger or not.
+      const closer = setTimeout(() => conn.destroy(), window)
+      conn.once('close', () => clearTimeout(closer))
+      provePeer(conn, secret, (proved) => {
+        if (proved) {
+          clearTimeout(closer)
+          this.admit(conn)
+        } else if (!admitStranger()) conn.destroy()
+      })
     })
   }
 
+  private refuses(key: string): boolean {
+    return this.blockedKeys.has(key) || (this.allowedKeys !== null && !this.allowedKeys.has(key))
+  }
+
+  /** Replicate over a connection, and count it as a peer while it lasts. */
+  private admit(conn: Hyperswarm.Connection): void {
+    if (conn.destroyed) return
+    this.admitted.add(conn)
+    conn.once('close', () => {
+      this.admitted.delete(conn)
+      this.onPeers(this.peers, false)
+    })
+    this.base.replicate(conn)
+    this.onPeers(this.peers, true)
+  }
+
   get peers(): number {
-    return this.swarm.connections.size
+    return this.admitted.size
   }
 
   /** This node's key on the swarm: what other nodes see as its peer key. */
@@ -75,18 +128,46 @@ export class LedgerNetwork {
 
   /** Swarm keys (hex) of the peers connected now. */
   peerKeys(): string[] {
-    return [...this.swarm.connections].map((c) => toHex(c.remotePublicKey))
+    return [...this.admitted].map((c) => toHex(c.remotePublicKey))
   }
 
   blocked(): string[] {
     return [...this.blockedKeys]
   }
 
+  /** The allowlist, or null when any peer may connect. */
+  allowed(): string[] | null {
+    return this.allowedKeys === null ? null : [...this.allowedKeys]
+  }
+
   /** Stop replicating with a peer: drop its connections (resolves once they are closed) and refuse new ones, both ways. */
   async block(key: string): Promise<void> {
     this.blockedKeys.add(key)
+    await this.dropRefused()
+  }
+
+  /** Let a blocked peer back in, and look the ledger up again so the two reconnect at once. */
+  unblock(key: string): void {
+    if (this.blockedKeys.delete(key)) this.reconnect(key)
+  }
+
+  /** Put a peer on the allowlist (the first one turns the list on: every other peer is dropped). */
+  async allow(key: string): Promise<void> {
+    this.allowedKeys ??= new Set()
+    this.allowedKeys.add(key)
+    await this.dropRefused()
+    this.reconnect(key)
+  }
+
+  /** Take a peer off the allowlist and drop it. The list stays on, even when it becomes empty. */
+  async disallow(key: string): Promise<void> {
+    if (this.allowedKeys?.delete(key) === true) await this.dropRefused()
+  }
+
+  /** Close the connections of every peer refused now; resolves once they are closed. */
+  private async dropRefused(): Promise<void> {
     const closing = [...this.swarm.connections]
-      .filter((c) => toHex(c.remotePublicKey) === key)
+      .filter((c) => this.refuses(toHex(c.remotePublicKey)))
       .map((conn) => {
         const closed = new Promise((resolve) => conn.once('close', resolve))
         conn.destroy()
@@ -95,9 +176,9 @@ export class LedgerNetwork {
     await Promise.all(closing)
   }
 
-  /** Let a blocked peer back in, and look the ledger up again so the two reconnect at once. */
-  unblock(key: string): void {
-    if (!this.blockedKeys.delete(key)) return
+  /** Look the ledger up again so that a peer let back in reconnects at once. */
+  private reconnect(key: string): void {
+    if (this.refuses(key)) return
     this.swarm.peers.get(key)?.ban(false) // hyperswarm bans a peer our firewall refused
     this.discovery?.refresh({ server: true, client: true }).catch(() => {})
   }

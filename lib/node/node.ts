@@ -248,6 +248,11 @@ export class LedgerNode extends ReadyResource {
         this.fastForwardPolicy.start()
       }
       if (b4a.equals(base.key, base.local.key) && base.local.length === 0) {
+        if (this.opts.mirror === true)
+          throw new LedgerError(
+            'INVALID_ARGUMENT',
+            'a mirror follows an existing ledger: give the ledger key to mirror'
+          )
         // A new ledger: entry 0 activates this release's format (or the older one it is held to),
         // and makes its creator admin.
         const format = Math.min(this.supportedVersion, FORMAT_VERSION)
@@ -264,6 +269,10 @@ export class LedgerNode extends ReadyResource {
           network: this.opts.network,
           keyPair,
           blocked,
+          allow: this.opts.allow?.map(swarmKeyHex) ?? null,
+          secret: this.encryptionKey,
+          // A joining node holds no secret until an admin answers its invite: let it stay to pair.
+          admitStranger: () => this.inviteDesk?.hasOpenInvites ?? false,
           onPeers
         })
         this.network.join()
@@ -443,6 +452,11 @@ export class LedgerNode extends ReadyResource {
     if (this.closing) throw new LedgerError('CLOSED', 'the node is closing')
     if (!this.opened) await this.ready()
     if (this.base.interrupted) throw new LedgerError('UPGRADE_REQUIRED', this.base.interrupted)
+    if (this.opts.mirror === true)
+      throw new LedgerError(
+        'READ_ONLY_MIRROR',
+        'this node is a read-only mirror: it serves reads only; submit to a writer node of the ledger'
+      )
     if (!this.base.writable)
       throw new LedgerError(
         'NOT_WRITABLE',
@@ -647,13 +661,14 @@ export class LedgerNode extends ReadyResource {
     return this.base.replicate(isInitiatorOrStream)
   }
 
-  /** Connected and blocked peers, by swarm key. */
+  /** Connected, blocked and allowed peers, by swarm key. */
   peerList(): Peers {
     const network = this.requireNetwork()
     return {
       swarmKey: toHex(network.publicKey),
       connected: network.peerKeys(),
-      blocked: network.blocked()
+      blocked: network.blocked(),
+      allowed: network.allowed()
     }
   }
 
@@ -665,6 +680,18 @@ export class LedgerNode extends ReadyResource {
 
   unblock(swarmKey: KeyInput): Peers {
     this.requireNetwork().unblock(swarmKeyHex(swarmKey))
+    return this.peerList()
+  }
+
+  /** Put a peer (by swarm key) on the allowlist; the first one turns the list on, dropping every other peer. */
+  async allow(swarmKey: KeyInput): Promise<Peers> {
+    await this.requireNetwork().allow(swarmKeyHex(swarmKey))
+    return this.peerList()
+  }
+
+  /** Take a peer off the allowlist and drop it. */
+  async disallow(swarmKey: KeyInput): Promise<Peers> {
+    await this.requireNetwork().disallow(swarmKeyHex(swarmKey))
     return this.peerList()
   }
 
@@ -732,7 +759,8 @@ export class LedgerNode extends ReadyResource {
       peers: this.peers,
       pending: this.pending,
       reorders: this.reorders,
-      alarms: this.alarms
+      alarms: this.alarms,
+      mirror: this.opts.mirror === true
     })
   }
 }

@@ -13,14 +13,21 @@ export interface LedgerNodeOptions {
   storage: string | Corestore
   /** Key of the ledger to join (hex or bytes). Omit to create a new ledger or reopen the one in `storage`. */
   key?: KeyInput | null
-  /** The encryption key of a private ledger (32 bytes; see the README's Private ledgers). */
-  encryptionKey?: KeyInput | null
   /** Indexer acknowledgement interval in ms. Default DEFAULT_ACK_INTERVAL_MS. */
   ackInterval?: number
   /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */
   network?: NetworkOptions | false
   /** Swarm keys of peers to refuse from the start, as if passed to `block` (with `network` only). */
   blocked?: KeyInput[]
+  /** Swarm keys of the only peers to connect with (with `network` only; `block` still wins). Default null: any peer. */
+  allow?: KeyInput[] | null
+  /**
+   * The encryption key of a private ledger (32 bytes; see the README's Private ledgers). On the
+   * network it is also the secret a peer must prove it holds before the two replicate.
+   */
+  encryptionKey?: KeyInput | null
+  /** Follow, keep and serve the whole ledger, never write to it: every submit fails with READ_ONLY_MIRROR. Default false. */
+  mirror?: boolean
   /**
    * Let a node far behind jump to the latest signed state instead of replaying every block, and
    * jump to it when its own derivation disagrees with it (the `diverged` alarm). Default true.

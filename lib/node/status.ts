@@ -12,7 +12,11 @@ export interface Peers {
   connected: string[]
   /** Swarm keys this node refuses to replicate with (until unblocked or restarted). */
   blocked: string[]
+  /** Swarm keys of the only peers this node connects with; null: any peer. */
+  allowed: string[] | null
 }
+
+export type NodeMode = 'mirror' | 'writer' | 'candidate'
 
 export interface Status {
   key: string
@@ -23,6 +27,8 @@ export interface Status {
   /** Key of the entry log core. */
   logKey: string
   writable: boolean
+  /** `mirror`: opened read-only (`mirror: true`); `writer`: can write; `candidate`: may write once an admin adds it. */
+  mode: NodeMode
   role: 'admin' | 'writer' | null
   indexer: boolean
   length: number
@@ -61,6 +67,7 @@ export interface NodeCounters {
   pending: number
   reorders: number
   alarms: Alarms
+  mirror: boolean
 }
 
 /** A status snapshot of a base and its views. */
@@ -84,6 +91,7 @@ export async function readStatus(
     viewKey: b4a.toString(base.view.state.core.key, 'hex'),
     logKey: b4a.toString(base.view.log.key, 'hex'),
     writable: base.writable,
+    mode: counters.mirror ? 'mirror' : base.writable ? 'writer' : 'candidate',
     role: self?.role ?? null,
     indexer: base.isIndexer,
     length: head.length,

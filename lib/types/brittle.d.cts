@@ -4,6 +4,7 @@ declare module 'brittle' {
       is(actual: unknown, expected: unknown, message?: string): void
       not(actual: unknown, expected: unknown, message?: string): void
       alike(actual: unknown, expected: unknown, message?: string): void
+      unlike(actual: unknown, expected: unknown, message?: string): void
       ok(value: unknown, message?: string): void
       absent(value: unknown, message?: string): void
       pass(message?: string): void

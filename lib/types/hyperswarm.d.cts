@@ -5,6 +5,10 @@ declare module 'hyperswarm' {
   namespace Hyperswarm {
     interface Connection extends EventEmitter {
       readonly remotePublicKey: Buffer
+      readonly publicKey: Buffer
+      /** The Noise handshake hash: the same on both ends, different on every connection. */
+      readonly handshakeHash: Buffer
+      readonly destroyed: boolean
       destroy(err?: Error): void
     }
     interface PeerInfo {

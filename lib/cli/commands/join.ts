@@ -21,7 +21,7 @@ export async function joinLedger(
   dir: string,
   key: string,
   flags: ConfigFlags
-): Promise<NodeKeys & { bootstrap: string | null }> {
+): Promise<NodeKeys & { bootstrap: string | null; mirror: boolean }> {
   const paths = dataPaths(dir)
   const existing = await readConfig(paths)
   if (existing !== null && existing.key !== key)
@@ -38,7 +38,8 @@ export async function joinLedger(
       key,
       writerKey: local.node.writerKey.toString('hex'),
       dir,
-      bootstrap: config.bootstrap
+      bootstrap: config.bootstrap,
+      mirror: config.mirror
     }
   } finally {
     await local.close()
@@ -111,7 +112,7 @@ export const join: Command = {
   args: '[<ledger-key>]',
   arity: [0, 1],
   summary:
-    'Join an existing ledger: by an invite code (a writer at once), or by its key (then an admin adds the writer key it prints).',
+    'Join an existing ledger: by an invite code (a writer at once), or by its key (then an admin adds the writer key it prints, unless it is a --mirror).',
   options: {
     invite: {
       type: 'string',
@@ -123,24 +124,40 @@ export const join: Command = {
       value: '<ms>',
       description: `with --invite: how long to wait for an admin's answer, then to become a writer (default ${DEFAULT_JOIN_TIMEOUT_MS})`
     },
+    mirror: {
+      type: 'boolean',
+      description:
+        'with a ledger key: a read-only mirror that keeps and serves the whole ledger and never writes (saved in config.json)'
+    },
     ...NETWORK_OPTIONS
   },
   details: [
     "With --invite the node pairs with an admin's running daemon over the swarm (blind pairing),",
     'which adds it; needs --bootstrap. With a ledger key the node replicates once `run` starts;',
-    'to write, an admin runs `autoledger add-writer <writer-key>` on their node.'
+    'to write, an admin runs `autoledger add-writer <writer-key>` on their node. A --mirror node never writes.'
   ],
   async run(ctx) {
     const code = str(ctx, 'invite')
     if (code !== undefined) return joinInvite(ctx, code)
     if (ctx.positionals.length === 0) throw usageError('give a ledger key, or --invite <code>')
     const key = hexKey(ctx.positionals[0], 'ledger key')
-    const { bootstrap, ...keys } = await joinLedger(ctx.dir, key, networkFlags(ctx))
+    const flags = { ...networkFlags(ctx), ...(ctx.values.mirror === true ? { mirror: true } : {}) }
+    const { bootstrap, mirror, ...keys } = await joinLedger(ctx.dir, key, flags)
+    const next = `next: autoledger run --dir ${displayDir(ctx.dir)}${bootstrap === null ? ' --bootstrap <host:port>' : ''}`
+    if (mirror) {
+      ctx.out.item({ key, dir: keys.dir, mode: 'mirror' }, () =>
+        ctx.out.table([
+          ['ledger key', key],
+          ['mode', 'read-only mirror'],
+          ['data dir', displayDir(ctx.dir)]
+        ])
+      )
+      if (!ctx.out.json) ctx.out.note(next)
+      return
+    }
     printKeys(ctx, keys)
     if (!ctx.out.json) {
-      ctx.out.note(
-        `next: autoledger run --dir ${displayDir(ctx.dir)}${bootstrap === null ? ' --bootstrap <host:port>' : ''}`
-      )
+      ctx.out.note(next)
       ctx.out.note(`then an admin runs: autoledger add-writer ${keys.writerKey}`)
     }
   }
@@ -148,6 +165,10 @@ export const join: Command = {
 
 async function joinInvite(ctx: CommandContext, code: string): Promise<void> {
   if (ctx.positionals.length > 0) throw usageError('give either a ledger key or --invite, not both')
+  if (ctx.values.mirror === true)
+    throw usageError(
+      '--invite joins as a writer; a mirror joins by ledger key: join <ledger-key> --mirror'
+    )
   const keys = await joinByInvite(ctx.dir, code, networkFlags(ctx), {
     timeout: int(ctx, 'timeout') ?? DEFAULT_JOIN_TIMEOUT_MS,
     onStep: (text) => {

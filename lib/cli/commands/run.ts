@@ -120,6 +120,7 @@ export const run: Command = {
       key: status.key,
       writerKey: status.writerKey,
       writable: status.writable,
+      mode: status.mode,
       role: status.role,
       dir: ctx.dir
     }
@@ -128,6 +129,7 @@ export const run: Command = {
       key: status.key,
       writerKey: status.writerKey,
       writable: status.writable,
+      mode: status.mode,
       role: status.role,
       length: status.length,
       durable: daemon.durable

@@ -32,8 +32,13 @@ export const status: Command = {
       const role = s.role === null ? 'not a member' : `${s.role}${s.indexer ? ', indexer' : ''}`
       return ctx.out.table([
         ['ledger', s.key],
-        ['writer key', s.writerKey],
-        ['role', `${role}${s.writable ? '' : ' (not writable yet)'}`],
+        ...(s.mode === 'mirror'
+          ? [['mode', 'read-only mirror']]
+          : [
+              ['writer key', s.writerKey],
+              ['mode', s.mode],
+              ['role', `${role}${s.writable ? '' : ' (not writable yet)'}`]
+            ]),
         ['view key', s.viewKey],
         ['length', String(s.length)],
         ['head', s.head],

@@ -61,6 +61,7 @@ async function pollStatus() {
   text('head-hash', s.head)
   text('final-length', s.finalLength)
   text('final-hash', s.finalHead)
+  text('mode', s.mode)
   text('peers', s.peers)
   text('pending', s.pending)
   text('reorders', s.reorders)
