@@ -12,6 +12,12 @@ export interface LedgerNodeOptions {
   storage: string | Corestore
   /** Key of the ledger to join (hex or bytes). Omit to create a new ledger or reopen the one in `storage`. */
   key?: KeyInput | null
+  /**
+   * A private ledger's encryption key (32 bytes, or 64 hex characters): every writer log and view is
+   * encrypted with it. A new private ledger takes a fresh one from `newEncryptionKey()`; a joiner
+   * needs the same key. Omit it to reopen a store, private or not (the store keeps its key).
+   */
+  encryptionKey?: KeyInput | null
   /** Indexer acknowledgement interval in ms. Default DEFAULT_ACK_INTERVAL_MS. */
   ackInterval?: number
   /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */

@@ -22,6 +22,8 @@ export interface Status {
   viewKey: string
   /** Key of the entry log core. */
   logKey: string
+  /** Whether the ledger is private: its blocks are encrypted, readable only with its key. */
+  private: boolean
   writable: boolean
   role: 'admin' | 'writer' | null
   indexer: boolean
@@ -83,6 +85,7 @@ export async function readStatus(
     writerKey,
     viewKey: b4a.toString(base.view.state.core.key, 'hex'),
     logKey: b4a.toString(base.view.log.key, 'hex'),
+    private: base.encryptionKey !== null,
     writable: base.writable,
     role: self?.role ?? null,
     indexer: base.isIndexer,

@@ -23,6 +23,8 @@ declare module 'autobase' {
       fastForward?: boolean
       /** How far (in system blocks) the base must be behind the latest signed state before it fast-forwards (the project's autobase patch; default 16). */
       fastForwardMinimum?: number
+      /** Encrypt every writer log and view with this key (a store that already holds one keeps its own). */
+      encryptionKey?: Buffer
     }
   }
 
@@ -30,6 +32,8 @@ declare module 'autobase' {
     constructor(store: Corestore, key: Uint8Array | null, opts: Autobase.Options<V>)
     readonly key: Buffer
     readonly discoveryKey: Buffer
+    /** The key the ledger's blocks are encrypted with, or null for a ledger in the clear. */
+    readonly encryptionKey: Buffer | null
     readonly local: Hypercore
     /** The corestore the base was given (writer cores are opened from it by key). */
     readonly store: Corestore
