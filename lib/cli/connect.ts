@@ -46,7 +46,11 @@ export async function withLedger<T>(dir: string, fn: (conn: Connection) => Promi
     try {
       // Loaded here, not at start-up: a command that talks to a daemon never needs the storage stack.
       const { openLocal } = await import('../api/local.js')
-      local = await openLocal(paths, { key: config.key, durable: config.durable ?? true })
+      local = await openLocal(paths, {
+        key: config.key,
+        durable: config.durable ?? true,
+        private: config.private
+      })
     } catch (err) {
       // A daemon that is starting holds the lock before it announces itself; a command may be finishing.
       if (codeOf(err) === 'LOCKED' && Date.now() < deadline) {

@@ -108,9 +108,17 @@ export class Daemon extends ReadyResource {
     // Takes the directory's lock, waiting a little for a command that holds it.
     this.local = await openForDaemon(
       this.paths,
-      { key: config.key, network: dht, blocked: config.blocked, durable: this.durable },
+      {
+        key: config.key,
+        network: dht,
+        blocked: config.blocked,
+        durable: this.durable,
+        private: config.private
+      },
       this.log
     )
+    if (this.local.secretTightened)
+      this.log.warn('secret-permissions-fixed', { file: this.paths.secret, mode: '0600' })
     const node = this.local.node
     // Keep the DHT port the node got on its first run: after a crash, peers' routing tables and the
     // bootstrap node still point at it, where a new port would leave them a dead entry to time out on.

@@ -17,6 +17,8 @@ export function dataPaths(dir: string) {
     store: path.join(dir, 'store'),
     lock: path.join(dir, 'lock'),
     token: path.join(dir, 'token'),
+    /** A private ledger's encryption key (hex, mode 0600). */
+    secret: path.join(dir, 'secret'),
     announce: path.join(dir, 'daemon.json')
   }
 }
@@ -46,6 +48,8 @@ export interface NodeConfig {
   blocked: string[]
   /** Sync each write to disk before acknowledging it (LedgerNodeOptions.durable). Null: true. */
   durable: boolean | null
+  /** Whether the ledger is private: its key is in `<dir>/secret`. False in configs older than it. */
+  private: boolean
 }
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
@@ -53,11 +57,12 @@ export type ConfigFlags = Partial<
   Pick<NodeConfig, 'bootstrap' | 'host' | 'dhtPort' | 'reachable' | 'http' | 'durable'>
 >
 
-export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
+export function newConfig(key: string, flags: ConfigFlags, isPrivate = false): NodeConfig {
   return applyFlags(
     {
       version: CONFIG_VERSION,
       key,
+      private: isPrivate,
       bootstrap: null,
       host: null,
       dhtPort: null,
@@ -144,6 +149,7 @@ function checkConfig(v: unknown, file: string): NodeConfig {
   optional('reachable', 'boolean')
   optional('http', 'string')
   optional('durable', 'boolean')
+  optional('private', 'boolean')
   if (typeof c.bootstrap === 'string') {
     try {
       parseBootstrap(c.bootstrap)
@@ -180,7 +186,8 @@ function checkConfig(v: unknown, file: string): NodeConfig {
     reachable: (c.reachable as boolean | undefined) ?? null,
     http: (c.http as string | undefined) ?? null,
     blocked: (c.blocked as string[] | undefined) ?? [],
-    durable: (c.durable as boolean | undefined) ?? null
+    durable: (c.durable as boolean | undefined) ?? null,
+    private: c.private === true
   }
 }
 
