@@ -33,6 +33,7 @@ export const status: Command = {
       return ctx.out.table([
         ['ledger', s.key],
         ['writer key', s.writerKey],
+        ['private', s.private ? 'yes' : 'no'],
         ['role', `${role}${s.writable ? '' : ' (not writable yet)'}`],
         ['view key', s.viewKey],
         ['length', String(s.length)],
