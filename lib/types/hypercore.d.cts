@@ -19,6 +19,8 @@ declare module 'hypercore' {
     readonly contiguousLength: number
     readonly fork: number
     readonly manifest: Verifier.Manifest | null
+    /** The session's block encryption (a private ledger's views and logs), or null. */
+    readonly encryption: unknown
     /** The session's internal state: for hypercore's own MerkleTree functions, and its storage's batched block reads. */
     readonly state: {
       storage: {
