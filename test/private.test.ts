@@ -14,6 +14,7 @@ import { cli } from './helpers/cli.js'
 import { startBootstrap, startDaemon } from './helpers/daemon.js'
 import { DoubleApplyNode } from './helpers/skewed-apply.js'
 import { STEP_TIMEOUT_MS } from './helpers/timeouts.js'
+import { countFastForwards, writeUntil } from './helpers/system-blocks.js'
 
 /** Strings only the writer's transactions hold: an account name, a record key, its value, a memo. */
 const WRITTEN = ['acct-0f5e9c2b7d41', 'rec-7f3a1e8b92c4', 'value-93c1d7a2e6f0', 'memo-5d2e8b1f4a97']
@@ -162,6 +163,22 @@ test('private - two nodes with the key replicate to the same head; verify and en
   await c.update()
   t.is(c.length, 0, 'it holds the blocks and reads no entry')
   t.is(c.encrypted, false)
+})
+
+test('private - a fresh follower with the key fast-forwards to the signed state of a private ledger, to the same final head', async (t) => {
+  const encryptionKey = newEncryptionKey()
+  const a = await createNode(t, { encryptionKey })
+  await writeUntil(a, 800) // past the catch-up threshold (see fast-forward.test.ts)
+  const b = await createNode(t, { key: a.key, encryptionKey })
+  const jumps = countFastForwards(b)
+  link(a, b)
+  const hash = await converged([a, b], { final: true, length: a.length })
+  t.ok(jumps.count >= 1, `the follower fast-forwarded (${jumps.count})`)
+  t.is((await b.head()).hash, hash)
+  const last = (await a.entry(a.length - 1))?.tx
+  const key = last?.type === 'put' ? last.key : ''
+  t.alike(await b.get(key), await a.get(key), 'it reads the last record')
+  t.ok((await b.get(key)) !== null)
 })
 
 test('private - a writer whose indexer signed a different private ledger raises diverged (it reads the signed view decrypted) and follows it', async (t) => {
