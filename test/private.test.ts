@@ -1,13 +1,11 @@
 import test from 'brittle'
 import path from 'path'
 import fs from 'fs/promises'
-import Corestore from 'corestore'
-import Hyperswarm from 'hyperswarm'
 import b4a from 'b4a'
 import { LedgerNode, newEncryptionKey, verifyEntryProof } from '../lib/index.js'
 import { converged, createNode, link } from './helpers/nodes.js'
 import { tmpdir } from './helpers/temp.js'
-import { loopbackTestnet, LOOPBACK } from './helpers/loopback.js'
+import { loopbackTestnet, outsideStore, LOOPBACK } from './helpers/loopback.js'
 import type { LoopbackTestnet } from './helpers/loopback.js'
 import { until, untilWritable } from './helpers/wait.js'
 import { cli } from './helpers/cli.js'
@@ -59,13 +57,7 @@ async function plainRead(
   ]
   const lengths = await Promise.all(keys.map((key) => heldLength(node, key)))
 
-  const store = new Corestore(await tmpdir(t))
-  const swarm = new Hyperswarm({ dht: testnet.createNode() })
-  t.teardown(async () => {
-    await swarm.destroy()
-    await store.close()
-  })
-  swarm.on('connection', (conn: Hyperswarm.Connection) => store.replicate(conn))
+  const { store, swarm } = await outsideStore(t, testnet)
   const cores = keys.map((key) => store.get({ key }))
   await Promise.all(cores.map((core) => core.ready()))
   swarm.join(node.discoveryKey, { server: false, client: true })
@@ -105,9 +97,10 @@ test('private - a plain reader with the ledger and core keys downloads every blo
   const secret = await writeValues(t, testnet, newEncryptionKey())
   t.ok(secret.encrypted)
   const blocks = await plainRead(t, testnet, secret)
-  t.ok(blocks.length >= 4 && blocks.every((b) => b !== null && b.byteLength > 0))
-  t.comment(`downloaded ${blocks.length} blocks (${open.length} entries)`)
-  t.is(blocks.length, openBlocks.length, 'as many blocks as of the plain ledger')
+  t.ok(
+    blocks.length > secret.length && blocks.every((b) => b !== null && b.byteLength > 0),
+    `it downloaded ${blocks.length} blocks, more than the ${secret.length} entries`
+  )
   t.alike(found(blocks), [], 'no written value in any block of the private ledger')
 })
 
