@@ -42,9 +42,9 @@ export interface ScratchInit {
 type Reply = { id: number; value?: unknown; error?: string }
 
 /**
- * Open a node that derives the ledger `key` (encrypted with `encryptionKey`, if private) from scratch in `dir` (no network, no fast-forward,
- * replicating only with `source`) in a worker thread of its own: it applies while this thread
- * serves it the blocks.
+ * Open a node that derives the ledger `key` (a private one with its `encryptionKey`) from scratch
+ * in `dir` (no network, no fast-forward, replicating only with `source`) in a worker thread of its
+ * own: it applies while this thread serves it the blocks.
  */
 export async function openScratch(
   source: Autobase<LedgerView>,
