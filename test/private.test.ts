@@ -3,6 +3,7 @@ import path from 'path'
 import fs from 'fs/promises'
 import b4a from 'b4a'
 import { LedgerNode, newEncryptionKey, verifyEntryProof } from '../lib/index.js'
+import type { Status } from '../lib/index.js'
 import { converged, createNode, link } from './helpers/nodes.js'
 import { tmpdir } from './helpers/temp.js'
 import { loopbackTestnet, outsideStore, LOOPBACK } from './helpers/loopback.js'
@@ -302,4 +303,41 @@ test('private - CLI: init --private writes a 0600 key file it never prints; stat
     outputs.some((o) => o.includes(secret)),
     'the key is in no output, status, metrics or daemon log line'
   )
+})
+
+test('private - two daemons in their own processes replicate a private ledger over hyperswarm to the same final head', async (t) => {
+  const bootstrap = await startBootstrap(t)
+  const root = await tmpdir(t)
+  const [a, b] = [path.join(root, 'a'), path.join(root, 'b')]
+  const status = async (dir: string): Promise<Status> =>
+    (await cli(['status', '--json', '--dir', dir])).lines[0] as Status
+  const { key } = (await cli(['init', '--private', '--json', '--dir', a, '--bootstrap', bootstrap]))
+    .lines[0] as { key: string }
+  const joined = await cli([
+    'join',
+    key,
+    '--json',
+    '--dir',
+    b,
+    '--bootstrap',
+    bootstrap,
+    '--secret-file',
+    path.join(a, 'secret')
+  ])
+  const { writerKey } = joined.lines[0] as { writerKey: string }
+  await startDaemon(t, a)
+  await startDaemon(t, b)
+  t.is((await cli(['add-writer', writerKey, '--dir', a])).code, 0)
+  await until(async () => ((await status(b)).writable ? true : null), 'b to become writable')
+  t.is((await cli(['put', WRITTEN[1], WRITTEN[2], '--dir', b])).code, 0)
+  const [sa, sb] = await until(async () => {
+    const both = await Promise.all([status(a), status(b)])
+    return both.every((s) => s.finalLength === 3 && s.private) &&
+      both[0].finalHead === both[1].finalHead
+      ? both
+      : null
+  }, 'both daemons to be final at length 3 with the same head')
+  t.is(sa.finalHead, sb.finalHead, 'the same final head hash')
+  const got = await cli(['get', WRITTEN[1], '--json', '--dir', a])
+  t.ok(got.stdout.includes(WRITTEN[2]), "a reads b's record")
 })
