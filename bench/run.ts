@@ -21,6 +21,7 @@ import { catchupScenario } from './scenarios/catchup.js'
 import { footprintScenario } from './scenarios/footprint.js'
 import { orbitdbScenario } from './scenarios/orbitdb.js'
 import { durabilityScenario } from './scenarios/durability.js'
+import { privateScenario } from './scenarios/private.js'
 import { proofsScenario } from './scenarios/proofs.js'
 import { profileRun } from './scenarios/profile.js'
 
@@ -37,6 +38,7 @@ const SCENARIO_FNS: Record<ScenarioName, Scenario> = {
   catchup: catchupScenario,
   footprint: footprintScenario,
   durability: durabilityScenario,
+  private: privateScenario,
   proofs: proofsScenario,
   orbitdb: orbitdbScenario
 }

@@ -12,6 +12,7 @@
 
 export { LedgerNode } from './node/node.js'
 export { DEFAULT_ACK_INTERVAL_MS } from './node/options.js'
+export { newEncryptionKey } from './node/encryption.js'
 export { DEFAULT_MAX_PENDING, BUSY_WAIT_MS } from './node/backlog.js'
 export type {
   LedgerNodeOptions,

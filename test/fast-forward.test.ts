@@ -1,29 +1,11 @@
 import test from 'brittle'
 import { createNode, link, converged } from './helpers/nodes.js'
-import type { LedgerNode } from '../lib/index.js'
 import {
   fastForwardMinimum,
   CATCH_UP_FAST_FORWARD_MINIMUM,
   LIVE_FAST_FORWARD_MINIMUM
 } from '../lib/node/fast-forward.js'
-
-/** Autobase system blocks this node has applied (its own derivation). */
-function systemLength(node: LedgerNode): number {
-  return node.base.core.length
-}
-
-/** One transaction at a time (each adds system blocks) until the writer's system core holds `length` blocks. */
-async function writeUntil(node: LedgerNode, length: number): Promise<void> {
-  for (let i = 0; systemLength(node) < length; i++) {
-    await node.submit({ type: 'put', key: `k${node.length}-${i}`, value: i })
-  }
-}
-
-function countFastForwards(node: LedgerNode): { count: number } {
-  const seen = { count: 0 }
-  node.on('fast-forward', () => seen.count++)
-  return seen
-}
+import { countFastForwards, systemLength, writeUntil } from './helpers/system-blocks.js'
 
 test('fast-forward - the threshold is low only while the signed state is further ahead than all the node applied', (t) => {
   t.is(fastForwardMinimum(0, 0), LIVE_FAST_FORWARD_MINIMUM, 'a new ledger, nothing signed ahead')

@@ -1,7 +1,7 @@
 import test from 'brittle'
 import c from 'compact-encoding'
 import BlindPairing from 'blind-pairing'
-import { LedgerNode, LedgerError } from '../lib/index.js'
+import { LedgerNode, LedgerError, newEncryptionKey } from '../lib/index.js'
 import type { LedgerNodeOptions } from '../lib/index.js'
 import { encodeInviteCode, decodeInviteCode } from '../lib/node/invite-code.js'
 import { pairWithInvite } from '../lib/node/invites.js'
@@ -164,4 +164,26 @@ test('invite - a node that paired but stopped before it synced can pair again wi
   t.is((await admin.invite(invite.id))?.used, 1, 'without a second use')
   const other = await refusal(t, invite.code, network)
   t.is(other, 'INVITE_USED', 'another node still gets INVITE_USED')
+})
+
+test('invite - a private ledger: the invite carries its key, past the secret gate, and the joined node reads and writes', async (t) => {
+  const testnet = await loopbackTestnet(t)
+  const network = { bootstrap: testnet.bootstrap, host: LOOPBACK }
+  const admin = await createNode(t, { network, encryptionKey: newEncryptionKey() })
+  await admin.submit({ type: 'put', key: 'secret-record', value: 'only members read this' })
+  const invite = await admin.createInvite()
+  const b = await join(t, invite.code, network)
+  t.ok(b.encrypted, 'the joined node opened the ledger encrypted')
+  t.alike(b.encryptionKey, admin.encryptionKey, 'with the key the admin handed over')
+  await converged([admin, b])
+  t.alike(
+    (await b.get('secret-record'))?.value,
+    'only members read this',
+    'it reads what was there'
+  )
+  const receipt = await b.submit({ type: 'put', key: 'from-b', value: 1 })
+  await admin.waitForTransaction(receipt.id, { author: b.writerKey })
+  const hash = await converged([admin, b])
+  t.ok(hash.length === 64, 'both hold the same head')
+  t.is(admin.peers, 1, 'the joined node passed the secret gate')
 })

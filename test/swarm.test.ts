@@ -1,12 +1,9 @@
 import test from 'brittle'
-import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
-import Hyperswarm from 'hyperswarm'
 import b4a from 'b4a'
 import type { LedgerNode } from '../lib/index.js'
 import { converged, createNode } from './helpers/nodes.js'
-import { tmpdir } from './helpers/temp.js'
-import { loopbackTestnet, LOOPBACK } from './helpers/loopback.js'
+import { loopbackTestnet, outsideStore, LOOPBACK } from './helpers/loopback.js'
 import { until, untilWritable } from './helpers/wait.js'
 
 test('swarm - three nodes over hyperswarm on a loopback testnet converge, and a plain Hyperbee reads the signed view', async (t) => {
@@ -42,13 +39,7 @@ test('swarm - three nodes over hyperswarm on a loopback testnet converge, and a 
   t.comment('head', hash)
 
   // A plain Hyperbee on another store, replicating over the same swarm, reads the signed view by key.
-  const store = new Corestore(await tmpdir(t))
-  const swarm = new Hyperswarm({ dht: testnet.createNode() })
-  t.teardown(async () => {
-    await swarm.destroy()
-    await store.close()
-  })
-  swarm.on('connection', (conn: Hyperswarm.Connection) => store.replicate(conn))
+  const { store, swarm } = await outsideStore(t, testnet)
   const status = await a.status()
   const bee = new Hyperbee(store.get({ key: b4a.from(status.viewKey, 'hex') }), {
     keyEncoding: 'binary',

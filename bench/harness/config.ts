@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'catchup',
   'footprint',
   'durability',
+  'private',
   'proofs',
   'orbitdb'
 ] as const

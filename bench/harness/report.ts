@@ -40,6 +40,46 @@ export function figure(
   }
 }
 
+/** One measure of a scenario that runs two setups in each run (the first, then the second, or alternating). */
+export interface PairedMeasure<R> {
+  /** Figure keys: `<key><First>`, `<key><Second>` (setup names capitalized) and `<key>Ratio`. */
+  key: string
+  label: string
+  unit: string
+  better: Figure['better']
+  pick: (run: R) => number
+}
+
+/**
+ * Each setup's figure and the ratio of the first to the second within each run, labelled
+ * `<label>, <setup label>` and `<label>: <ratio label>`.
+ */
+export function pairedFigures<S extends string, R>(
+  runs: Array<Record<S, R>>,
+  [first, second]: [S, S],
+  labels: Record<S | 'ratio', string>,
+  { key, label, unit, better, pick }: PairedMeasure<R>
+): Record<string, Figure> {
+  const name = (setup: string): string => key + setup[0].toUpperCase() + setup.slice(1)
+  const of = (setup: S): Figure =>
+    figure(
+      `${label}, ${labels[setup]}`,
+      unit,
+      runs.map((r) => pick(r[setup])),
+      better
+    )
+  return {
+    [name(first)]: of(first),
+    [name(second)]: of(second),
+    [`${key}Ratio`]: figure(
+      `${label}: ${labels.ratio}`,
+      'x',
+      runs.map((r) => pick(r[first]) / pick(r[second])),
+      better
+    )
+  }
+}
+
 export function meetsTarget(f: Figure): boolean | null {
   if (f.target === undefined || Number.isNaN(f.spread.median)) return null
   return f.better === 'higher'

@@ -35,6 +35,8 @@ export interface LedgerOpenParams {
   maxPending?: number
   /** LedgerNodeOptions.durable (default true: every block is synced to disk before its submits resolve). */
   durable?: boolean
+  /** LedgerNodeOptions.encryptionKey (hex): a private ledger. */
+  encryptionKey?: string
 }
 
 export interface HeadReport {
@@ -132,7 +134,8 @@ export class LedgerPeer implements LedgerPeerApi {
       ...(p.ackInterval === undefined ? {} : { ackInterval: p.ackInterval }),
       ...(p.fastForward === undefined ? {} : { fastForward: p.fastForward }),
       ...(p.maxPending === undefined ? {} : { maxPending: p.maxPending }),
-      ...(p.durable === undefined ? {} : { durable: p.durable })
+      ...(p.durable === undefined ? {} : { durable: p.durable }),
+      ...(p.encryptionKey === undefined ? {} : { encryptionKey: p.encryptionKey })
     })
     this.node.on('fast-forward', () => this.fastForwards++)
     await this.node.ready()

@@ -6,7 +6,7 @@ import type { BenchContext } from '../harness/context.js'
 import { setupTransactions, setupLength, workloadSlices } from '../harness/workload.js'
 import { percentiles } from '../harness/stats.js'
 import type { Percentiles } from '../harness/stats.js'
-import { figure } from '../harness/report.js'
+import { pairedFigures } from '../harness/report.js'
 import type { ScenarioReport, Figure } from '../harness/report.js'
 
 /** Closed-loop clients in the concurrent phase: each waits for its acknowledgement before the next submit. */
@@ -23,8 +23,15 @@ export interface DurabilityRun {
   clientsTxPerSec: number
 }
 
-/** One node alone, no network, with or without a sync per block: the same three phases in one process. */
-async function durabilityRun(ctx: BenchContext, durable: boolean): Promise<DurabilityRun> {
+/**
+ * One node alone, no network, with or without a sync per block: the same three phases in one
+ * process. With `encryptionKey` (hex) the ledger is private (the private scenario).
+ */
+export async function durabilityRun(
+  ctx: BenchContext,
+  durable: boolean,
+  encryptionKey: string | null = null
+): Promise<DurabilityRun> {
   const { config } = ctx
   const timeoutMs = runTimeout(config)
   const sizes = {
@@ -37,7 +44,12 @@ async function durabilityRun(ctx: BenchContext, durable: boolean): Promise<Durab
     const peer = PeerProcess.start<LedgerPeerApi>(defer, 'ledger', {
       name: durable ? 'durable' : 'not-durable'
     })
-    await peer.call('open', { dir: path.join(dir, 'node'), bootstrap: null, durable })
+    await peer.call('open', {
+      dir: path.join(dir, 'node'),
+      bootstrap: null,
+      durable,
+      ...(encryptionKey === null ? {} : { encryptionKey })
+    })
     await peer.call('submit', { txs: setupTransactions([], config.accounts, 1) })
     let length = setupLength(1, config.accounts)
     await peer.call('waitLength', { length, final: true, timeoutMs })
@@ -93,26 +105,13 @@ export async function durabilityScenario(
     unit: string,
     better: Figure['better'],
     pick: (r: DurabilityRun) => number
-  ): Record<string, Figure> => ({
-    [`${key}Durable`]: figure(
-      `${label}, durable`,
-      unit,
-      runs.map((r) => pick(r.durable)),
-      better
-    ),
-    [`${key}Fast`]: figure(
-      `${label}, durable: false`,
-      unit,
-      runs.map((r) => pick(r.fast)),
-      better
-    ),
-    [`${key}Ratio`]: figure(
-      `${label}: durable / not (same run)`,
-      'x',
-      runs.map((r) => pick(r.durable) / pick(r.fast)),
-      better
+  ): Record<string, Figure> =>
+    pairedFigures(
+      runs,
+      ['durable', 'fast'],
+      { durable: 'durable', fast: 'durable: false', ratio: 'durable / not (same run)' },
+      { key, label, unit, better, pick }
     )
-  })
   const figures = {
     ...both(
       'window',

@@ -6,10 +6,13 @@ import { DirLock } from '../datadir/lock.js'
 import { LedgerError, isStoreLockError, isDiskFull, messageOf } from '../errors.js'
 import { notADirectory } from '../datadir/config.js'
 import type { DataPaths } from '../datadir/config.js'
+import { loadSecret } from '../datadir/secret.js'
 
 export interface LocalNode {
   node: LedgerNode
   api: LedgerApi
+  /** The private ledger's key file was readable by others and has been set to 0600. */
+  secretTightened: boolean
   /** Close the node (network, then base, then store) and release the directory. Safe to call twice. */
   close(): Promise<void>
 }
@@ -27,6 +30,10 @@ export interface OpenLocalOptions {
   mirror?: boolean
   /** Sync each write to disk before acknowledging it (the config's `durable`). Default true. */
   durable?: boolean
+  /** The ledger is private (the config's `private`): open it with the key in `<dir>/secret`. */
+  private?: boolean
+  /** LedgerNodeOptions.requireSecret (the config's `requireSecret`). Default true. */
+  requireSecret?: boolean
 }
 
 /**
@@ -49,13 +56,22 @@ async function openNode(
   lock: DirLock,
   opts: OpenLocalOptions
 ): Promise<LocalNode> {
+  let secret: Awaited<ReturnType<typeof loadSecret>> | null = null
+  try {
+    if (opts.private === true) secret = await loadSecret(paths.secret)
+  } catch (err) {
+    await lock.release()
+    throw err
+  }
   const node = new LedgerNode({
     storage: paths.store,
+    ...(secret === null ? {} : { encryptionKey: secret.key }),
     ...(opts.key === undefined ? {} : { key: opts.key }),
     network: opts.network ?? false,
     blocked: opts.blocked ?? [],
     allow: opts.allow ?? null,
     mirror: opts.mirror ?? false,
+    requireSecret: opts.requireSecret ?? true,
     durable: opts.durable ?? true
   })
   try {
@@ -69,12 +85,15 @@ async function openNode(
         `the store in ${paths.dir} is open in another process: stop it first`,
         { cause: err }
       )
+    if (secret !== null && err instanceof LedgerError && err.code === 'INVALID_ARGUMENT')
+      throw new LedgerError('BAD_CONFIG', `${paths.secret}: ${err.message}`, { cause: err })
     throw err
   }
   let closing: Promise<void> | null = null
   return {
     node,
     api: new LedgerApi(node),
+    secretTightened: secret?.tightened ?? false,
     close: () => (closing ??= node.close().finally(() => lock.release()))
   }
 }

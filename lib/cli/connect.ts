@@ -49,7 +49,8 @@ export async function withLedger<T>(dir: string, fn: (conn: Connection) => Promi
       local = await openLocal(paths, {
         key: config.key,
         durable: config.durable ?? true,
-        mirror: config.mirror
+        mirror: config.mirror,
+        private: config.private
       })
     } catch (err) {
       // A daemon that is starting holds the lock before it announces itself; a command may be finishing.

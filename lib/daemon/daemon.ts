@@ -114,10 +114,14 @@ export class Daemon extends ReadyResource {
         blocked: config.blocked,
         allow: config.allow,
         mirror: config.mirror,
-        durable: this.durable
+        requireSecret: config.requireSecret ?? true,
+        durable: this.durable,
+        private: config.private
       },
       this.log
     )
+    if (this.local.secretTightened)
+      this.log.warn('secret-permissions-fixed', { file: this.paths.secret, mode: '0600' })
     const node = this.local.node
     // Keep the DHT port the node got on its first run: after a crash, peers' routing tables and the
     // bootstrap node still point at it, where a new port would leave them a dead entry to time out on.

@@ -17,6 +17,8 @@ export function dataPaths(dir: string) {
     store: path.join(dir, 'store'),
     lock: path.join(dir, 'lock'),
     token: path.join(dir, 'token'),
+    /** A private ledger's encryption key (hex, mode 0600). */
+    secret: path.join(dir, 'secret'),
     announce: path.join(dir, 'daemon.json')
   }
 }
@@ -50,6 +52,10 @@ export interface NodeConfig {
   mirror: boolean
   /** Sync each write to disk before acknowledging it (LedgerNodeOptions.durable). Null: true. */
   durable: boolean | null
+  /** Whether the ledger is private: its key is in `<dir>/secret`. False in configs older than it. */
+  private: boolean
+  /** A private ledger replicates only with peers that prove they hold its key (LedgerNodeOptions.requireSecret). Null: true. */
+  requireSecret: boolean | null
 }
 
 /** Settings a command line may change. Undefined leaves the saved value alone. */
@@ -60,11 +66,12 @@ export type ConfigFlags = Partial<
   >
 >
 
-export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
+export function newConfig(key: string, flags: ConfigFlags, isPrivate = false): NodeConfig {
   return applyFlags(
     {
       version: CONFIG_VERSION,
       key,
+      private: isPrivate,
       bootstrap: null,
       host: null,
       dhtPort: null,
@@ -72,6 +79,7 @@ export function newConfig(key: string, flags: ConfigFlags): NodeConfig {
       http: null,
       blocked: [],
       allow: null,
+      requireSecret: null,
       mirror: false,
       durable: null
     },
@@ -163,6 +171,8 @@ function checkConfig(v: unknown, file: string): NodeConfig {
   optional('http', 'string')
   optional('durable', 'boolean')
   optional('mirror', 'boolean')
+  optional('requireSecret', 'boolean')
+  optional('private', 'boolean')
   if (typeof c.bootstrap === 'string') {
     try {
       parseBootstrap(c.bootstrap)
@@ -208,7 +218,9 @@ function checkConfig(v: unknown, file: string): NodeConfig {
     blocked: (c.blocked as string[] | undefined) ?? [],
     allow: (c.allow as string[] | null | undefined) ?? null,
     mirror: (c.mirror as boolean | undefined) ?? false,
-    durable: (c.durable as boolean | undefined) ?? null
+    durable: (c.durable as boolean | undefined) ?? null,
+    private: c.private === true,
+    requireSecret: (c.requireSecret as boolean | undefined) ?? null
   }
 }
 

@@ -47,6 +47,8 @@ import { proveEntry } from './prove.js'
 import { repairInterruptedCreate } from './store-files.js'
 import { verifyLedger } from './verify.js'
 import { openScratch } from './scratch.js'
+import { checkStoredEncryption } from './encryption.js'
+import { parseEncryptionKey } from '../proof/decrypt.js'
 import type { VerifyOptions, VerifyReport } from './verify.js'
 import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './options.js'
 import type {
@@ -136,9 +138,13 @@ export class LedgerNode extends ReadyResource {
   get writable(): boolean {
     return this.base.writable
   }
-  /** The key a private ledger's blocks are encrypted with, or null for a public ledger. Never log it. */
+  /** Whether the ledger is private: its blocks are encrypted (see LedgerNodeOptions.encryptionKey). */
+  get encrypted(): boolean {
+    return this.base.encryptionKey !== null
+  }
+  /** A private ledger's encryption key, or null. Secret: anyone holding it can read the ledger. */
   get encryptionKey(): Buffer | null {
-    return this.base.encryptionKey ?? null
+    return this.base.encryptionKey
   }
   /** Key of the state hyperbee (the queryable view). */
   get viewKey(): Buffer {
@@ -176,7 +182,13 @@ export class LedgerNode extends ReadyResource {
     try {
       const bootstrap =
         key === undefined || key === null ? null : requireId('ledger key', key, 'ledger key')
-      const base = new Autobase<LedgerView>(this.store.namespace('autoledger'), bootstrap, {
+      const encryptionKey = this.opts.encryptionKey
+        ? parseEncryptionKey(this.opts.encryptionKey)
+        : null
+      const namespace = this.store.namespace('autoledger')
+      await checkStoredEncryption(namespace, encryptionKey)
+      const base = new Autobase<LedgerView>(namespace, bootstrap, {
+        ...(encryptionKey === null ? {} : { encryptionKey }),
         open: openView,
         apply: this.timed(this.createApply()),
         close: closeView,
@@ -270,7 +282,7 @@ export class LedgerNode extends ReadyResource {
           keyPair,
           blocked,
           allow: this.opts.allow?.map(swarmKeyHex) ?? null,
-          secret: this.encryptionKey,
+          secret: this.opts.requireSecret === false ? null : this.encryptionKey,
           // A joining node holds no secret until an admin answers its invite: let it stay to pair.
           admitStranger: () => this.inviteDesk?.hasOpenInvites ?? false,
           onPeers
@@ -716,7 +728,7 @@ export class LedgerNode extends ReadyResource {
         base: this.base,
         finalLength: this.finalLength,
         canFetch: this.network !== null,
-        openScratch: (dir) => openScratch(this.base, this.key, dir)
+        openScratch: (dir) => openScratch(this.base, this.key, this.encryptionKey, dir)
       },
       opts
     )

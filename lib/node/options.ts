@@ -13,6 +13,13 @@ export interface LedgerNodeOptions {
   storage: string | Corestore
   /** Key of the ledger to join (hex or bytes). Omit to create a new ledger or reopen the one in `storage`. */
   key?: KeyInput | null
+  /**
+   * A private ledger's encryption key (32 bytes, or 64 hex characters): every writer log and view is
+   * encrypted with it. A new private ledger takes a fresh one from `newEncryptionKey()`; a joiner
+   * needs the same key. Omit it to reopen a store, private or not (the store keeps its key). On the
+   * network it is also the secret a peer must prove it holds before the two replicate.
+   */
+  encryptionKey?: KeyInput | null
   /** Indexer acknowledgement interval in ms. Default DEFAULT_ACK_INTERVAL_MS. */
   ackInterval?: number
   /** Join the swarm with these DHT options, or false (the default) to replicate by hand with `replicate()`. */
@@ -22,10 +29,11 @@ export interface LedgerNodeOptions {
   /** Swarm keys of the only peers to connect with (with `network` only; `block` still wins). Default null: any peer. */
   allow?: KeyInput[] | null
   /**
-   * The encryption key of a private ledger (32 bytes; see the README's Private ledgers). On the
-   * network it is also the secret a peer must prove it holds before the two replicate.
+   * On a private ledger, replicate only with peers that prove they hold its encryption key (see
+   * the README's Who may connect). Default true; false lets any peer that finds the ledger fetch
+   * its blocks, which stay encrypted.
    */
-  encryptionKey?: KeyInput | null
+  requireSecret?: boolean
   /** Follow, keep and serve the whole ledger, never write to it: every submit fails with READ_ONLY_MIRROR. Default false. */
   mirror?: boolean
   /**

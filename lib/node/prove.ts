@@ -69,7 +69,10 @@ export async function proveEntry(
         path: block.block.nodes
       })
       try {
-        verifyEntryProof(base.key, bytes, { indexers: signerWriterKeys(manifest) })
+        verifyEntryProof(base.key, bytes, {
+          indexers: signerWriterKeys(manifest),
+          encryptionKey: base.encryptionKey
+        })
       } catch (err) {
         if (log.length !== length) continue
         throw new LedgerError(

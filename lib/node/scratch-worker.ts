@@ -13,6 +13,7 @@ if (port === null) throw new Error('the scratch derivation runs in a worker thre
 const node = new LedgerNode({
   storage: init.dir,
   key: b4a.from(init.key, 'hex'),
+  encryptionKey: init.encryptionKey,
   fastForward: false,
   durable: false
 })

@@ -34,23 +34,31 @@ export type ScratchNode = ScratchCalls & { close(): Promise<void> }
 export interface ScratchInit {
   dir: string
   key: string
+  /** The private ledger's encryption key (hex), or null. */
+  encryptionKey: string | null
   port: import('worker_threads').MessagePort
 }
 
 type Reply = { id: number; value?: unknown; error?: string }
 
 /**
- * Open a node that derives the ledger `key` from scratch in `dir` (no network, no fast-forward,
- * replicating only with `source`) in a worker thread of its own: it applies while this thread
- * serves it the blocks.
+ * Open a node that derives the ledger `key` (a private one with its `encryptionKey`) from scratch
+ * in `dir` (no network, no fast-forward, replicating only with `source`) in a worker thread of its
+ * own: it applies while this thread serves it the blocks.
  */
 export async function openScratch(
   source: Autobase<LedgerView>,
   key: Uint8Array,
+  encryptionKey: Uint8Array | null,
   dir: string
 ): Promise<ScratchNode> {
   const channel = new MessageChannel()
-  const init: ScratchInit = { dir, key: toHex(key), port: channel.port2 }
+  const init: ScratchInit = {
+    dir,
+    key: toHex(key),
+    encryptionKey: encryptionKey === null ? null : toHex(encryptionKey),
+    port: channel.port2
+  }
   const worker = new Worker(new URL('./scratch-worker.js', import.meta.url), {
     workerData: init,
     transferList: [channel.port2],

@@ -26,6 +26,8 @@ export interface Status {
   viewKey: string
   /** Key of the entry log core. */
   logKey: string
+  /** Whether the ledger is private: its blocks are encrypted, readable only with its key. */
+  private: boolean
   writable: boolean
   /** `mirror`: opened read-only (`mirror: true`); `writer`: can write; `candidate`: may write once an admin adds it. */
   mode: NodeMode
@@ -90,6 +92,7 @@ export async function readStatus(
     writerKey,
     viewKey: b4a.toString(base.view.state.core.key, 'hex'),
     logKey: b4a.toString(base.view.log.key, 'hex'),
+    private: base.encryptionKey !== null,
     writable: base.writable,
     mode: counters.mirror ? 'mirror' : base.writable ? 'writer' : 'candidate',
     role: self?.role ?? null,

@@ -15,7 +15,7 @@ interface TreeNode {
  * The tree hash of a core's first `length` blocks, hashed anew from the bytes this node stores
  * (hypercore's Merkle tree: leaves, parents, roots). It equals the core's own tree hash only if no
  * stored block changed after it was appended, which the tree hash alone cannot tell. Null if a
- * block is not held.
+ * block is not held. It hashes the blocks as stored: encrypted, on a private ledger.
  */
 export async function hashStoredBlocks(
   core: Hypercore,
@@ -25,7 +25,7 @@ export async function hashStoredBlocks(
   for (let start = 0; start < length; start += BATCH) {
     const end = Math.min(length, start + BATCH)
     const blocks = await Promise.all(
-      Array.from({ length: end - start }, (_, i) => core.get(start + i, { wait: false }))
+      Array.from({ length: end - start }, (_, i) => core.get(start + i, { wait: false, raw: true }))
     )
     for (const [i, block] of blocks.entries()) {
       if (block === null) return null

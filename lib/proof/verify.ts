@@ -13,6 +13,7 @@ import type { KeyInput } from '../ledger/ids.js'
 import { decodeEntryProof } from './codec.js'
 import type { EntryProof, TreeNode } from './codec.js'
 import { logViewNamespace, signerWriterKeys } from './signers.js'
+import { decryptLogBlock, parseEncryptionKey } from './decrypt.js'
 
 export interface VerifyProofOptions {
   /**
@@ -25,6 +26,11 @@ export interface VerifyProofOptions {
    * is the hash of its manifest, so it fixes the indexers too.
    */
   logKey?: KeyInput
+  /**
+   * A private ledger's encryption key: its proofs carry the entry as stored, encrypted, and only
+   * the key shows what it says (and which log view its indexers sign).
+   */
+  encryptionKey?: KeyInput | null
 }
 
 /** What a proof showed: this entry is at this position of the ledger, signed by these indexers. */
@@ -58,17 +64,20 @@ export function verifyEntryProof(
     throw new LedgerError('INVALID_ARGUMENT', 'a ledger key is 64 hex characters')
   const trusted = trustedIndexers(ledger, opts.indexers)
   const logKey = opts.logKey === undefined ? null : key('log key', opts.logKey)
+  const encryptionKey = opts.encryptionKey ? parseEncryptionKey(opts.encryptionKey) : null
 
   const proof = decodeEntryProof(bytes)
   if (proof === null) throw invalid('not an entry proof (truncated, altered, or another file)')
   if (!b4a.equals(proof.ledger, ledger))
     throw invalid(`the proof is for ledger ${toHex(proof.ledger)}, not ${toHex(ledger)}`)
 
-  const manifest = viewManifest(proof, ledger)
+  const manifest = viewManifest(proof, ledger, encryptionKey)
   checkSignedTree(proof, manifest)
   checkPath(proof)
-  if (!verifyEntry(proof.entry)) throw invalid("the entry's own hash does not match its bytes")
-  const record = decodeRecord(proof.entry)
+  const entry =
+    encryptionKey === null ? proof.entry : decrypt(proof, manifest, ledger, encryptionKey)
+  if (!verifyEntry(entry)) throw invalid("the entry's own hash does not match its bytes")
+  const record = decodeRecord(entry)
   if (record.seq !== proof.position)
     throw invalid(`the entry says position ${record.seq}, the proof ${proof.position}`)
 
@@ -114,7 +123,11 @@ function key(what: string, input: KeyInput): string {
 }
 
 /** The view's manifest, checked to be a majority multisig of distinct keys over this ledger's log view. */
-function viewManifest(proof: EntryProof, ledger: Uint8Array): Verifier.Manifest {
+function viewManifest(
+  proof: EntryProof,
+  ledger: Uint8Array,
+  encryptionKey: Uint8Array | null
+): Verifier.Manifest {
   let manifest: Verifier.Manifest
   try {
     manifest = Verifier.decodeManifest(proof.manifest)
@@ -130,9 +143,13 @@ function viewManifest(proof: EntryProof, ledger: Uint8Array): Verifier.Manifest 
     throw invalid(`the manifest's quorum ${manifest.quorum} of ${n} is not a majority`)
   const keys = new Set(manifest.signers.map((s) => toHex(s.publicKey)))
   if (keys.size !== n) throw invalid('the manifest names a signer twice')
-  const namespace = logViewNamespace(ledger)
+  const namespace = logViewNamespace(ledger, encryptionKey)
   if (!manifest.signers.every((s) => b4a.equals(s.namespace, namespace)))
-    throw invalid("the manifest's signers do not sign this ledger's log view")
+    throw invalid(
+      encryptionKey === null
+        ? "the manifest's signers do not sign this ledger's log view (a private ledger's proof needs its encryption key)"
+        : "the manifest's signers do not sign the log view of this ledger with this encryption key"
+    )
   return manifest
 }
 
@@ -184,6 +201,20 @@ function checkPath(proof: EntryProof): void {
   const root = proof.roots.find((r) => r.index === at.index)
   if (root === undefined || root.size !== at.size || !b4a.equals(root.hash, at.hash))
     throw invalid('the entry is not in the signed tree: its path does not lead to a signed root')
+}
+
+/** The entry in a private ledger's proof: the stored block, decrypted (its path was checked as stored). */
+function decrypt(
+  proof: EntryProof,
+  manifest: Verifier.Manifest,
+  ledger: Uint8Array,
+  encryptionKey: Uint8Array
+): Uint8Array {
+  if (manifest.version !== 1)
+    throw invalid(`cannot decrypt an entry of a view of manifest version ${manifest.version}`)
+  const entry = decryptLogBlock(ledger, encryptionKey, proof.position, proof.entry)
+  if (entry === null) throw invalid('the encrypted entry is shorter than its padding')
+  return entry
 }
 
 function decodeRecord(bytes: Uint8Array): ReturnType<typeof openEntry> {

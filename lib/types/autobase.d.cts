@@ -23,6 +23,8 @@ declare module 'autobase' {
       fastForward?: boolean
       /** How far (in system blocks) the base must be behind the latest signed state before it fast-forwards (the project's autobase patch; default 16). */
       fastForwardMinimum?: number
+      /** Encrypt every writer log and view with this key (a store that already holds one keeps its own). */
+      encryptionKey?: Buffer
     }
   }
 
@@ -32,7 +34,7 @@ declare module 'autobase' {
     static getLocalKey(store: Corestore): Promise<Buffer>
     readonly key: Buffer
     readonly discoveryKey: Buffer
-    /** Null for a base that is not encrypted. */
+    /** The key the ledger's blocks are encrypted with, or null for a ledger in the clear. */
     readonly encryptionKey: Buffer | null
     readonly local: Hypercore
     /** The corestore the base was given (writer cores are opened from it by key). */

@@ -15,7 +15,16 @@ declare module 'corestore' {
     /** The store's storage (hypercore-storage); every core of the store and its namespaces lives in one RocksDB. */
     readonly storage: { readonly rocks: RocksDB }
     get(
-      opts: string | { name?: string; key?: Uint8Array; valueEncoding?: string; active?: boolean }
+      opts:
+        | string
+        | {
+            name?: string
+            key?: Uint8Array
+            valueEncoding?: string
+            active?: boolean
+            /** A session's `encryption`, to read its blocks decrypted. */
+            encryption?: unknown
+          }
     ): Hypercore
     namespace(name: string): Corestore
     /** A key pair derived from the store's primary key: the same name gives the same pair on every open. */

@@ -78,3 +78,14 @@ declare module 'flat-tree' {
   export function sibling(index: number): number
   export function parent(index: number): number
 }
+
+declare module 'hypercore/lib/default-encryption.js' {
+  /** Hypercore's default block encryption (what autobase uses for views of manifest version 1). */
+  class DefaultEncryption {
+    /** Bytes before each encrypted block: its blinded fork id, part of the nonce. */
+    static readonly PADDING: number
+    /** Decrypt a stored block (padding included) in place. */
+    static decrypt(index: number, block: Uint8Array, blockKey: Uint8Array): void
+  }
+  export = DefaultEncryption
+}

@@ -19,6 +19,8 @@ declare module 'hypercore' {
     readonly contiguousLength: number
     readonly fork: number
     readonly manifest: Verifier.Manifest | null
+    /** The session's block encryption (a private ledger's views and logs), or null. */
+    readonly encryption: unknown
     /** The session's internal state: for hypercore's own MerkleTree functions, and its storage's batched block reads. */
     readonly state: {
       storage: {
@@ -31,11 +33,16 @@ declare module 'hypercore' {
     readonly peers: ReadonlyArray<{ remoteLength: number }>
     ready(): Promise<void>
     close(): Promise<void>
-    get(index: number, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
+    /** A block; with `raw`, as stored (still encrypted on a private ledger). */
+    get(
+      index: number,
+      opts?: { wait?: boolean; timeout?: number; raw?: boolean }
+    ): Promise<Buffer | null>
     append(block: Uint8Array | Uint8Array[]): Promise<{ length: number }>
     update(opts?: { wait?: boolean }): Promise<boolean>
     download(range?: { start?: number; end?: number }): { done(): Promise<void>; destroy(): void }
     treeHash(length?: number): Promise<Buffer>
+    getUserData(name: string): Promise<Buffer | null>
     /** A named session: its own state of the core, written into the core's own by commit. */
     session(opts: { name: string }): Hypercore
     /** Write a named session's blocks into this (default) state. */

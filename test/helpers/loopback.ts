@@ -1,8 +1,11 @@
 import createTestnet from 'hyperdht/testnet.js'
+import Corestore from 'corestore'
+import Hyperswarm from 'hyperswarm'
 import type HyperDHT from 'hyperdht'
 import type test from 'brittle'
 import { createDht, formatBootstrap } from '../../lib/index.js'
 import type { DhtAddress } from '../../lib/index.js'
+import { tmpdir } from './temp.js'
 
 /** Every DHT and swarm the tests and the bench make binds here and bootstraps only off this machine. */
 export const LOOPBACK = '127.0.0.1'
@@ -36,4 +39,22 @@ export function loopbackDht(
   { reachable = false }: { reachable?: boolean } = {}
 ): HyperDHT {
   return createDht({ bootstrap, host: LOOPBACK, ...(reachable ? { reachable } : {}) })
+}
+
+/**
+ * A store of its own replicating with every peer of a swarm on the testnet, with none of the
+ * project's code: an outside reader of a ledger. It joins no topic yet; both go when the test ends.
+ */
+export async function outsideStore(
+  t: test.Test,
+  testnet: LoopbackTestnet
+): Promise<{ store: Corestore; swarm: Hyperswarm }> {
+  const store = new Corestore(await tmpdir(t))
+  const swarm = new Hyperswarm({ dht: testnet.createNode() })
+  t.teardown(async () => {
+    await swarm.destroy()
+    await store.close()
+  })
+  swarm.on('connection', (conn: Hyperswarm.Connection) => store.replicate(conn))
+  return { store, swarm }
 }

@@ -39,6 +39,7 @@ export const status: Command = {
               ['mode', s.mode],
               ['role', `${role}${s.writable ? '' : ' (not writable yet)'}`]
             ]),
+        ['private', s.private ? 'yes' : 'no'],
         ['view key', s.viewKey],
         ['length', String(s.length)],
         ['head', s.head],

@@ -6,6 +6,7 @@ import { describe } from '../output.js'
 import { toJson } from '../../api/json.js'
 import { LedgerError, messageOf } from '../../errors.js'
 import { verifyEntryProof } from '../../proof/verify.js'
+import { readKeyFile } from '../../datadir/secret.js'
 import type { VerifiedEntryProof } from '../../proof/verify.js'
 
 export const verifyProof: Command = {
@@ -28,12 +29,19 @@ export const verifyProof: Command = {
       value: '<key>',
       description:
         'or the log view key you trust (`logKey` in `status` of a node you trust): it fixes the indexers'
+    },
+    'secret-file': {
+      type: 'string',
+      value: '<file>',
+      description:
+        "a private ledger's key file (<dir>/secret of one of its nodes): its proofs hold the entry encrypted"
     }
   },
   details: [
     'Reads the proof from the file, or stdin for -: its bytes, their hex, or the JSON of `prove --json`',
     'or GET /v1/entries/:position/proof. PROOF_INVALID: it does not prove an entry of this ledger;',
-    'PROOF_UNTRUSTED: it is signed by other indexers than you trust (it names them).'
+    'PROOF_UNTRUSTED: it is signed by other indexers than you trust (it names them). A private',
+    "ledger's proof holds its entry encrypted: check it with --secret-file."
   ],
   async run(ctx) {
     const ledgerText = str(ctx, 'ledger')
@@ -46,8 +54,10 @@ export const verifyProof: Command = {
     const logKeyText = str(ctx, 'log-key')
     const logKey =
       logKeyText === undefined ? undefined : hexKey(logKeyText, 'writer key', '--log-key')
+    const secretFile = str(ctx, 'secret-file')
+    const encryptionKey = secretFile === undefined ? null : await readKeyFile(secretFile)
     const bytes = proofBytes(await read(ctx.positionals[0]))
-    const verified = verifyEntryProof(ledger, bytes, { indexers, logKey })
+    const verified = verifyEntryProof(ledger, bytes, { indexers, logKey, encryptionKey })
     ctx.out.item(verified, () => human(verified))
   }
 }

@@ -142,12 +142,15 @@ export class HealthMonitor {
     this.checkStalled(signed, this.opts.finalLength(), Date.now())
   }
 
-  /** A session on the default state of the current log core (its key changes with the indexer set). */
+  /**
+   * A session on the default state of the current log core (its key changes with the indexer set),
+   * decrypting as the view does on a private ledger: a session opened by key alone reads ciphertext.
+   */
   private async signedLog(): Promise<Hypercore> {
-    const key = this.opts.base.view.log.key
+    const { key, encryption } = this.opts.base.view.log
     if (this.signed !== null && b4a.equals(this.signed.key, key)) return this.signed
     await this.signed?.close()
-    this.signed = this.opts.store.get({ key, active: false })
+    this.signed = this.opts.store.get({ key, active: false, encryption })
     await this.signed.ready()
     return this.signed
   }
