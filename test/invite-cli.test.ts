@@ -105,3 +105,32 @@ async function exists(file: string): Promise<boolean> {
     () => false
   )
 }
+
+test('invite cli - a private ledger: join --invite saves the key it is handed as a 0600 secret file, and the node reads', async (t) => {
+  const bootstrap = await startBootstrap(t)
+  const root = await tmpdir(t)
+  const [a, b] = ['a', 'b'].map((n) => path.join(root, n))
+  await cliJson(t, ['init', '--private', '--dir', a, '--bootstrap', bootstrap])
+  await startDaemon(t, a)
+  await cliJson(t, ['put', 'note', '"for members"', '--dir', a])
+  const invite = await cliJson<{ code: string }>(t, ['invite', '--dir', a])
+  const joined = await cliJson<{ private: boolean }>(t, [
+    'join',
+    '--invite',
+    invite.code,
+    '--dir',
+    b,
+    '--bootstrap',
+    bootstrap
+  ])
+  t.ok(joined.private, 'join says the ledger is private')
+  const [mine, theirs] = await Promise.all([a, b].map((d) => fs.readFile(path.join(d, 'secret'))))
+  t.alike(theirs, mine, 'the joined node holds the same key')
+  t.is(
+    (await fs.stat(path.join(b, 'secret'))).mode & 0o777,
+    0o600,
+    'in a file only its owner reads'
+  )
+  const record = await cliJson<{ value: unknown }>(t, ['get', 'note', '--dir', b])
+  t.is(record.value, 'for members', 'it reads the ledger')
+})
