@@ -5,6 +5,10 @@ import { LedgerNode } from '../lib/index.js'
 import { link, converged, TEST_ACK_INTERVAL_MS } from './helpers/nodes.js'
 import { tmpdir } from './helpers/temp.js'
 import { untilWritable } from './helpers/wait.js'
+import { FORMAT_VERSION } from '../lib/ledger/limits.js'
+
+/** A format version above this release's. */
+const FUTURE = FORMAT_VERSION + 1
 
 test('restart - close and reopen from disk: nothing acknowledged is missing', async (t) => {
   const dirA = await tmpdir(t)
@@ -57,17 +61,17 @@ test('restart - a node stopped by an unknown format activation resumes once reop
   const a = new LedgerNode({
     storage: await tmpdir(t),
     ackInterval: TEST_ACK_INTERVAL_MS,
-    formatVersion: 3
+    formatVersion: FUTURE
   })
   t.teardown(() => a.close())
   await a.ready()
-  let b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: TEST_ACK_INTERVAL_MS }) // this release: up to format 2
+  let b = new LedgerNode({ storage: dirB, key: a.key, ackInterval: TEST_ACK_INTERVAL_MS }) // this release: up to FORMAT_VERSION
   await b.ready()
   let cut = link(a, b)
   const put = await a.submit({ type: 'put', key: 'before', value: 1 })
   await b.waitForTransaction(put.id)
   const stopped = new Promise<string>((resolve) => b.once('upgrade-required', resolve))
-  await a.submit({ type: 'set-version', format: 3 })
+  await a.submit({ type: 'set-version', format: FUTURE })
   t.ok(await stopped, 'the old release stops at the activation')
   const length = b.length
   cut()
@@ -77,7 +81,7 @@ test('restart - a node stopped by an unknown format activation resumes once reop
     storage: dirB,
     key: a.key,
     ackInterval: TEST_ACK_INTERVAL_MS,
-    formatVersion: 3
+    formatVersion: FUTURE
   }) // the upgraded release
   t.teardown(() => b.close())
   await b.ready()
