@@ -136,6 +136,16 @@ export function notADirectory(dir: string, cause?: unknown): LedgerError {
   )
 }
 
+/** ALREADY_INITIALIZED unless the directory holds no ledger yet (for `init` and `join --invite`). */
+export async function requireNoLedger(paths: DataPaths): Promise<void> {
+  const existing = await readConfig(paths)
+  if (existing !== null)
+    throw new LedgerError(
+      'ALREADY_INITIALIZED',
+      `${paths.dir} already holds ledger ${existing.key}: use another --dir`
+    )
+}
+
 /** Read the config of an initialized directory, or explain how to create one. */
 export async function requireConfig(paths: DataPaths): Promise<NodeConfig> {
   const config = await readConfig(paths)

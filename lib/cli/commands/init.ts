@@ -1,7 +1,6 @@
 import fs from 'fs/promises'
-import { dataPaths, readConfig, newConfig, writeConfig } from '../../datadir/config.js'
+import { dataPaths, newConfig, writeConfig, requireNoLedger } from '../../datadir/config.js'
 import type { ConfigFlags } from '../../datadir/config.js'
-import { LedgerError } from '../../errors.js'
 import type { Command } from '../command.js'
 import { displayDir } from '../output.js'
 import { NETWORK_OPTIONS, networkFlags } from '../network-flags.js'
@@ -22,12 +21,7 @@ export async function initLedger(
   isPrivate = false
 ): Promise<NodeKeys> {
   const paths = dataPaths(dir)
-  const existing = await readConfig(paths)
-  if (existing !== null)
-    throw new LedgerError(
-      'ALREADY_INITIALIZED',
-      `${dir} already holds ledger ${existing.key}: use another --dir`
-    )
+  await requireNoLedger(paths)
   const { openLocal } = await import('../../api/local.js')
   if (isPrivate) {
     await fs.mkdir(dir, { recursive: true })

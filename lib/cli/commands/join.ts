@@ -5,7 +5,8 @@ import {
   newConfig,
   writeConfig,
   applyFlags,
-  dhtOptions
+  dhtOptions,
+  requireNoLedger
 } from '../../datadir/config.js'
 import type { ConfigFlags, DataPaths } from '../../datadir/config.js'
 import { DirLock } from '../../datadir/lock.js'
@@ -68,12 +69,7 @@ export async function joinByInvite(
   { timeout, onStep }: { timeout: number; onStep: (text: string) => void }
 ): Promise<NodeKeys> {
   const paths = dataPaths(dir)
-  const existing = await readConfig(paths)
-  if (existing !== null)
-    throw new LedgerError(
-      'ALREADY_INITIALIZED',
-      `${dir} already holds ledger ${existing.key}: join by invite into a new --dir`
-    )
+  await requireNoLedger(paths)
   const network = dhtOptions(
     {
       bootstrap: flags.bootstrap ?? null,
