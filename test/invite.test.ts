@@ -187,3 +187,26 @@ test('invite - a private ledger: the invite carries its key, past the secret gat
   t.ok(hash.length === 64, 'both hold the same head')
   t.is(admin.peers, 1, 'the joined node passed the secret gate')
 })
+
+test('invite - an admin with an allowlist lets the invited node pair, then lists its swarm key; another node stays off it', async (t) => {
+  const testnet = await loopbackTestnet(t)
+  const network = { bootstrap: testnet.bootstrap, host: LOOPBACK }
+  const admin = await createNode(t, { network, allow: ['ab'.repeat(32)] })
+  const invite = await admin.createInvite()
+  const b = await join(t, invite.code, network)
+  t.ok(b.writable, 'the invited node paired and became a writer past the allowlist')
+  t.ok(
+    admin.peerList().allowed?.includes(b.swarmKey!.toString('hex')),
+    'its swarm key is on the admin’s allowlist now'
+  )
+  await converged([admin, b])
+  // Another node that is neither listed nor invited: it gets the ledger from b (which keeps no
+  // list: a list governs only its own node), never from the admin.
+  const stranger = await createNode(t, { key: admin.key, network })
+  await converged([admin, b, stranger])
+  t.alike(
+    admin.peerList().connected,
+    [b.swarmKey!.toString('hex')],
+    'the admin replicates with the invited node only'
+  )
+})

@@ -318,6 +318,11 @@ class DaemonApi extends LedgerApi {
     private readonly config: NodeConfig
   ) {
     super(node)
+    // An admitted node's swarm key joins the allowlist (when there is one): keep it across restarts.
+    node.on('invite-use', (use) => {
+      if (use.outcome === 'admitted' && config.allow !== null)
+        this.saved(node.peerList()).catch(() => {})
+    })
   }
 
   async block(swarmKey: string): Promise<Peers> {

@@ -67,26 +67,32 @@ export class LedgerNetwork {
     for (const key of blocked) this.blockedKeys.add(key)
     this.allowedKeys = opts.allow === undefined || opts.allow === null ? null : new Set(opts.allow)
     const dht = 'dht' in network ? network.dht : createDht(network)
+    const window = opts.strangerWindow ?? STRANGER_WINDOW_MS
+    const admitStranger = opts.admitStranger ?? (() => false)
+    // A peer off the allowlist may still come in as a stranger (to pair, never to replicate).
+    const refusedAtOnce = (key: string): boolean =>
+      this.blockedKeys.has(key) || (this.unlisted(key) && !admitStranger())
     this.swarm = new Hyperswarm({
       dht,
       keyPair,
-      firewall: (key) => this.refuses(toHex(key))
+      firewall: (key) => refusedAtOnce(toHex(key))
     })
-    const window = opts.strangerWindow ?? STRANGER_WINDOW_MS
-    const admitStranger = opts.admitStranger ?? (() => false)
     this.swarm.on('connection', (conn: Hyperswarm.Connection) => {
       conn.on('error', () => {}) // a peer dropping is routine; replication resumes on reconnect
-      if (this.refuses(toHex(conn.remotePublicKey))) {
+      const key = toHex(conn.remotePublicKey)
+      if (refusedAtOnce(key)) {
         conn.destroy()
         return
       }
+      // A stranger (off the allowlist, or not proving the secret) is closed when the window ends.
+      const closer = setTimeout(() => conn.destroy(), window)
+      conn.once('close', () => clearTimeout(closer))
+      if (this.unlisted(key)) return
       if (secret === null) {
+        clearTimeout(closer)
         this.admit(conn)
         return
       }
-      // A peer that has not proved the secret when the window ends is closed, stranger or not.
-      const closer = setTimeout(() => conn.destroy(), window)
-      conn.once('close', () => clearTimeout(closer))
       provePeer(conn, secret, (proved) => {
         if (proved) {
           clearTimeout(closer)
@@ -97,7 +103,11 @@ export class LedgerNetwork {
   }
 
   private refuses(key: string): boolean {
-    return this.blockedKeys.has(key) || (this.allowedKeys !== null && !this.allowedKeys.has(key))
+    return this.blockedKeys.has(key) || this.unlisted(key)
+  }
+
+  private unlisted(key: string): boolean {
+    return this.allowedKeys !== null && !this.allowedKeys.has(key)
   }
 
   /** Replicate over a connection, and count it as a peer while it lasts. */

@@ -1,5 +1,6 @@
 import Hyperswarm from 'hyperswarm'
 import BlindPairing from 'blind-pairing'
+import b4a from 'b4a'
 import { LedgerError } from '../errors.js'
 import type { ErrorCode } from '../errors.js'
 import { createDht } from './dht.js'
@@ -20,6 +21,8 @@ export interface PairOptions {
   invite: Buffer
   /** The joining node's writer key: what the admin adds. */
   writerKey: Uint8Array
+  /** The joining node's swarm identity: an admin with an allowlist adds its public key. */
+  keyPair: { publicKey: Buffer; secretKey: Buffer }
   timeout: number
 }
 
@@ -39,7 +42,10 @@ const REFUSALS: Record<string, [ErrorCode, string]> = {
 export async function pairByInvite(opts: PairOptions): Promise<PairingResult> {
   // Ephemeral, whatever the node's own setting: a short-lived non-ephemeral DHT node stays in peers'
   // routing tables after it closes and slows their next lookups, the joining node's own first one too.
-  const swarm = new Hyperswarm({ dht: createDht({ ...opts.network, reachable: false }) })
+  const swarm = new Hyperswarm({
+    dht: createDht({ ...opts.network, reachable: false }),
+    keyPair: opts.keyPair
+  })
   swarm.on('connection', (conn: Hyperswarm.Connection) => conn.on('error', () => {}))
   const pairing = new BlindPairing(swarm, { poll: CANDIDATE_POLL_MS })
   // Resolve on the reply itself: `candidate.pairing` also waits for a DHT lookup in flight.
@@ -49,7 +55,7 @@ export async function pairByInvite(opts: PairOptions): Promise<PairingResult> {
   })
   const candidate = pairing.addCandidate({
     invite: opts.invite,
-    userData: opts.writerKey,
+    userData: b4a.concat([opts.writerKey, opts.keyPair.publicKey]),
     onadd: async (result) => onPaired(result)
   })
   let timer: NodeJS.Timeout | undefined

@@ -21,6 +21,8 @@ const EXPIRED = 3
 export interface InviteUse {
   invite: string
   writer: string
+  /** The joining node's key on the swarm (hex). */
+  swarmKey: string
   outcome: 'admitted' | RejectReason
 }
 
@@ -36,6 +38,8 @@ export interface InviteDeskOptions {
   isMember(key: Uint8Array): Promise<boolean>
   /** Submit the add-writer by the invite and wait until its outcome is final: null when accepted. */
   admit(key: Uint8Array, id: Uint8Array, invite: InviteValue): Promise<RejectReason | null>
+  /** Let an admitted node's swarm key past this node's allowlist, if it has one. */
+  allowPeer(swarmKey: Uint8Array): Promise<void>
   /** What the joining node gets: the ledger key, and the encryption key of a private ledger. */
   grant(): { key: Uint8Array; encryptionKey: Uint8Array | null }
   onUse(use: InviteUse): void
@@ -91,20 +95,30 @@ export class InviteDesk {
     const id = request.inviteId
     const invite = await this.opts.invite(id)
     if (invite === null || !(await this.opts.isAdmin())) return
-    let writer: Buffer
+    let data: Buffer
     try {
-      writer = request.open(invite.key)
+      data = request.open(invite.key)
     } catch {
       return // not made with this invite's secret
     }
+    // The request's user data: the writer key to add, then the node's swarm key.
+    const valid = b4a.isBuffer(data) && data.byteLength === 64
+    const writer = data.subarray(0, 32)
+    const swarmKey = data.subarray(32, 64)
     const use = (outcome: InviteUse['outcome']): void =>
-      this.opts.onUse({ invite: toHex(id), writer: toHex(writer), outcome })
-    if (!b4a.isBuffer(writer) || writer.byteLength !== 32) {
+      this.opts.onUse({
+        invite: toHex(id),
+        writer: toHex(writer),
+        swarmKey: toHex(swarmKey),
+        outcome
+      })
+    if (!valid) {
       request.deny({ status: REFUSED })
       return use('INVALID_WRITER_KEY')
     }
     const refusal = (await this.opts.isMember(writer)) ? null : await this.check(invite, writer, id)
     if (refusal === null) {
+      await this.opts.allowPeer(swarmKey)
       request.confirm(this.opts.grant())
       return use('admitted')
     }

@@ -153,7 +153,8 @@ export async function pairWithInvite(
   const store = typeof storage === 'string' ? new Corestore(storage) : storage
   try {
     const writerKey = await Autobase.getLocalKey(store.namespace('autoledger'))
-    const result = await pairByInvite({ network, invite, writerKey, timeout })
+    const keyPair = await store.createKeyPair('autoledger-swarm') // the node's own, once it runs
+    const result = await pairByInvite({ network, invite, writerKey, keyPair, timeout })
     return { ...result, writerKey }
   } finally {
     if (typeof storage === 'string') await store.close()

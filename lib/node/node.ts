@@ -366,6 +366,9 @@ export class LedgerNode extends ReadyResource {
       isAdmin: async () => (await this.memberRole(this.writerKey)) === 'admin',
       isMember: async (key) => (await this.memberRole(key)) !== null,
       admit: (key, id, invite) => admitByInvite(this, key, id, invite),
+      allowPeer: async (swarmKey) => {
+        if (this.network?.allowed() !== null) await this.network?.allow(toHex(swarmKey))
+      },
       grant: () => ({ key: this.key, encryptionKey: this.encryptionKey }),
       onUse: (use) => this.emit('invite-use', use)
     })
