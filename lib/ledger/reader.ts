@@ -3,7 +3,7 @@ import { openEntry, GENESIS_HASH } from './entry.js'
 import type { EntryRecord } from './entry.js'
 import { HistoryReader, subjectLinks, prefixRange } from './history.js'
 import { keys, values, decodeValue, EMPTY_META } from './layout.js'
-import type { Meta, InviteValue } from './layout.js'
+import type { Meta, InviteValue, MemberValue } from './layout.js'
 import { WRITER_KEY_BYTES } from './limits.js'
 import { toHex } from './ids.js'
 import type { TxId, WriterKey } from './ids.js'
@@ -266,7 +266,7 @@ export class LedgerReader {
     return { from, to, final, items, next }
   }
 
-  /** Every invite ever recorded, by id; `invite` one of them or null. */
+  /** Every invite ever recorded, in id order. */
   async invites(): Promise<Invite[]> {
     const prefix = keys.invitePrefix()
     const invites: Invite[] = []
@@ -283,6 +283,12 @@ export class LedgerReader {
     if (node === null || node.value === null) return null
     const value = decodeValue(values.invite, node.value)
     return { invite: presentInvite(id, value), value }
+  }
+
+  /** One member's record now, or null for a key that is not a member. */
+  async member(key: Uint8Array): Promise<MemberValue | null> {
+    const node = await this.view.state.get(keys.member(key))
+    return node === null || node.value === null ? null : decodeValue(values.member, node.value)
   }
 
   async members(): Promise<Member[]> {

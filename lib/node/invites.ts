@@ -7,7 +7,7 @@ import type { InviteValue } from '../ledger/layout.js'
 import type { RejectReason } from '../ledger/outcome.js'
 import type { Role } from '../ledger/tx.js'
 import { INVITE_VERSION, MAX_INVITE_USES } from '../ledger/limits.js'
-import { toHex } from '../ledger/ids.js'
+import { parseId, toHex } from '../ledger/ids.js'
 import { pairByInvite } from '../net/pairing.js'
 import type { PairingResult } from '../net/pairing.js'
 import type { DhtOptions } from '../net/dht.js'
@@ -72,9 +72,8 @@ export async function createInvite(
 
 /** The invite id a caller names: an id in hex, or the invite's code itself. */
 export function inviteIdOf(idOrCode: string | Uint8Array): Uint8Array {
-  if (typeof idOrCode === 'string' && !/^[0-9a-fA-F]{64}$/.test(idOrCode))
-    return decodeInviteCode(idOrCode).decoded.id
-  return requireId('invite id', idOrCode, 'invite')
+  if (typeof idOrCode !== 'string') return requireId('invite id', idOrCode, 'invite')
+  return parseId('invite id', idOrCode) ?? decodeInviteCode(idOrCode).decoded.id
 }
 
 /** Revoke an invite (an admin only): no node may join by it from then on. */

@@ -363,8 +363,8 @@ export class LedgerNode extends ReadyResource {
       discoveryKey: this.base.discoveryKey,
       invite: async (id) => (await this.reader.invite(id))?.value ?? null,
       invites: () => this.reader.invites(),
-      isAdmin: async () => (await this.memberRole(this.writerKey)) === 'admin',
-      isMember: async (key) => (await this.memberRole(key)) !== null,
+      isAdmin: async () => (await this.reader.member(this.writerKey))?.admin === true,
+      isMember: async (key) => (await this.reader.member(key)) !== null,
       admit: (key, id, invite) => admitByInvite(this, key, id, invite),
       allowPeer: async (swarmKey) => {
         if (this.network?.allowed() !== null) await this.network?.allow(toHex(swarmKey))
@@ -372,11 +372,6 @@ export class LedgerNode extends ReadyResource {
       grant: () => ({ key: this.key, encryptionKey: this.encryptionKey }),
       onUse: (use) => this.emit('invite-use', use)
     })
-  }
-
-  private async memberRole(key: Uint8Array): Promise<'admin' | 'writer' | null> {
-    const hex = toHex(key)
-    return (await this.reader.members()).find((m) => m.key === hex)?.role ?? null
   }
 
   private async teardown(): Promise<void> {
